@@ -1,0 +1,163 @@
+import type {
+  AppNotification,
+  ChatMessage,
+  ChatReply,
+  ConversationSummary,
+  Me,
+  Page,
+  TagCount,
+  Task,
+  TaskDraft,
+} from './types';
+
+const TOKEN_KEY = 'todo.token';
+
+export const tokenStore = {
+  get: (): string | null => localStorage.getItem(TOKEN_KEY),
+  set: (token: string) => localStorage.setItem(TOKEN_KEY, token),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+/** An error answered by the API (`{ error: { code, message, field? } }`) or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; field?: string; current?: Task };
+  current?: Task;
+}
+
+/** Called when the API answers 401, so the app can return to the sign-in screen. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: HeadersInit = {},
+): Promise<T> {
+  const token = tokenStore.get();
+  const allHeaders = new Headers(headers);
+  if (body !== undefined) allHeaders.set('Content-Type', 'application/json');
+  if (token) allHeaders.set('Authorization', `Bearer ${token}`);
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: allHeaders,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const error = (data as ErrorBody | undefined)?.error;
+    if (response.status === 401 && token && !path.startsWith('/api/auth/')) onUnauthorized();
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? `The server answered ${response.status}.`,
+      error?.field,
+      data,
+    );
+  }
+  return data as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server's copy of a task carried by a 409 version_conflict answer. */
+export function conflictingTask(error: unknown): Task | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const body = error.body as ErrorBody | undefined;
+  return body?.error?.current ?? body?.current ?? null;
+}
+
+export interface TaskQuery {
+  q?: string;
+  status?: string;
+  priority?: string;
+  tag?: string;
+  due_before?: string;
+  due_after?: string;
+  overdue?: boolean;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+function queryString(params: object): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === '' || value === false) continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  signup: (email: string, password: string, timezone: string) =>
+    request<{ token: string }>('POST', '/api/auth/signup', { email, password, timezone }),
+  login: (email: string, password: string) =>
+    request<{ token: string }>('POST', '/api/auth/login', { email, password }),
+  me: () => request<Me>('GET', '/api/me'),
+  updateMe: (patch: Partial<Pick<Me, 'timezone' | 'email_notifications'>>) =>
+    request<Me>('PATCH', '/api/me', patch),
+
+  listTasks: (query: TaskQuery) => request<Page<Task>>('GET', `/api/tasks${queryString(query)}`),
+  getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),
+  createTask: (draft: TaskDraft) => request<Task>('POST', '/api/tasks', draft),
+  updateTask: (id: string, patch: Partial<TaskDraft>, version: number) =>
+    request<Task>('PATCH', `/api/tasks/${id}`, patch, { 'If-Match': String(version) }),
+  deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${id}`),
+  completeTask: (id: string) => request<Task>('POST', `/api/tasks/${id}/complete`),
+  reopenTask: (id: string) => request<Task>('POST', `/api/tasks/${id}/reopen`),
+  tags: () => request<{ items: TagCount[] }>('GET', '/api/tags'),
+
+  chat: (message: string, conversationId?: string) =>
+    request<ChatReply>('POST', '/api/chat', { conversation_id: conversationId, message }),
+  conversations: () => request<Page<ConversationSummary>>('GET', '/api/chat/conversations'),
+  conversation: (id: string) =>
+    request<{ id?: string; messages?: ChatMessage[]; items?: ChatMessage[] }>(
+      'GET',
+      `/api/chat/conversations/${id}`,
+    ),
+  deleteConversation: (id: string) => request<void>('DELETE', `/api/chat/conversations/${id}`),
+
+  notifications: (unreadOnly: boolean) =>
+    request<Page<AppNotification>>('GET', `/api/notifications${queryString({ unread: unreadOnly })}`),
+  markNotificationRead: (id: string) => request<void>('POST', `/api/notifications/${id}/read`),
+  markAllNotificationsRead: () => request<void>('POST', '/api/notifications/read-all'),
+};
+
+/** Sends a DELETE that survives the page being closed (used to flush delayed deletions). */
+export function deleteTaskOnUnload(id: string): void {
+  const token = tokenStore.get();
+  void fetch(`/api/tasks/${id}`, {
+    method: 'DELETE',
+    keepalive: true,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  }).catch(() => {});
+}

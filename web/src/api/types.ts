@@ -1,0 +1,98 @@
+/** Wire types of the HTTP API (snake_case, times RFC 3339 UTC). */
+export type TaskStatus = 'open' | 'completed';
+export type Priority = 'low' | 'medium' | 'high' | 'urgent';
+export const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'medium', 'low'];
+export type RecurrenceAnchor = 'due' | 'completion';
+
+export interface Task {
+  id: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: Priority;
+  tags: string[];
+  due_at: string | null;
+  all_day: boolean;
+  reminders: string[];
+  recurrence: string | null;
+  recurrence_anchor: RecurrenceAnchor;
+  series_id: string | null;
+  occurrence: number;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  version: number;
+}
+
+/** The fields a client may write when creating or editing a task. */
+export type TaskDraft = Pick<
+  Task,
+  | 'title'
+  | 'description'
+  | 'priority'
+  | 'tags'
+  | 'due_at'
+  | 'all_day'
+  | 'reminders'
+  | 'recurrence'
+  | 'recurrence_anchor'
+>;
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Me {
+  id: string;
+  email: string;
+  timezone: string;
+  email_notifications: boolean;
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
+
+export interface AppNotification {
+  id: string;
+  task_id: string | null;
+  title: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+  late: boolean;
+}
+
+export interface ChatAction {
+  tool: string;
+  input: Record<string, unknown>;
+  result: unknown;
+}
+
+export interface ChatReply {
+  conversation_id: string;
+  reply: string;
+  actions: ChatAction[];
+}
+
+export interface ChatMessage {
+  id?: string;
+  role: 'user' | 'assistant' | string;
+  content: string;
+  actions?: ChatAction[];
+  created_at?: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export type SyncFrame =
+  | { type: 'task.sync'; seq: number; event_type: string; task: Task | null; task_id: string }
+  | { type: 'notification'; seq: number; notification: AppNotification }
+  | { type: 'heartbeat' };

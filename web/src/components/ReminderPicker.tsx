@@ -1,0 +1,38 @@
+import { describeReminder, REMINDER_PRESETS } from '../lib/reminders';
+
+interface ReminderPickerProps {
+  reminders: string[];
+  disabled: boolean;
+  onChange: (reminders: string[]) => void;
+}
+
+export function ReminderPicker({ reminders, disabled, onChange }: ReminderPickerProps) {
+  const presetValues = new Set(REMINDER_PRESETS.map((preset) => preset.value));
+  const others = reminders.filter((reminder) => !presetValues.has(reminder));
+  const toggle = (value: string, on: boolean) =>
+    onChange(on ? [...reminders, value] : reminders.filter((reminder) => reminder !== value));
+
+  return (
+    <fieldset className="reminders" disabled={disabled}>
+      <legend>Reminders{disabled ? ' (set a due date first)' : ''}</legend>
+      <div className="choice-row">
+        {REMINDER_PRESETS.map((preset) => (
+          <label key={preset.value} className="choice">
+            <input
+              type="checkbox"
+              checked={reminders.includes(preset.value)}
+              onChange={(event) => toggle(preset.value, event.target.checked)}
+            />
+            {preset.label}
+          </label>
+        ))}
+        {others.map((reminder) => (
+          <label key={reminder} className="choice">
+            <input type="checkbox" checked onChange={() => toggle(reminder, false)} />
+            {describeReminder(reminder)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,75 @@
+import type { Task } from '../api/types';
+import { TaskRow } from './TaskRow';
+
+interface TaskListProps {
+  tasks: Task[];
+  phase: 'loading' | 'ready' | 'error';
+  error: string | null;
+  hasMore: boolean;
+  loadingMore: boolean;
+  filtered: boolean;
+  timeZone: string;
+  onLoadMore: () => void;
+  onRetry: () => void;
+  onOpen: (task: Task) => void;
+  onToggleComplete: (task: Task) => void;
+  onDelete: (task: Task) => void;
+}
+
+export function TaskList({
+  tasks,
+  phase,
+  error,
+  hasMore,
+  loadingMore,
+  filtered,
+  onLoadMore,
+  onRetry,
+  ...rowProps
+}: TaskListProps) {
+  if (phase === 'loading' && tasks.length === 0) {
+    return (
+      <p className="list-state" role="status">
+        Loading tasks…
+      </p>
+    );
+  }
+  if (phase === 'error' && tasks.length === 0) {
+    return (
+      <div className="list-state" role="alert">
+        <p>Could not load tasks: {error}</p>
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (tasks.length === 0) {
+    return (
+      <p className="list-state empty">
+        {filtered
+          ? 'No tasks match these filters.'
+          : 'Nothing to do. Press “n” to add a task, or ask the assistant.'}
+      </p>
+    );
+  }
+  return (
+    <>
+      <ul className="task-list" aria-label="Tasks">
+        {tasks.map((task) => (
+          <TaskRow key={task.id} task={task} {...rowProps} />
+        ))}
+      </ul>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {hasMore && (
+        <button type="button" className="load-more" onClick={onLoadMore} disabled={loadingMore}>
+          {loadingMore ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+import type { Task } from '../api/types';
+import { describeRecurrence } from '../lib/recurrence';
+import { describeReminder, sortReminders } from '../lib/reminders';
+import { describeDue } from '../lib/time';
+
+interface TaskRowProps {
+  task: Task;
+  timeZone: string;
+  onOpen: (task: Task) => void;
+  onToggleComplete: (task: Task) => void;
+  onDelete: (task: Task) => void;
+}
+
+export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: TaskRowProps) {
+  const completed = task.status === 'completed';
+  const due = task.due_at ? describeDue(task.due_at, task.all_day, timeZone) : null;
+  return (
+    <li
+      className={`task-row priority-${task.priority}${completed ? ' completed' : ''}`}
+      data-task-id={task.id}
+    >
+      <input
+        type="checkbox"
+        className="complete-toggle"
+        checked={completed}
+        aria-label={completed ? `Reopen “${task.title}”` : `Complete “${task.title}”`}
+        onChange={() => onToggleComplete(task)}
+      />
+      <button
+        type="button"
+        className="task-main"
+        onClick={() => onOpen(task)}
+        aria-label={`Edit “${task.title}”`}
+      >
+        <span className="task-title">{task.title}</span>
+        <span className="task-meta">
+          <span className={`priority-badge priority-${task.priority}`}>{task.priority}</span>
+          {due && (
+            <span className={`due${due.overdue && !completed ? ' overdue' : ''}`} title={due.title}>
+              {due.overdue && !completed ? 'Overdue · ' : ''}
+              {due.text}
+            </span>
+          )}
+          {task.recurrence && (
+            <span className="badge recurrence-badge" title="Repeats">
+              ↻ {describeRecurrence(task.recurrence)}
+            </span>
+          )}
+          {task.reminders.length > 0 && task.due_at && (
+            <span className="badge reminder-badge" title="Reminders">
+              🔔 {sortReminders(task.reminders).map(describeReminder).join(', ')}
+            </span>
+          )}
+          {task.tags.map((tag) => (
+            <span key={tag} className="tag">
+              #{tag}
+            </span>
+          ))}
+        </span>
+      </button>
+      <button
+        type="button"
+        className="icon-button delete"
+        aria-label={`Delete “${task.title}”`}
+        onClick={() => onDelete(task)}
+      >
+        🗑
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SyncFrame } from '../api/types';
+
+export type ConnectionState = 'connecting' | 'live' | 'offline';
+
+const MAX_BACKOFF_MS = 30_000;
+/** The server sends heartbeats; silence for this long means the socket is dead. */
+const SILENCE_LIMIT_MS = 70_000;
+
+/**
+ * Keeps one WebSocket to `/ws` open while signed in. Reconnects with jittered exponential backoff
+ * and resumes after the last sequence number seen, so missed frames are replayed.
+ */
+export function useLiveSync(
+  token: string | null,
+  onFrame: (frame: SyncFrame) => void,
+  onReconnect: () => void,
+): ConnectionState {
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const handlers = useRef({ onFrame, onReconnect });
+  handlers.current = { onFrame, onReconnect };
+
+  useEffect(() => {
+    if (!token) return;
+    let socket: WebSocket | null = null;
+    let lastSeq: number | null = null;
+    let attempt = 0;
+    let stopped = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+    let everOpened = false;
+
+    const watchSilence = () => {
+      clearTimeout(silenceTimer);
+      silenceTimer = setTimeout(() => socket?.close(), SILENCE_LIMIT_MS);
+    };
+
+    const connect = () => {
+      setConnection('connecting');
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      const since = lastSeq === null ? '' : `&since=${lastSeq}`;
+      socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}${since}`);
+      socket.onopen = () => {
+        attempt = 0;
+        setConnection('live');
+        watchSilence();
+        if (everOpened) handlers.current.onReconnect();
+        everOpened = true;
+      };
+      socket.onmessage = (message) => {
+        watchSilence();
+        let frame: SyncFrame;
+        try {
+          frame = JSON.parse(String(message.data)) as SyncFrame;
+        } catch {
+          return;
+        }
+        if ('seq' in frame && typeof frame.seq === 'number') {
+          if (lastSeq !== null && frame.seq <= lastSeq) return;
+          lastSeq = frame.seq;
+        }
+        handlers.current.onFrame(frame);
+      };
+      socket.onclose = () => {
+        clearTimeout(silenceTimer);
+        if (stopped) return;
+        setConnection('offline');
+        const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        attempt++;
+        retryTimer = setTimeout(connect, delay);
+      };
+    };
+
+    // Coming back online or to the tab: retry at once instead of waiting out the backoff.
+    const retryNow = () => {
+      if (socket?.readyState === WebSocket.CLOSED && !stopped) {
+        clearTimeout(retryTimer);
+        attempt = 0;
+        connect();
+      }
+    };
+
+    connect();
+    window.addEventListener('online', retryNow);
+    document.addEventListener('visibilitychange', retryNow);
+    return () => {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearTimeout(silenceTimer);
+      window.removeEventListener('online', retryNow);
+      document.removeEventListener('visibilitychange', retryNow);
+      socket?.close();
+    };
+  }, [token]);
+
+  return connection;
+}

@@ -1,0 +1,107 @@
+import type { Priority, RecurrenceAnchor, Task, TaskDraft } from '../api/types';
+import { emptyRecurrenceForm, fromRRule, type RecurrenceForm, toRRule } from './recurrence';
+import {
+  allDayDate,
+  dateInputValue,
+  parseDateInput,
+  parseTimeInput,
+  timeInputValue,
+  type WallClock,
+  wallClockIn,
+  wallClockToInstant,
+} from './time';
+
+/** What the task dialog edits; due date and time are wall-clock values in the user's time zone. */
+export interface TaskForm {
+  title: string;
+  description: string;
+  priority: Priority;
+  tags: string[];
+  dueDate: string;
+  dueTime: string;
+  allDay: boolean;
+  reminders: string[];
+  recurrence: RecurrenceForm;
+  recurrenceAnchor: RecurrenceAnchor;
+}
+
+const DEFAULT_TIME = '09:00';
+
+export function newTaskForm(): TaskForm {
+  return {
+    title: '',
+    description: '',
+    priority: 'medium',
+    tags: [],
+    dueDate: '',
+    dueTime: DEFAULT_TIME,
+    allDay: false,
+    reminders: [],
+    recurrence: emptyRecurrenceForm(null),
+    recurrenceAnchor: 'due',
+  };
+}
+
+export function taskToForm(task: Task, timeZone: string): TaskForm {
+  const due = task.due_at
+    ? task.all_day
+      ? allDayDate(task.due_at)
+      : wallClockIn(new Date(task.due_at), timeZone)
+    : null;
+  return {
+    title: task.title,
+    description: task.description,
+    priority: task.priority,
+    tags: task.tags,
+    dueDate: due ? dateInputValue(due) : '',
+    dueTime: due && !task.all_day ? timeInputValue(due) : DEFAULT_TIME,
+    allDay: task.all_day,
+    reminders: task.reminders,
+    recurrence: fromRRule(task.recurrence, due),
+    recurrenceAnchor: task.recurrence_anchor,
+  };
+}
+
+/** The due wall clock the form describes, or null without a due date. */
+export function formDue(form: TaskForm): WallClock | null {
+  const date = parseDateInput(form.dueDate);
+  if (!date) return null;
+  const time = form.allDay
+    ? { hour: 0, minute: 0 }
+    : (parseTimeInput(form.dueTime) ?? { hour: 9, minute: 0 });
+  return { ...date, ...time };
+}
+
+export function formToDraft(form: TaskForm, timeZone: string): TaskDraft {
+  const due = formDue(form);
+  let dueAt: string | null = null;
+  if (due) {
+    dueAt = form.allDay
+      ? new Date(Date.UTC(due.year, due.month - 1, due.day)).toISOString()
+      : wallClockToInstant(due, timeZone).toISOString();
+  }
+  return {
+    title: form.title.trim(),
+    description: form.description.trim(),
+    priority: form.priority,
+    tags: form.tags,
+    due_at: dueAt,
+    all_day: due ? form.allDay : false,
+    reminders: due ? form.reminders : [],
+    recurrence: due ? toRRule(form.recurrence) : null,
+    recurrence_anchor: form.recurrenceAnchor,
+  };
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The draft fields that differ from `task` (so an edit only sends what the user changed). */
+export function changedFields(task: Task, draft: TaskDraft): Partial<TaskDraft> {
+  const changes: Partial<TaskDraft> = {};
+  for (const key of Object.keys(draft) as (keyof TaskDraft)[]) {
+    const mine = draft[key];
+    const theirs = key === 'due_at' && task.due_at ? new Date(task.due_at).toISOString() : task[key];
+    if (!sameValue(mine, theirs)) Object.assign(changes, { [key]: mine });
+  }
+  return changes;
+}
