@@ -1,5 +1,5 @@
 import type { Task, TaskDraft } from '../api/types';
-import { describeRecurrence } from '../lib/recurrence';
+import { summarizeRecurrence } from '../lib/recurrence';
 import { describeDue } from '../lib/time';
 
 interface ConflictPanelProps {
@@ -26,7 +26,7 @@ const LABELS: Record<keyof TaskDraft, string> = {
 function show(key: keyof TaskDraft, value: unknown, timeZone: string, allDay: boolean): string {
   if (value === null || value === undefined || value === '') return '—';
   if (key === 'due_at') return describeDue(String(value), allDay, timeZone).title;
-  if (key === 'recurrence') return describeRecurrence(String(value));
+  if (key === 'recurrence') return summarizeRecurrence(String(value));
   if (Array.isArray(value)) return value.join(', ') || '—';
   return String(value);
 }

@@ -1,21 +1,22 @@
 import type { RecurrenceAnchor } from '../api/types';
 import {
-  describeRecurrence,
   type IntervalUnit,
+  previewOccurrences,
   type RecurrenceEnd,
   type RecurrenceForm,
   type RecurrenceKind,
+  summarizeRecurrence,
   toRRule,
-  upcomingOccurrences,
   WEEKDAY_NAMES,
 } from '../lib/recurrence';
-import type { WallClock } from '../lib/time';
+import { type WallClock, wallClockToInstant } from '../lib/time';
 
 interface RecurrencePickerProps {
   value: RecurrenceForm;
   anchor: RecurrenceAnchor;
   due: WallClock | null;
   allDay: boolean;
+  timeZone: string;
   onChange: (value: RecurrenceForm) => void;
   onAnchorChange: (anchor: RecurrenceAnchor) => void;
 }
@@ -29,14 +30,16 @@ const KINDS: { value: RecurrenceKind; label: string }[] = [
   { value: 'custom', label: 'Custom interval…' },
 ];
 
-function formatOccurrence(wall: WallClock, allDay: boolean): string {
-  const date = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute));
-  return date.toLocaleString(undefined, {
+function seriesStart(due: WallClock, allDay: boolean, timeZone: string): Date {
+  return allDay ? new Date(Date.UTC(due.year, due.month - 1, due.day)) : wallClockToInstant(due, timeZone);
+}
+
+function formatOccurrence(occurrence: Date, allDay: boolean, timeZone: string): string {
+  return occurrence.toLocaleString(undefined, {
     weekday: 'short',
     month: 'short',
     day: 'numeric',
-    ...(allDay ? {} : { hour: 'numeric', minute: '2-digit' }),
-    timeZone: 'UTC',
+    ...(allDay ? { timeZone: 'UTC' } : { hour: 'numeric', minute: '2-digit', timeZone }),
   });
 }
 
@@ -45,6 +48,7 @@ export function RecurrencePicker({
   anchor,
   due,
   allDay,
+  timeZone,
   onChange,
   onAnchorChange,
 }: RecurrencePickerProps) {
@@ -183,12 +187,12 @@ export function RecurrencePicker({
           {rule && due && (
             <div className="occurrences" aria-live="polite">
               <p>
-                <strong>↻ {describeRecurrence(rule)}</strong>
+                <strong>↻ {summarizeRecurrence(rule)}</strong>
               </p>
               <p className="muted">
-                Next:{' '}
-                {upcomingOccurrences(rule, due, 4)
-                  .map((wall) => formatOccurrence(wall, allDay))
+                Dates:{' '}
+                {previewOccurrences(rule, seriesStart(due, allDay, timeZone), allDay, timeZone, 5)
+                  .map((occurrence) => formatOccurrence(occurrence, allDay, timeZone))
                   .join(' · ')}
               </p>
             </div>

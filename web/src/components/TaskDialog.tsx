@@ -179,6 +179,7 @@ export function TaskDialog({
           anchor={form.recurrenceAnchor}
           due={due}
           allDay={form.allDay}
+          timeZone={timeZone}
           onChange={(recurrence) => set('recurrence', recurrence)}
           onAnchorChange={(anchor) => set('recurrenceAnchor', anchor)}
         />

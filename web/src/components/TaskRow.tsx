@@ -1,5 +1,5 @@
 import type { Task } from '../api/types';
-import { describeRecurrence } from '../lib/recurrence';
+import { summarizeRecurrence } from '../lib/recurrence';
 import { describeReminder, sortReminders } from '../lib/reminders';
 import { describeDue } from '../lib/time';
 
@@ -43,7 +43,7 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
           )}
           {task.recurrence && (
             <span className="badge recurrence-badge" title="Repeats">
-              ↻ {describeRecurrence(task.recurrence)}
+              ↻ {summarizeRecurrence(task.recurrence)}
             </span>
           )}
           {task.reminders.length > 0 && task.due_at && (

@@ -1,3 +1,4 @@
+import { describeRecurrence, upcomingOccurrences } from '@todo/domain/recurrence/index';
 import { Frequency, RRule, type Weekday } from 'rrule';
 import type { WallClock } from './time';
 
@@ -128,67 +129,29 @@ export function fromRRule(rule: string | null, due: WallClock | null): Recurrenc
   return form;
 }
 
-function ordinal(day: number): string {
-  if (day < 0) return day === -1 ? 'last day' : `${-day}${ordinalSuffix(-day)} to last day`;
-  return `${day}${ordinalSuffix(day)}`;
-}
-
-function ordinalSuffix(n: number): string {
-  if (n % 100 >= 11 && n % 100 <= 13) return 'th';
-  return ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
-}
-
-/** A short human summary: "every 2 weeks on Mon, Wed", "monthly on the 1st, 5 times". */
-export function describeRecurrence(rule: string): string {
-  let options: ReturnType<typeof RRule.parseString>;
+/** A short human summary ("every 2 weeks on Mon, Wed"), or a neutral word for a rule it cannot read. */
+export function summarizeRecurrence(rule: string): string {
   try {
-    options = RRule.parseString(rule);
+    return describeRecurrence(rule);
   } catch {
     return 'repeats';
   }
-  const interval = options.interval ?? 1;
-  const unit = options.freq === undefined ? undefined : FREQ_UNIT[options.freq];
-  if (!unit) return 'repeats';
-  const weekdays = weekdayNumbers(options.byweekday);
-  const monthDay = firstNumber(options.bymonthday);
-  const adverb: Record<IntervalUnit, string> = {
-    day: 'daily',
-    week: 'weekly',
-    month: 'monthly',
-    year: 'yearly',
-  };
-  let text: string;
-  if (unit === 'week' && interval === 1 && sameDays(weekdays, WORKWEEK)) text = 'every weekday';
-  else text = interval === 1 ? adverb[unit] : `every ${interval} ${unit}s`;
-  if (weekdays.length > 0 && text !== 'every weekday')
-    text += ` on ${weekdays.map((day) => WEEKDAY_NAMES[day]).join(', ')}`;
-  if (monthDay !== undefined) text += ` on the ${ordinal(monthDay)}`;
-  if (options.count) text += `, ${options.count} times`;
-  else if (options.until)
-    text += `, until ${options.until.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })}`;
-  return text;
 }
 
 /**
- * The next `count` occurrences of `rule` starting from `start`, as wall clocks. The rule is
- * evaluated in "floating" time (wall clock encoded as UTC), which is how a series keeps 9:00
- * across daylight-saving changes.
+ * The first `count` due dates of a series starting at `start` (its own due date first), as the
+ * server's recurring-task service will compute them; empty for an invalid rule.
  */
-export function upcomingOccurrences(rule: string, start: WallClock, count: number): WallClock[] {
-  const dtstart = new Date(Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute));
-  let parsed: RRule;
+export function previewOccurrences(
+  rule: string,
+  start: Date,
+  allDay: boolean,
+  timeZone: string,
+  count: number,
+): Date[] {
   try {
-    parsed = new RRule({ ...RRule.parseString(rule), dtstart });
+    return upcomingOccurrences({ rule, start, allDay, timeZone, count });
   } catch {
     return [];
   }
-  return parsed
-    .all((_date, index) => index < count)
-    .map((date) => ({
-      year: date.getUTCFullYear(),
-      month: date.getUTCMonth() + 1,
-      day: date.getUTCDate(),
-      hour: date.getUTCHours(),
-      minute: date.getUTCMinutes(),
-    }));
 }
