@@ -1,0 +1,100 @@
+/**
+ * "Add" messages: the title plus everything said about the task — when, how often, how
+ * important, which tags, when to remind — each phrase cut out of the title once understood.
+ */
+
+import { extractPriority, extractTags } from './attributes.js';
+import { type Due, dueToFields, localNow, parseWhen } from './dates.js';
+import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
+import { offsetForTimeOfDay, parseReminder } from './reminders.js';
+import { capitalize, cut, tidy } from './text.js';
+import type { AssistantContext, TaskPayload } from './types.js';
+
+export interface ParsedTaskText {
+  /** What is left once every understood phrase is cut out: the title. */
+  title: string;
+  fields: Omit<TaskPayload, 'title'>;
+  due: Due | null;
+  /** A reminder time of day that could not become an offset (no due time to measure from). */
+  unplacedReminder: boolean;
+}
+
+/** Connector words a cut-out phrase leaves dangling ("Call mom on", "Report due by"). */
+const DANGLING_END =
+  /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its)\s*$/i;
+const DANGLING_START = /^(?:to|that|about|and|then|also|,)\s+/i;
+const LIST_SUFFIX =
+  /\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
+
+/** Removes dangling connectors and punctuation around a title. */
+export function tidyTitle(raw: string): string {
+  let title = tidy(raw.replace(LIST_SUFFIX, ''));
+  for (let i = 0; i < 5; i++) {
+    const before = title;
+    title = tidy(title.replace(DANGLING_END, '').replace(DANGLING_START, ''));
+    if (title === before) break;
+  }
+  title = title.replace(/^["'“‘]+|["'”’]+$/g, '').trim();
+  return capitalize(title);
+}
+
+/**
+ * Reads the task described by `body` (the message without its "add"/"remind me to" verb).
+ * `remindAtDue` asks for a reminder at the due time when no other reminder was given.
+ */
+export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: boolean): ParsedTaskText {
+  const now = localNow(ctx.now, ctx.timeZone);
+  const fields: Omit<TaskPayload, 'title'> = {};
+  let rest = body;
+
+  const tags = extractTags(rest);
+  rest = tags.rest;
+  if (tags.value.length) fields.tags = tags.value;
+
+  const priority = extractPriority(rest);
+  if (priority) {
+    fields.priority = priority.value;
+    rest = priority.rest;
+  }
+
+  const reminder = parseReminder(rest);
+  if (reminder) rest = cut(rest, reminder.index, reminder.length);
+
+  const recurrence = parseRecurrence(rest);
+  if (recurrence) rest = cut(rest, recurrence.index, recurrence.length);
+
+  const when = parseWhen(rest, ctx.now, ctx.timeZone);
+  if (when) rest = cut(rest, when.index, when.length);
+
+  let due: Due | null = when?.due ?? null;
+  if (recurrence) {
+    let rule = recurrence.rule;
+    const time = recurrence.timeOfDay ?? (when?.hasTime ? (when.timeOfDay ?? timeOf(when.due)) : null);
+    let from: typeof now | undefined;
+    if (when?.hasDate) {
+      const day = when.due.allDay ? when.due.date : when.due.at;
+      const namedWeekday = /\b(?:mon|tue|wed|thu|fri|sat|sun)/i.test(
+        body.slice(when.index, when.index + when.length + 20),
+      );
+      rule = anchorRule(rule, day, { weekday: namedWeekday });
+      from = day.startOf('day');
+    }
+    const first = firstOccurrence(rule, now, time, from);
+    fields.recurrence = formatRule(rule);
+    due = first === null ? null : time ? { allDay: false, at: first } : { allDay: true, date: first };
+  }
+  if (due) Object.assign(fields, dueToFields(due));
+
+  let unplacedReminder = false;
+  if (reminder?.offset) fields.reminders = [reminder.offset];
+  else if (reminder?.at) {
+    if (due && !due.allDay) fields.reminders = [offsetForTimeOfDay(due.at, reminder.at)];
+    else unplacedReminder = true;
+  } else if (remindAtDue && due) fields.reminders = ['PT0M'];
+
+  return { title: tidyTitle(rest), fields, due, unplacedReminder };
+}
+
+function timeOf(due: Due): { hour: number; minute: number } | null {
+  return due.allDay ? null : { hour: due.at.hour, minute: due.at.minute };
+}

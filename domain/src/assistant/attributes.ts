@@ -1,0 +1,85 @@
+/** Priority words and #hashtags in a message; both are cut out of the task title. */
+import type { Priority } from '../tasks/task.js';
+import { cut } from './text.js';
+
+export interface Extracted<T> {
+  value: T;
+  rest: string;
+}
+
+const PRIORITY_PHRASES: { pattern: RegExp; priority: Priority }[] = [
+  { pattern: /(?:^|\s)!(?:urgent|asap|!!|critical)\b/i, priority: 'urgent' },
+  { pattern: /(?:^|\s)!(?:high|hi|important|!)(?=\s|$|[,.])/i, priority: 'high' },
+  { pattern: /(?:^|\s)!(?:med|medium|normal)\b/i, priority: 'medium' },
+  { pattern: /(?:^|\s)!(?:low|lo)\b/i, priority: 'low' },
+  { pattern: /(?:^|\s)!(?=\s|$)/, priority: 'high' },
+  {
+    pattern:
+      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:urgent|top|highest|critical) priority|priority:? ?(?:urgent|top|critical)|super urgent|very urgent|urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b\s*\)?/i,
+    priority: 'urgent',
+  },
+  {
+    pattern:
+      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:high|hi)[- ]?(?:prio(?:rity)?|pri)|priority:? ?high|(?:very |really |super )?important)\b\s*\)?/i,
+    priority: 'high',
+  },
+  {
+    pattern:
+      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:medium|normal|mid)[- ]?(?:prio(?:rity)?|pri)|priority:? ?(?:medium|normal))\b\s*\)?/i,
+    priority: 'medium',
+  },
+  {
+    pattern:
+      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:low|lo)[- ]?(?:prio(?:rity)?|pri)|priority:? ?low|not (?:very |that )?(?:important|urgent)|no rush|whenever)\b\s*\)?/i,
+    priority: 'low',
+  },
+];
+
+/** Finds a priority phrase ("urgent", "high priority", "!high", "low priority"). */
+export function extractPriority(text: string): Extracted<Priority> | null {
+  for (const { pattern, priority } of PRIORITY_PHRASES) {
+    const m = pattern.exec(text);
+    if (m) return { value: priority, rest: cut(text, m.index, m[0].length) };
+  }
+  return null;
+}
+
+/** Whether the text names a priority level, e.g. for "show my high priority tasks". */
+export function priorityWord(word: string): Priority | null {
+  const w = word.toLowerCase();
+  if (/^(urgent|critical|top|asap)$/.test(w)) return 'urgent';
+  if (/^(high|hi|important)$/.test(w)) return 'high';
+  if (/^(medium|normal|mid)$/.test(w)) return 'medium';
+  if (/^(low|lo)$/.test(w)) return 'low';
+  return null;
+}
+
+const HASHTAG = /(?:^|\s)#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)/gu;
+
+/** Tag names are compared and stored lower-case so #Work and #work are one tag. */
+export function normalizeTag(tag: string): string {
+  return tag.replace(/^#/, '').toLowerCase();
+}
+
+/** Collects #hashtags (deduplicated, lower-case) and removes them from the text. */
+export function extractTags(text: string): Extracted<string[]> {
+  const tags: string[] = [];
+  for (const m of text.matchAll(HASHTAG)) {
+    const tag = normalizeTag(m[1]!);
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  let rest = text.replace(HASHTAG, ' ');
+  // "tagged work", "tag: home" — tags named in words, only right after such a keyword.
+  const worded =
+    /\b(?:tagged|tag(?:s)?:?|labell?ed|label:?)\s+((?:[\p{L}\p{N}_-]+)(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)\s*$/iu.exec(
+      rest,
+    );
+  if (worded) {
+    for (const word of worded[1]!.split(/\s*(?:,|\band\b)\s*/)) {
+      const tag = normalizeTag(word.trim());
+      if (tag && !tags.includes(tag)) tags.push(tag);
+    }
+    rest = cut(rest, worded.index, worded[0].length);
+  }
+  return { value: tags, rest: cut(rest, 0, 0) };
+}

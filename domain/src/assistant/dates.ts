@@ -1,0 +1,327 @@
+/**
+ * Date and time phrases ("tomorrow at 5pm", "next Friday", "in 2 hours", "tonight") resolved
+ * to wall-clock time in the user's IANA zone.
+ *
+ * chrono-node parses relative to a reference instant and an offset, not an IANA zone, so we
+ * give it the user's UTC offset at `now` (which makes "today"/"tomorrow" the user's calendar
+ * days), read back the calendar components it found, and rebuild the instant with luxon in
+ * the real zone — which gets the offset of the *target* date right across DST changes.
+ */
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import { COUNT_PATTERN, parseCount } from './text.js';
+
+/** A resolved due: either a wall-clock instant, or a calendar date for an all-day task. */
+export type Due = { allDay: false; at: DateTime } | { allDay: true; date: DateTime };
+
+export interface WhenMatch {
+  due: Due;
+  /** Whether the phrase named a day / a time of day (a bare time keeps a task's date, and vice versa). */
+  hasDate: boolean;
+  hasTime: boolean;
+  /** The time of day as meant (1–6 o'clock read as pm), before placing it on a day; for recurrences. */
+  timeOfDay?: { hour: number; minute: number };
+  /** Span of the phrase in the input, so callers can cut it out of a title. */
+  index: number;
+  length: number;
+}
+
+/** Times of day for vague phrases; chrono's defaults (6:00 "morning", 22:00 "tonight") feel wrong for tasks. */
+export const PART_OF_DAY_HOURS = {
+  morning: 9,
+  afternoon: 15,
+  evening: 19,
+  tonight: 20,
+  endOfDay: 17,
+} as const;
+
+/** Current wall-clock time of the user. */
+export function localNow(now: Date, timeZone: string): DateTime {
+  const local = DateTime.fromJSDate(now, { zone: timeZone });
+  return local.isValid ? local : DateTime.fromJSDate(now, { zone: 'UTC' });
+}
+
+/** RFC 3339 UTC without milliseconds, as the REST API writes times. */
+export function toUtcString(at: DateTime): string {
+  return at.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
+}
+
+/** The REST representation of a due: all-day tasks are midnight UTC of their calendar date. */
+export function dueToFields(due: Due): { due_at: string; all_day: boolean } {
+  if (due.allDay) {
+    const midnight = DateTime.fromObject(
+      { year: due.date.year, month: due.date.month, day: due.date.day },
+      { zone: 'UTC' },
+    );
+    return { due_at: toUtcString(midnight), all_day: true };
+  }
+  return { due_at: toUtcString(due.at), all_day: false };
+}
+
+/** The inverse of `dueToFields` for a TaskRef. */
+export function dueOfTask(dueAt: Date | null, allDay: boolean, timeZone: string): Due | null {
+  if (dueAt === null) return null;
+  if (allDay) {
+    const utc = DateTime.fromJSDate(dueAt, { zone: 'UTC' });
+    return {
+      allDay: true,
+      date: DateTime.fromObject({ year: utc.year, month: utc.month, day: utc.day }, { zone: timeZone }),
+    };
+  }
+  return { allDay: false, at: DateTime.fromJSDate(dueAt, { zone: timeZone }) };
+}
+
+function wallClock(day: DateTime, hour: number, minute: number): DateTime {
+  return day.set({ hour, minute, second: 0, millisecond: 0 });
+}
+
+/**
+ * A time of day without am/pm: people mean the next such time that makes sense for a task.
+ * 1–6 o'clock is read as afternoon/evening (nobody schedules "call mom at 5" for 5 am); 7–11 is
+ * morning unless that has already passed today while the evening one has not.
+ */
+export function resolveBareHour(
+  today: DateTime,
+  now: DateTime,
+  hour: number,
+  minute: number,
+  meridiemKnown: boolean,
+  dateKnown: boolean,
+): DateTime {
+  let h = hour;
+  if (!meridiemKnown && h >= 1 && h <= 6) h += 12;
+  const candidate = wallClock(today, h, minute);
+  if (dateKnown) return candidate;
+  if (candidate >= now) return candidate;
+  if (!meridiemKnown && h >= 7 && h <= 11) {
+    const evening = wallClock(today, h + 12, minute);
+    if (evening >= now) return evening;
+  }
+  return candidate.plus({ days: 1 });
+}
+
+interface CustomPhrase {
+  pattern: RegExp;
+  resolve: (m: RegExpExecArray, now: DateTime) => Omit<WhenMatch, 'index' | 'length'> | null;
+}
+
+const WEEKDAY_INDEX: Record<string, number> = {
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+  sun: 7,
+};
+
+function date(day: DateTime): Omit<WhenMatch, 'index' | 'length'> {
+  return { due: { allDay: true, date: day.startOf('day') }, hasDate: true, hasTime: false };
+}
+
+function timed(at: DateTime, hasDate = true): Omit<WhenMatch, 'index' | 'length'> {
+  return { due: { allDay: false, at }, hasDate, hasTime: true };
+}
+
+/** Next date (today included) whose ISO weekday is `weekday`. */
+export function nextWeekday(from: DateTime, weekday: number): DateTime {
+  return from.startOf('day').plus({ days: (weekday - from.weekday + 7) % 7 });
+}
+
+/**
+ * Phrases chrono misses or reads differently from what a to-do user means. Checked before
+ * chrono; each may not overlap a longer phrase chrono would find, so they are anchored on words.
+ */
+const CUSTOM_PHRASES: CustomPhrase[] = [
+  {
+    pattern: new RegExp(`\\bin (${COUNT_PATTERN}) (minutes?|mins?|hours?|hrs?|h)\\b`, 'i'),
+    resolve: (m, now) => {
+      const n = parseCount(m[1]!.toLowerCase());
+      if (n === null) return null;
+      const unit = m[2]!.toLowerCase().startsWith('m') ? 'minutes' : 'hours';
+      return timed(now.plus({ [unit]: n }).set({ second: 0, millisecond: 0 }));
+    },
+  },
+  {
+    pattern: new RegExp(`\\bin (${COUNT_PATTERN}) (days?|weeks?|months?)\\b`, 'i'),
+    resolve: (m, now) => {
+      const n = parseCount(m[1]!.toLowerCase());
+      if (n === null || !Number.isInteger(n)) return null;
+      const unit = m[2]!.toLowerCase().replace(/s$/, '');
+      return date(now.plus({ [`${unit}s`]: n }));
+    },
+  },
+  {
+    pattern: /\b(?:the )?day after (?:tomorrow|tmrw|tmr)\b/i,
+    resolve: (_m, now) => date(now.plus({ days: 2 })),
+  },
+  {
+    pattern: /\b(?:(this|next) )?weekend\b/i,
+    resolve: (m, now) => {
+      // "this weekend" on a Saturday or Sunday is today; "next weekend" is the one after.
+      const saturday = now.weekday === 7 ? now.startOf('day') : nextWeekday(now, 6);
+      return date(m[1]?.toLowerCase() === 'next' ? saturday.plus({ days: 7 }) : saturday);
+    },
+  },
+  {
+    pattern: /\bnext week\b/i,
+    resolve: (_m, now) => date(nextWeekday(now.plus({ days: 1 }), 1)),
+  },
+  {
+    pattern: /\b(?:by |at )?(?:the )?end of (?:the )?week\b/i,
+    resolve: (_m, now) => date(nextWeekday(now, 5)),
+  },
+  {
+    pattern: /\b(?:by |at )?(?:the )?end of (?:the )?month\b/i,
+    resolve: (_m, now) => date(now.endOf('month')),
+  },
+  {
+    pattern: /\b(?:by |at )?(?:the )?(?:end of (?:the )?day|eod|cob|close of business)\b/i,
+    resolve: (_m, now) => {
+      const at = wallClock(now, PART_OF_DAY_HOURS.endOfDay, 0);
+      return timed(at >= now ? at : at.plus({ days: 1 }));
+    },
+  },
+  {
+    pattern: /\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each)\b)/i,
+    resolve: (m, now) => {
+      const day = Number(m[1]);
+      if (day < 1 || day > 31) return null;
+      let month = now.startOf('month');
+      for (let i = 0; i < 13; i++) {
+        if (day <= (month.daysInMonth ?? 28)) {
+          const candidate = month.set({ day });
+          if (candidate >= now.startOf('day')) return date(candidate);
+        }
+        month = month.plus({ months: 1 });
+      }
+      return null;
+    },
+  },
+];
+
+/** Words chrono reads as dates that are, in a task title, far more often ordinary words. */
+const AMBIGUOUS_BARE_WORDS = new Set(['sun', 'sat', 'wed', 'mar', 'may', 'march', 'second', 'now', 'today?']);
+
+function applyPartOfDay(text: string, day: DateTime): DateTime | null {
+  const t = text.toLowerCase();
+  const hour = /\btonight\b|\bthis evening\b/.test(t)
+    ? PART_OF_DAY_HOURS.tonight
+    : /\bmorning\b/.test(t)
+      ? PART_OF_DAY_HOURS.morning
+      : /\bafternoon\b/.test(t)
+        ? PART_OF_DAY_HOURS.afternoon
+        : /\bevening\b|\bnight\b/.test(t)
+          ? PART_OF_DAY_HOURS.evening
+          : /\bnoon\b|\bmidday\b/.test(t)
+            ? 12
+            : null;
+  return hour === null ? null : wallClock(day, hour, 0);
+}
+
+function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string): WhenMatch | null {
+  const text = result.text.trim();
+  if (AMBIGUOUS_BARE_WORDS.has(text.toLowerCase())) return null;
+  const start = result.start;
+  // Relative amounts ("in 3 hours") carry a fixed offset: the instant is already right.
+  if (start.isCertain('timezoneOffset') && !start.isCertain('hour')) {
+    const instant = DateTime.fromJSDate(start.date(), { zone: timeZone });
+    return {
+      due: { allDay: true, date: instant.startOf('day') },
+      hasDate: true,
+      hasTime: false,
+      index: result.index,
+      length: result.text.length,
+    };
+  }
+  const hasDate = start.isCertain('day') || start.isCertain('weekday') || start.isCertain('month');
+  const day = DateTime.fromObject(
+    {
+      year: start.get('year') ?? now.year,
+      month: start.get('month') ?? now.month,
+      day: start.get('day') ?? now.day,
+    },
+    { zone: timeZone },
+  );
+  if (!day.isValid) return null;
+  const span = { index: result.index, length: result.text.length };
+  if (start.isCertain('hour')) {
+    const hour = start.get('hour') ?? 0;
+    const minute = start.get('minute') ?? 0;
+    const meridiemKnown =
+      start.isCertain('meridiem') || hour > 12 || hour === 0 || /noon|midnight/i.test(text);
+    const at = resolveBareHour(hasDate ? day : now.startOf('day'), now, hour, minute, meridiemKnown, hasDate);
+    const timeOfDay = { hour: !meridiemKnown && hour >= 1 && hour <= 6 ? hour + 12 : hour, minute };
+    return { due: { allDay: false, at }, hasDate, hasTime: true, timeOfDay, ...span };
+  }
+  const partOfDay = applyPartOfDay(text, day);
+  if (partOfDay) {
+    const timeOfDay = { hour: partOfDay.hour, minute: 0 };
+    return { due: { allDay: false, at: partOfDay }, hasDate, hasTime: true, timeOfDay, ...span };
+  }
+  if (!hasDate) return null;
+  return { due: { allDay: true, date: day.startOf('day') }, hasDate, hasTime: false, ...span };
+}
+
+/**
+ * Finds the first date/time phrase in `text`, resolved in `timeZone` relative to `now`.
+ * Future-leaning: "Friday" is the coming one, "at 5" the next 5 pm.
+ */
+export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch | null {
+  const local = localNow(now, timeZone);
+  let best: WhenMatch | null = null;
+  for (const phrase of CUSTOM_PHRASES) {
+    const m = phrase.pattern.exec(text);
+    if (!m) continue;
+    const resolved = phrase.resolve(m, local);
+    if (resolved && (best === null || m.index < best.index))
+      best = { ...resolved, index: m.index, length: m[0].length };
+  }
+  const results = chrono.parse(text, { instant: now, timezone: local.offset }, { forwardDate: true });
+  for (const result of results) {
+    const match = fromChrono(result, local, local.zoneName ?? timeZone);
+    if (!match) continue;
+    if (best === null) return match;
+    // A custom phrase may carry a time chrono found next to it ("next week at 9am", "the 14th at 3pm").
+    const adjacent =
+      match.index >= best.index + best.length
+        ? /^\s*(?:at|@|,)?\s*$/i.test(text.slice(best.index + best.length, match.index))
+        : false;
+    if (adjacent && best.due.allDay && match.hasTime && !match.hasDate && match.due.allDay === false) {
+      const time = match.timeOfDay ?? { hour: match.due.at.hour, minute: match.due.at.minute };
+      const at = wallClock(best.due.date, time.hour, time.minute);
+      const length = match.index + match.length - best.index;
+      return {
+        due: { allDay: false, at },
+        hasDate: true,
+        hasTime: true,
+        timeOfDay: time,
+        index: best.index,
+        length,
+      };
+    }
+    if (match.index < best.index && match.index + match.length <= best.index) return match;
+    break;
+  }
+  return best;
+}
+
+/** Reads a bare time of day ("7", "7:30", "7pm", "noon") as hour/minute, or null. */
+export function parseTimeOfDay(
+  text: string,
+): { hour: number; minute: number; meridiemKnown: boolean } | null {
+  const t = text.trim().toLowerCase();
+  if (/^(noon|midday)$/.test(t)) return { hour: 12, minute: 0, meridiemKnown: true };
+  if (t === 'midnight') return { hour: 0, minute: 0, meridiemKnown: true };
+  const m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.?|p\.m\.?)?$/.exec(t);
+  if (!m) return null;
+  let hour = Number(m[1]);
+  const minute = Number(m[2] ?? 0);
+  if (hour > 23 || minute > 59) return null;
+  const meridiem = m[3]?.[0];
+  if (meridiem === 'p' && hour < 12) hour += 12;
+  if (meridiem === 'a' && hour === 12) hour = 0;
+  return { hour, minute, meridiemKnown: meridiem !== undefined || hour > 12 || hour === 0 };
+}
+
+export { WEEKDAY_INDEX };

@@ -1,0 +1,102 @@
+/**
+ * Answers to the assistant's own questions: picking one of several similar tasks ("the second
+ * one", "2", "the one due friday") and confirming a destructive command ("yes" / "no").
+ */
+import { DateTime } from 'luxon';
+import { localNow, parseWhen } from './dates.js';
+import { scoreTasks } from './references.js';
+import type { AssistantContext, AwaitingChoice, Command, TaskAction, TaskRef } from './types.js';
+
+export const YES =
+  /^(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|do it|go ahead|go for it|confirm(?:ed)?|please do|absolutely|of course|correct|right|affirmative|delete (?:them|it|all)|yes please|sounds good)\b/i;
+export const NO =
+  /^(?:no|nope|nah|n|cancel|stop|don'?t|do not|never ?mind|nvm|abort|forget it|keep (?:them|it)|not now|none(?: of them)?|neither)\b/i;
+
+const ORDINALS: [RegExp, number][] = [
+  [/\b(?:first|1st|former)\b/i, 0],
+  [/\b(?:second|2nd)\b/i, 1],
+  [/\b(?:third|3rd)\b/i, 2],
+  [/\b(?:fourth|4th)\b/i, 3],
+  [/\b(?:fifth|5th)\b/i, 4],
+];
+
+/** Fills the chosen task into the action that was waiting for it. */
+export function withTask(action: TaskAction, taskId: string): TaskAction {
+  if (action.kind === 'delete_task') return { kind: 'delete_task', taskIds: [taskId] };
+  return { ...action, taskId };
+}
+
+/** Which candidate the answer names, as an index, or null if it does not pick one. */
+export function pickCandidate(
+  answer: string,
+  awaiting: AwaitingChoice,
+  ctx: AssistantContext,
+): number | null {
+  const count = awaiting.candidates.length;
+  const text = answer.trim().toLowerCase();
+  const number =
+    /^(?:(?:number|no\.?|option|#)\s*)?(\d{1,2})\b/.exec(text) ??
+    /\b(?:number|no\.|option|#)\s*(\d{1,2})\b/.exec(text);
+  if (number) {
+    const n = Number(number[1]);
+    if (n >= 1 && n <= count) return n - 1;
+  }
+  const wordNumber = /^(?:the )?(one|two|three|four|five)$/.exec(text);
+  if (wordNumber) {
+    const n = ['one', 'two', 'three', 'four', 'five'].indexOf(wordNumber[1]!) + 1;
+    if (n >= 1 && n <= count) return n - 1;
+  }
+  if (/\b(?:last|latter|bottom)\b/.test(text)) return count - 1;
+  for (const [pattern, index] of ORDINALS) if (pattern.test(text) && index < count) return index;
+
+  // "the one due friday" / "the one on the 3rd": compare calendar days in the user's zone.
+  const when = parseWhen(answer, ctx.now, ctx.timeZone);
+  if (when?.hasDate) {
+    const day = (when.due.allDay ? when.due.date : when.due.at).toISODate();
+    const matching = awaiting.candidates
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.dueAt !== null && candidateDay(c.dueAt, c.allDay, ctx) === day);
+    if (matching.length === 1) return matching[0]!.i;
+  }
+  // "the one for mom": words of one candidate's title.
+  const pseudo: TaskRef[] = awaiting.candidates.map((c) => ({
+    id: c.id,
+    title: c.title,
+    tags: [],
+    dueAt: null,
+    allDay: false,
+    priority: 'medium',
+    status: 'open',
+    recurrence: null,
+  }));
+  const scored = scoreTasks(answer, pseudo).filter((s) => s.score >= 0.5);
+  if (scored.length >= 1 && (scored.length === 1 || scored[0]!.score > scored[1]!.score + 0.1)) {
+    return awaiting.candidates.findIndex((c) => c.id === scored[0]!.task.id);
+  }
+  return null;
+}
+
+function candidateDay(dueAt: string, allDay: boolean, ctx: AssistantContext): string | null {
+  const utc = DateTime.fromISO(dueAt, { zone: 'UTC' });
+  if (!utc.isValid) return null;
+  return allDay ? utc.toISODate() : utc.setZone(localNow(ctx.now, ctx.timeZone).zone).toISODate();
+}
+
+/**
+ * Resolves an answer to the pending question, or returns null when the message is something
+ * else (then it is interpreted afresh and the question is dropped).
+ */
+export function answerPending(text: string, ctx: AssistantContext): Command | null {
+  const awaiting = ctx.pending?.awaiting;
+  if (!awaiting) return null;
+  if (awaiting.type === 'confirm') {
+    if (YES.test(text)) return awaiting.action;
+    if (NO.test(text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };
+    return null;
+  }
+  if (NO.test(text) && !/^no\.?\s*\d/i.test(text)) return { kind: 'cancelled', reply: 'Okay, never mind.' };
+  const index = pickCandidate(text, awaiting, ctx);
+  if (index === null) return null;
+  const chosen = awaiting.candidates[index];
+  return chosen ? withTask(awaiting.action, chosen.id) : null;
+}

@@ -1,0 +1,137 @@
+/**
+ * The built-in language engine: one chat message + context → one Command. Pure and total: no
+ * I/O, no clock of its own, and any input — however long or strange — yields a Command.
+ */
+import { parseTaskText } from './add-task.js';
+import {
+  parseComplete,
+  parseDelete,
+  parsePriorityChange,
+  parseReminderChange,
+  parseRename,
+  parseReschedule,
+  parseTagChange,
+} from './edits.js';
+import { answerPending } from './follow-ups.js';
+import { helpText, smallTalk } from './help.js';
+import { looksLikeQuestionStart, parseListQuery } from './queries.js';
+import { parseReminder } from './reminders.js';
+import { clean } from './text.js';
+import type { AssistantContext, Command } from './types.js';
+
+/** Politeness and filler around the actual request, which carry no meaning for a task. */
+const LEADING_FILLER =
+  /^(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|uh+|yo|oh|alright|right|well|pls|plz|please|kindly|quick(?:ly)?|also|and|then)\b[,!.:]?\s+)+|^(?:(?:can|could|would|will) you(?: please)?|i(?:'d| would) like you to|i want you to|could i get you to)\s+/i;
+const TRAILING_FILLER =
+  /(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|thanks a lot|kthx|for me|asap please))+[\s!.]*$|[\s!.]+$/i;
+
+/** Strips politeness so "could you please add milk, thanks!" reads as "add milk". */
+export function stripFiller(text: string): string {
+  let result = text;
+  for (let i = 0; i < 3; i++) {
+    const before = result;
+    result = result.replace(LEADING_FILLER, '').replace(TRAILING_FILLER, '').trim();
+    if (result === before) break;
+  }
+  return result;
+}
+
+const UNDO =
+  /^(?:(?:oops|whoops|oh no|argh|ugh|dang|damn|sorry)[,!.\s]*)*(?:undo|un-do|undo (?:that|it|this|the last (?:one|thing|change|action|step))|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back)\b/i;
+const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
+
+/**
+ * Verbs that introduce a new task. "remind me" is special: without its own reminder phrase it
+ * means "remind me when it is due" (PT0M).
+ */
+const ADD_PREFIX =
+  /^(?:(?:add|create|new|make|put|schedule|set up|note|note down|jot down|log|save|record|capture|insert|plan)(?:\s+(?:a|an|another|the|me a|one more))?(?:\s+(?:new\s+)?(?:task|todo|to-do|item|entry|reminder|note)s?)?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:new\s+)?(?:task|todo|to-do)\s*[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|must|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder\s*:|reminder to)\s+/i;
+const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me)\s+(?:to\s+|that\s+|about\s+)?/i;
+
+/** Gibberish guard: the default is "add it as a task", but "asdfgh" should get help instead. */
+function looksLikeWords(text: string): boolean {
+  const tokens = text.split(/\s+/).filter((t) => /\p{L}/u.test(t));
+  if (tokens.length === 0) return false;
+  const plausible = tokens.filter(
+    (t) => /[aeiouy]/i.test(t) && !/[bcdfghjklmnpqrstvwxz]{5,}/i.test(t) && !/(.)\1{3,}/.test(t),
+  );
+  return plausible.length / tokens.length >= 0.5 && !/^(?:asdf|qwer|zxcv|jkl)/i.test(text);
+}
+
+function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): Command {
+  const parsed = parseTaskText(body, ctx, remindAtDue);
+  if (!parsed.title) {
+    return {
+      kind: 'clarify',
+      question: 'What should the task be called? For example: “add buy milk tomorrow”.',
+      pending: ctx.pending?.undo ? { undo: ctx.pending.undo } : {},
+    };
+  }
+  return { kind: 'add_task', task: { title: parsed.title, ...parsed.fields } };
+}
+
+function interpretCleaned(original: string, ctx: AssistantContext): Command {
+  const cleaned = clean(original);
+  const text = stripFiller(cleaned);
+  if (text.length === 0) return { kind: 'help', reply: helpText('Hi! What can I do for you?') };
+
+  const answer = answerPending(text, ctx);
+  if (answer) return answer;
+
+  if (UNDO.test(text) || JUST_OOPS.test(text)) {
+    const undo = ctx.pending?.undo;
+    return { kind: 'undo', commands: undo?.commands ?? [], summary: undo?.summary ?? null };
+  }
+
+  const talk = smallTalk(text);
+  if (talk) return { kind: 'help', reply: talk };
+
+  const query = parseListQuery(text, ctx);
+  if (query && looksLikeQuestionStart(text)) return query;
+
+  // Edits come before "add": "add #work to the report" is a tag change, not a new task.
+  for (const parse of [
+    parseTagChange,
+    parseReminderChange,
+    parseComplete,
+    parseRename,
+    parseDelete,
+    parsePriorityChange,
+    parseReschedule,
+  ]) {
+    const command = parse(text, ctx);
+    if (command) return command;
+  }
+
+  const remind = REMIND_PREFIX.exec(text);
+  if (remind) {
+    // "remind me a day before to renew the passport on Dec 10": the reminder phrase leads.
+    const leading = parseReminder(text);
+    if (leading && leading.index === 0) return addCommand(text, ctx, false);
+    return addCommand(text.slice(remind[0].length), ctx, true);
+  }
+  const add = ADD_PREFIX.exec(text);
+  if (add) return addCommand(text.slice(add[0].length), ctx, false);
+
+  if (query) return query;
+
+  if (/\?\s*$/.test(text) || !looksLikeWords(text)) {
+    return { kind: 'help', reply: helpText('Sorry, I didn’t get that.') };
+  }
+  // Like most to-do apps' quick-add: a plain statement ("buy milk tomorrow") is a new task.
+  return addCommand(text, ctx, false);
+}
+
+/**
+ * Interprets one chat message. Never throws: unexpected input becomes a help answer.
+ *
+ * @param message what the user typed
+ * @param ctx the clock, the user's zone, their tasks, and the state left by the previous turn
+ */
+export function interpret(message: string, ctx: AssistantContext): Command {
+  try {
+    return interpretCleaned(typeof message === 'string' ? message : String(message), ctx);
+  } catch {
+    return { kind: 'help', reply: helpText('Sorry, I didn’t get that.') };
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Recurrence phrases ("every weekday", "every 2 weeks on Monday and Thursday", "on the 1st of
+ * every month", "monthly on the last day") → an RFC 5545 RRULE body, and the first occurrence
+ * at or after now in the user's zone.
+ */
+import type { DateTime } from 'luxon';
+import { COUNT_PATTERN, parseCount } from './text.js';
+
+export type Frequency = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export type WeekdayCode = (typeof WEEKDAY_CODES)[number];
+
+/** The subset of RRULE the assistant produces. */
+export interface RecurrenceRule {
+  freq: Frequency;
+  interval: number;
+  byDay?: WeekdayCode[];
+  /** Day of month; -1 is the last day. */
+  byMonthDay?: number;
+  byMonth?: number;
+}
+
+export interface RecurrenceMatch {
+  rule: RecurrenceRule;
+  /** A time of day implied by the phrase itself ("every morning"). */
+  timeOfDay?: { hour: number; minute: number };
+  index: number;
+  length: number;
+}
+
+/** RRULE body in a stable part order (FREQ, INTERVAL, BYMONTH, BYMONTHDAY, BYDAY). */
+export function formatRule(rule: RecurrenceRule): string {
+  const parts = [`FREQ=${rule.freq}`];
+  if (rule.interval > 1) parts.push(`INTERVAL=${rule.interval}`);
+  if (rule.byMonth !== undefined) parts.push(`BYMONTH=${rule.byMonth}`);
+  if (rule.byMonthDay !== undefined) parts.push(`BYMONTHDAY=${rule.byMonthDay}`);
+  if (rule.byDay?.length) parts.push(`BYDAY=${sortDays(rule.byDay).join(',')}`);
+  return parts.join(';');
+}
+
+function sortDays(days: WeekdayCode[]): WeekdayCode[] {
+  return WEEKDAY_CODES.filter((d) => days.includes(d));
+}
+
+const DAY_NAME =
+  'mon(?:day)?s?|tue(?:s(?:day)?)?s?|wed(?:nesday)?s?|thu(?:r(?:s(?:day)?)?)?s?|fri(?:day)?s?|sat(?:urday)?s?|sun(?:day)?s?';
+const DAY_LIST = `(?:${DAY_NAME})(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*|\\s*/\\s*|\\s+)(?:${DAY_NAME})\\b)*`;
+const MONTH_NAME =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const EVERY = '(?:every|each)';
+const ORDINAL_DAY = '(\\d{1,2})(?:st|nd|rd|th)?';
+
+function dayCodes(list: string): WeekdayCode[] {
+  const found: WeekdayCode[] = [];
+  for (const m of list.toLowerCase().matchAll(new RegExp(DAY_NAME, 'g'))) {
+    const code = m[0].slice(0, 2).toUpperCase() as WeekdayCode;
+    if (WEEKDAY_CODES.includes(code) && !found.includes(code)) found.push(code);
+  }
+  return found;
+}
+
+function monthNumber(name: string): number {
+  const prefixes = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  return prefixes.indexOf(name.toLowerCase().slice(0, 3)) + 1;
+}
+
+function intervalOf(word: string): number | null {
+  const w = word.toLowerCase();
+  if (w === 'other' || w === 'second' || w === '2nd') return 2;
+  if (w === 'third' || w === '3rd') return 3;
+  const n = parseCount(w);
+  return n !== null && Number.isInteger(n) && n >= 1 && n <= 366 ? n : null;
+}
+
+const FREQ_OF_UNIT: Record<string, Frequency> = {
+  day: 'DAILY',
+  week: 'WEEKLY',
+  month: 'MONTHLY',
+  year: 'YEARLY',
+};
+
+interface Pattern {
+  regex: RegExp;
+  build: (m: RegExpExecArray) => Omit<RecurrenceMatch, 'index' | 'length'> | null;
+}
+
+const WEEKDAYS: WeekdayCode[] = ['MO', 'TU', 'WE', 'TH', 'FR'];
+
+/** Ordered most specific first; the first pattern that matches wins. */
+const PATTERNS: Pattern[] = [
+  {
+    // "every 2 weeks on Monday and Thursday", "every other day", "every 3 months"
+    regex: new RegExp(
+      `\\b${EVERY} (other|second|2nd|third|3rd|${COUNT_PATTERN}) (day|week|month|year)s?(?:,? on (?:the )?(${DAY_LIST}|${ORDINAL_DAY}))?\\b`,
+      'i',
+    ),
+    build: (m) => {
+      const interval = intervalOf(m[1]!);
+      const freq = FREQ_OF_UNIT[m[2]!.toLowerCase()];
+      if (interval === null || !freq) return null;
+      const rule: RecurrenceRule = { freq, interval };
+      if (m[4] !== undefined) rule.byMonthDay = Number(m[4]);
+      else if (m[3]) rule.byDay = dayCodes(m[3]);
+      return { rule };
+    },
+  },
+  {
+    // "every other Monday"
+    regex: new RegExp(`\\b${EVERY} (other|second|2nd) (${DAY_LIST})\\b`, 'i'),
+    build: (m) => ({ rule: { freq: 'WEEKLY', interval: 2, byDay: dayCodes(m[2]!) } }),
+  },
+  {
+    regex:
+      /\b(?:biweekly|bi-weekly|fortnightly|every fortnight)(?:,? on (mon|tue|wed|thu|fri|sat|sun)\w*)?\b/i,
+    build: (m) => ({ rule: { freq: 'WEEKLY', interval: 2, ...(m[1] ? { byDay: dayCodes(m[1]) } : {}) } }),
+  },
+  {
+    regex: /\b(?:(?:every|each|on) (?:single )?(?:week ?days?|work ?days?|business days?)|weekdays)\b/i,
+    build: () => ({ rule: { freq: 'WEEKLY', interval: 1, byDay: WEEKDAYS } }),
+  },
+  {
+    regex: /\b(?:(?:every|each) weekends?|on weekends|weekends)\b/i,
+    build: () => ({ rule: { freq: 'WEEKLY', interval: 1, byDay: ['SA', 'SU'] } }),
+  },
+  {
+    // "on the last day of every month", "monthly on the last day", "every month on the last day"
+    regex: new RegExp(
+      `\\b(?:(?:on |at )?the (?:last day|end) of (?:every|each|the) month|(?:monthly|${EVERY} month),? on the last day(?: of the month)?|${EVERY} last day of the month)\\b`,
+      'i',
+    ),
+    build: () => ({ rule: { freq: 'MONTHLY', interval: 1, byMonthDay: -1 } }),
+  },
+  {
+    // "on the 1st of every month", "the 15th of each month"
+    regex: new RegExp(`\\b(?:on )?the ${ORDINAL_DAY}(?: day)? of (?:every|each|the) month\\b`, 'i'),
+    build: (m) => monthDay(Number(m[1])),
+  },
+  {
+    // "every month on the 15th", "monthly on the 1st", "every 15th", "every 1st of the month"
+    regex: new RegExp(
+      `\\b(?:(?:monthly|${EVERY} month),? on the ${ORDINAL_DAY}|${EVERY} (\\d{1,2})(?:st|nd|rd|th)(?: (?:day )?of the month)?)\\b`,
+      'i',
+    ),
+    build: (m) => monthDay(Number(m[1] ?? m[2])),
+  },
+  {
+    // "every year on March 3", "yearly on march 3rd", "every March 3", "annually on 3 March"
+    regex: new RegExp(
+      `\\b(?:(?:${EVERY} year|yearly|annually),? on |${EVERY} )(?:(${MONTH_NAME})\\.? ${ORDINAL_DAY}|(\\d{1,2})(?:st|nd|rd|th)? (?:of )?(${MONTH_NAME}))\\b`,
+      'i',
+    ),
+    build: (m) => {
+      const month = monthNumber(m[1] ?? m[4]!);
+      const day = Number(m[2] ?? m[3]);
+      if (month < 1 || day < 1 || day > 31) return null;
+      return { rule: { freq: 'YEARLY', interval: 1, byMonth: month, byMonthDay: day } };
+    },
+  },
+  {
+    // "every Sunday", "every mon, wed and fri", "each Tuesday", "on Mondays", "mondays and thursdays"
+    regex: new RegExp(
+      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))\\b`,
+      'i',
+    ),
+    build: (m) => {
+      const days = dayCodes(m[1] ?? m[2]!);
+      return days.length ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days } } : null;
+    },
+  },
+  {
+    regex: new RegExp(`\\b${EVERY} (morning|evening|night|afternoon)\\b`, 'i'),
+    build: (m) => {
+      const hour = { morning: 9, afternoon: 15, evening: 19, night: 20 }[m[1]!.toLowerCase()] ?? 9;
+      return { rule: { freq: 'DAILY', interval: 1 }, timeOfDay: { hour, minute: 0 } };
+    },
+  },
+  {
+    regex: new RegExp(
+      `\\b(?:${EVERY} (?:single )?day|everyday|daily|${EVERY} week|weekly|${EVERY} month|monthly|${EVERY} year|yearly|annually)\\b`,
+      'i',
+    ),
+    build: (m) => {
+      const w = m[0].toLowerCase();
+      const freq: Frequency = /day|daily/.test(w)
+        ? 'DAILY'
+        : /week/.test(w)
+          ? 'WEEKLY'
+          : /month/.test(w)
+            ? 'MONTHLY'
+            : 'YEARLY';
+      return { rule: { freq, interval: 1 } };
+    },
+  },
+];
+
+function monthDay(day: number): Omit<RecurrenceMatch, 'index' | 'length'> | null {
+  return day >= 1 && day <= 31 ? { rule: { freq: 'MONTHLY', interval: 1, byMonthDay: day } } : null;
+}
+
+/** Finds a recurrence phrase in `text`. */
+export function parseRecurrence(text: string): RecurrenceMatch | null {
+  for (const pattern of PATTERNS) {
+    const m = pattern.regex.exec(text);
+    if (!m) continue;
+    const built = pattern.build(m);
+    if (built) return { ...built, index: m.index, length: m[0].length };
+  }
+  return null;
+}
+
+/**
+ * Completes a bare frequency with the day the user named separately: "every week … on Friday",
+ * "every month … on the 15th", "every year … on March 3". Other rules are returned unchanged.
+ */
+export function anchorRule(rule: RecurrenceRule, day: DateTime, named: { weekday: boolean }): RecurrenceRule {
+  if (rule.freq === 'WEEKLY' && !rule.byDay && named.weekday)
+    return { ...rule, byDay: [WEEKDAY_CODES[day.weekday - 1]!] };
+  if (rule.freq === 'MONTHLY' && rule.byMonthDay === undefined && !rule.byDay)
+    return { ...rule, byMonthDay: day.day };
+  if (rule.freq === 'YEARLY' && rule.byMonth === undefined)
+    return { ...rule, byMonth: day.month, byMonthDay: day.day };
+  return rule;
+}
+
+/** Whether `day` is one of the rule's days (ignoring INTERVAL, which counts from the first one). */
+export function occursOn(rule: RecurrenceRule, day: DateTime): boolean {
+  if (rule.byMonth !== undefined && day.month !== rule.byMonth) return false;
+  if (rule.byMonthDay !== undefined) {
+    const wanted = rule.byMonthDay < 0 ? (day.daysInMonth ?? 28) + 1 + rule.byMonthDay : rule.byMonthDay;
+    if (day.day !== wanted) return false;
+  }
+  if (rule.byDay?.length && !rule.byDay.includes(WEEKDAY_CODES[day.weekday - 1]!)) return false;
+  return true;
+}
+
+/**
+ * The first occurrence at or after `now` (or `from`, if later): a day that `occursOn` and, for a
+ * timed series, whose time has not passed yet. Searches up to 8 years (Feb 29 needs up to 4).
+ */
+export function firstOccurrence(
+  rule: RecurrenceRule,
+  now: DateTime,
+  time: { hour: number; minute: number } | null,
+  from?: DateTime,
+): DateTime | null {
+  let day = (from && from > now ? from : now).startOf('day');
+  for (let i = 0; i < 366 * 8; i++) {
+    if (occursOn(rule, day)) {
+      if (time === null) return day;
+      const at = day.set({ hour: time.hour, minute: time.minute });
+      if (at >= now) return at;
+    }
+    day = day.plus({ days: 1 });
+  }
+  return null;
+}

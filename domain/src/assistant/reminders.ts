@@ -1,0 +1,116 @@
+/**
+ * Reminder phrases → ISO 8601 offsets before the due time ("remind me 30 minutes before" →
+ * PT30M, "a day before" → P1D, "remind me at 7" on a task due at 9 → PT2H).
+ */
+import { type DateTime, Duration } from 'luxon';
+import { COUNT_PATTERN, parseCount } from './text.js';
+
+export interface ReminderMatch {
+  /** An offset before due, or an absolute time of day to turn into one once the due is known. */
+  offset?: string;
+  at?: { hour: number; minute: number; meridiemKnown: boolean };
+  index: number;
+  length: number;
+}
+
+const REMIND_VERB =
+  '(?:(?:and |,\\s*|with )?(?:please )?(?:remind(?: me)?|alert(?: me)?|notify(?: me)?|ping(?: me)?|nudge(?: me)?|send (?:me )?a reminder|(?:set |add |with |and )?an? (?:reminder|alert|notification)))';
+
+const UNIT = '(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)';
+
+const BEFORE = new RegExp(
+  `${REMIND_VERB}(?: (?:me|it))?(?: about it| of it)? (?:(${COUNT_PATTERN})\\s*${UNIT}|(the day|the night|the week|the hour)) (?:before|earlier|ahead|in advance|prior)(?: (?:it(?:'s| is)? due|(?:it )?starts|the due time|that))?`,
+  'i',
+);
+
+const AT_TIME = new RegExp(
+  `${REMIND_VERB}(?: me)? at (\\d{1,2}(?::\\d{2})?\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)?|noon)\\b`,
+  'i',
+);
+
+/** ISO 8601 offset for `count` units; fractional hours become minutes ("half an hour" → PT30M). */
+export function offsetFor(count: number, unit: string): string | null {
+  const u = unit.toLowerCase();
+  const minutes = u.startsWith('m')
+    ? count
+    : u.startsWith('h')
+      ? count * 60
+      : u.startsWith('d')
+        ? count * 1440
+        : u.startsWith('w')
+          ? count * 10080
+          : null;
+  if (minutes === null || !Number.isFinite(minutes) || minutes < 0) return null;
+  return minutesToOffset(Math.round(minutes));
+}
+
+/** Whole days as P…D, otherwise hours and minutes: the forms the API documents ("PT30M", "P1D"). */
+export function minutesToOffset(minutes: number): string {
+  if (minutes === 0) return 'PT0M';
+  if (minutes % 10080 === 0 && minutes >= 10080) return `P${minutes / 10080}W`;
+  if (minutes % 1440 === 0) return `P${minutes / 1440}D`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `PT${hours ? `${hours}H` : ''}${rest ? `${rest}M` : ''}`;
+}
+
+/** Minutes of an ISO 8601 offset, or null if it is not one we understand. */
+export function offsetToMinutes(offset: string): number | null {
+  const d = Duration.fromISO(offset);
+  return d.isValid ? d.as('minutes') : null;
+}
+
+/** Finds a reminder phrase with a relative offset or an absolute time. */
+export function parseReminder(text: string): ReminderMatch | null {
+  const before = BEFORE.exec(text);
+  if (before) {
+    let offset: string | null = null;
+    if (before[3]) {
+      const unit = before[3].toLowerCase().replace('the ', '');
+      offset = unit === 'week' ? 'P1W' : unit === 'hour' ? 'PT1H' : 'P1D';
+    } else {
+      const count = parseCount(before[1]!.toLowerCase());
+      offset = count === null ? null : offsetFor(count, before[2]!);
+    }
+    if (offset) return { offset, index: before.index, length: before[0].length };
+  }
+  const at = AT_TIME.exec(text);
+  if (at) {
+    const raw = at[1]!.toLowerCase().replace(/\./g, '').replace(/\s+/g, '');
+    if (raw === 'noon')
+      return { at: { hour: 12, minute: 0, meridiemKnown: true }, index: at.index, length: at[0].length };
+    const m = /^(\d{1,2})(?::(\d{2}))?(am|pm)?$/.exec(raw);
+    if (m) {
+      let hour = Number(m[1]);
+      if (m[3] === 'pm' && hour < 12) hour += 12;
+      if (m[3] === 'am' && hour === 12) hour = 0;
+      if (hour <= 23) {
+        const at2 = { hour, minute: Number(m[2] ?? 0), meridiemKnown: m[3] !== undefined };
+        return { at: at2, index: at.index, length: at[0].length };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Offset for "remind me at 7" given the due time: the latest such time of day at or before due
+ * (so 7 before a 9:00 due is 7:00 am, two hours ahead; 8 pm before a 9 am due is the evening before).
+ */
+export function offsetForTimeOfDay(
+  due: DateTime,
+  at: { hour: number; minute: number; meridiemKnown: boolean },
+): string {
+  const candidates = at.meridiemKnown || at.hour >= 12 ? [at.hour] : [at.hour, at.hour + 12];
+  let best: number | null = null;
+  for (const hour of candidates) {
+    for (const dayShift of [0, -1]) {
+      const reminder = due
+        .plus({ days: dayShift })
+        .set({ hour, minute: at.minute, second: 0, millisecond: 0 });
+      const minutes = Math.round(due.diff(reminder, 'minutes').minutes);
+      if (minutes >= 0 && (best === null || minutes < best)) best = minutes;
+    }
+  }
+  return minutesToOffset(best ?? 0);
+}

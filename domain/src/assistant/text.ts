@@ -1,0 +1,106 @@
+/** Small text utilities shared by the phrase parsers. */
+
+/** Longest message we analyse; the rest is ignored so pathological input stays cheap. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/**
+ * Canonical form for matching, keeping the user's casing (titles are stored as typed):
+ * typographic quotes/dashes made ASCII, emoji and other symbols dropped, whitespace
+ * collapsed. Hashtags and "!high" survive. Phrase parsers match it case-insensitively.
+ */
+export function clean(message: string): string {
+  return message
+    .slice(0, MAX_MESSAGE_LENGTH)
+    .normalize('NFKC')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\p{L}\p{N}\s'"#!?.,:/@&+\-()]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Words of a phrase, without punctuation, for fuzzy comparison. */
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** Levenshtein distance, bounded so long inputs cannot blow up (returns max+1 when exceeded). */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > max) return max + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  'forty-five': 45,
+  fifty: 50,
+  sixty: 60,
+  ninety: 90,
+  half: 0.5,
+};
+
+/** "30", "thirty", "an", "a couple of" → a number, or null. */
+export function parseCount(token: string): number | null {
+  const t = token.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t === 'a couple of' || t === 'couple of' || t === 'a couple') return 2;
+  if (t === 'a few' || t === 'few') return 3;
+  return NUMBER_WORDS[t] ?? null;
+}
+
+/** Regex fragment matching what `parseCount` understands. */
+export const COUNT_PATTERN =
+  '\\d+(?:\\.\\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty-five|forty|fifty|sixty|ninety|half|a couple of|a couple|a few';
+
+/** Removes a matched span and tidies the spaces and dangling punctuation left around it. */
+export function cut(text: string, start: number, length: number): string {
+  return tidy(`${text.slice(0, start)} ${text.slice(start + length)}`);
+}
+
+/** Collapses whitespace and trims separators a removed phrase may leave behind. */
+export function tidy(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.?;:])(?=\s|$)/g, '$1')
+    .replace(/^[\s,;:.-]+|[\s,;:-]+$/g, '')
+    .trim();
+}
+
+/** Upper-cases the first letter (titles are stored as the user would write them). */
+export function capitalize(text: string): string {
+  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}

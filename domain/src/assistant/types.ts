@@ -1,0 +1,135 @@
+import type { Priority, TaskStatus } from '../tasks/task.js';
+
+/**
+ * What the assistant needs to know about one of the user's tasks to refer to it
+ * ("the dentist one") and to reschedule it relative to its current due time.
+ */
+export interface TaskRef {
+  id: string;
+  title: string;
+  tags: string[];
+  /** The due instant; for an all-day task, midnight UTC of the due calendar date (as on Task). */
+  dueAt: Date | null;
+  allDay: boolean;
+  priority: Priority;
+  status: TaskStatus;
+  recurrence: string | null;
+  /** ISO 8601 offsets before due; optional because a caller may not have them at hand. */
+  reminders?: string[];
+}
+
+/**
+ * Everything `interpret` depends on. The engine is pure: the clock, the user's zone and
+ * their tasks are inputs, so the same message in the same context always gives the same command.
+ */
+export interface AssistantContext {
+  now: Date;
+  /** IANA zone of the user, e.g. "America/Los_Angeles"; wall-clock phrases are resolved in it. */
+  timeZone: string;
+  /** The user's tasks (open ones are the candidates for "mark the dentist one done"). */
+  tasks: TaskRef[];
+  /** What the previous turn left behind (a question awaiting an answer, the last undoable action). */
+  pending: PendingState | null;
+}
+
+/** Task fields in the REST (snake_case) names so a payload can be sent as-is to the write path. */
+export interface TaskPayload {
+  title: string;
+  description?: string;
+  priority?: Priority;
+  tags?: string[];
+  /** RFC 3339 UTC; for all-day tasks, midnight UTC of the calendar date. */
+  due_at?: string | null;
+  all_day?: boolean;
+  /** ISO 8601 durations before due ("PT30M", "P1D"). */
+  reminders?: string[];
+  /** RFC 5545 RRULE body without the "RRULE:" prefix, or null for a one-off task. */
+  recurrence?: string | null;
+  recurrence_anchor?: 'due' | 'completion';
+}
+
+/** A partial update; `status` lets undo reopen a task completed by mistake. */
+export type TaskChanges = Partial<TaskPayload> & { status?: TaskStatus };
+
+/** The filters of `GET /api/tasks` (ARCHITECTURE.md), with the same names. */
+export interface ListFilter {
+  status?: TaskStatus;
+  priority?: Priority;
+  tag?: string;
+  /** RFC 3339 UTC, exclusive upper bound on due_at. */
+  due_before?: string;
+  /** RFC 3339 UTC, inclusive lower bound on due_at. */
+  due_after?: string;
+  overdue?: boolean;
+  q?: string;
+  sort?: 'due' | 'priority' | 'created' | 'title';
+  limit?: number;
+}
+
+/** A numbered choice the user was asked to make between similar tasks. */
+export interface AwaitingChoice {
+  type: 'choose_task';
+  /** The command to run once a task is picked; its task id(s) are filled in from the choice. */
+  action: TaskAction;
+  candidates: { id: string; title: string; dueAt: string | null; allDay: boolean }[];
+}
+
+/** A yes/no question before a destructive command (deleting several tasks). */
+export interface AwaitingConfirmation {
+  type: 'confirm';
+  action: DeleteTaskCommand;
+}
+
+/**
+ * The conversation state carried between requests (the server keeps no memory): a question the
+ * user must answer, and how to undo the last action. Produced by `interpret` (questions) and by
+ * `rememberOutcome` after the endpoint executed a command (undo).
+ */
+export interface PendingState {
+  awaiting?: AwaitingChoice | AwaitingConfirmation;
+  /** Commands that revert the last executed action, and a phrase for the reply ("added “Milk”"). */
+  undo?: { summary: string; commands: Command[] };
+}
+
+export interface AddTaskCommand {
+  kind: 'add_task';
+  task: TaskPayload;
+}
+export interface ListTasksCommand {
+  kind: 'list_tasks';
+  filter: ListFilter;
+  /** Human phrase for the reply, e.g. "due this week". */
+  description: string;
+}
+export interface CompleteTaskCommand {
+  kind: 'complete_task';
+  taskId: string;
+}
+export interface UpdateTaskCommand {
+  kind: 'update_task';
+  taskId: string;
+  changes: TaskChanges;
+}
+export interface DeleteTaskCommand {
+  kind: 'delete_task';
+  taskIds: string[];
+}
+/** Commands that act on existing tasks and may need the user to pick which one. */
+export type TaskAction = CompleteTaskCommand | UpdateTaskCommand | DeleteTaskCommand;
+
+export type Command =
+  | AddTaskCommand
+  | ListTasksCommand
+  | CompleteTaskCommand
+  | UpdateTaskCommand
+  | DeleteTaskCommand
+  /** Run `commands` (the inverse of the last action); empty when there is nothing to undo. */
+  | { kind: 'undo'; commands: Command[]; summary: string | null }
+  /** Ask the user something; persist `pending` and pass it back with their answer. */
+  | { kind: 'clarify'; question: string; pending: PendingState }
+  /** The user declined a confirmation or dropped a question; nothing to execute. */
+  | { kind: 'cancelled'; reply: string }
+  /** Help, small talk, or "I did not understand" with examples. */
+  | { kind: 'help'; reply: string };
+
+export type CommandKind = Command['kind'];

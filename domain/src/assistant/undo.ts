@@ -1,0 +1,113 @@
+/**
+ * Undo across stateless requests: after executing a command, the endpoint asks
+ * `rememberOutcome` for the next PendingState, which carries the commands that revert it.
+ * "undo" then returns those commands from `interpret`.
+ */
+import type { Command, PendingState, TaskChanges, TaskPayload } from './types.js';
+
+/** A task as the write path returns it (REST field names), enough to restore or revert it. */
+export type TaskSnapshot = TaskPayload & { id: string; status?: 'open' | 'completed' };
+
+/** What happened when the endpoint executed a command. */
+export interface Outcome {
+  ok: boolean;
+  /** Error message for the user when `ok` is false. */
+  error?: string;
+  /** The task(s) as created/changed (add_task, update_task, complete_task). */
+  tasks?: TaskSnapshot[];
+  /** The task(s) as they were before the change (update_task, complete_task, delete_task). */
+  before?: TaskSnapshot[];
+  /** For list_tasks: the matching tasks. */
+  items?: TaskSnapshot[];
+  /** For complete_task of a recurring task: the next occurrence that was created, if any. */
+  next?: TaskSnapshot | null;
+}
+
+const FIELDS: (keyof TaskChanges)[] = [
+  'title',
+  'description',
+  'priority',
+  'tags',
+  'due_at',
+  'all_day',
+  'reminders',
+  'recurrence',
+  'recurrence_anchor',
+  'status',
+];
+
+function restoreFields(before: TaskSnapshot, changes: TaskChanges): TaskChanges {
+  const previous: TaskChanges = {};
+  for (const key of FIELDS) {
+    if (key in changes) Object.assign(previous, { [key]: (before as TaskChanges)[key] ?? null });
+  }
+  return previous;
+}
+
+function recreate(task: TaskSnapshot): Command {
+  const { id: _id, status: _status, ...fields } = task;
+  return { kind: 'add_task', task: fields };
+}
+
+/** The inverse of an executed command, or null when it cannot (or need not) be undone. */
+export function inverseOf(
+  command: Command,
+  outcome: Outcome,
+): { summary: string; commands: Command[] } | null {
+  if (!outcome.ok) return null;
+  switch (command.kind) {
+    case 'add_task': {
+      const created = outcome.tasks?.[0];
+      return created
+        ? { summary: `added “${created.title}”`, commands: [{ kind: 'delete_task', taskIds: [created.id] }] }
+        : null;
+    }
+    case 'complete_task': {
+      const before = outcome.before?.[0];
+      const commands: Command[] = [
+        { kind: 'update_task', taskId: command.taskId, changes: { status: 'open' } },
+      ];
+      // Completing a recurring task spawns its next occurrence; reopening should not leave two.
+      if (outcome.next) commands.push({ kind: 'delete_task', taskIds: [outcome.next.id] });
+      return { summary: `completed “${before?.title ?? 'the task'}”`, commands };
+    }
+    case 'update_task': {
+      const before = outcome.before?.[0];
+      if (!before) return null;
+      return {
+        summary: `changed “${before.title}”`,
+        commands: [
+          { kind: 'update_task', taskId: command.taskId, changes: restoreFields(before, command.changes) },
+        ],
+      };
+    }
+    case 'delete_task': {
+      const before = outcome.before ?? [];
+      if (before.length === 0) return null;
+      const summary =
+        before.length === 1 ? `deleted “${before[0]!.title}”` : `deleted ${before.length} tasks`;
+      return { summary, commands: before.map(recreate) };
+    }
+    case 'undo':
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The PendingState to persist after executing `command`: a clarification keeps its question,
+ * an executed change becomes the new "last action", an undo clears it (no redo), and anything
+ * else (a list, help) keeps the previous last action so "undo" still works after a question.
+ */
+export function rememberOutcome(
+  command: Command,
+  outcome: Outcome | null,
+  previous: PendingState | null,
+): PendingState | null {
+  if (command.kind === 'clarify') return command.pending;
+  if (command.kind === 'undo') return null;
+  const inverse = outcome ? inverseOf(command, outcome) : null;
+  if (inverse) return { undo: inverse };
+  return previous?.undo ? { undo: previous.undo } : null;
+}
