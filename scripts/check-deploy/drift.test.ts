@@ -1,0 +1,277 @@
+/**
+ * Drift between the contracts (contracts/topics.yaml, contracts/src/dapr.ts) and the Dapr resources
+ * under deploy/: literal component sets (local, local-compose, cloud) and the Helm chart rendered
+ * with every values file (when helm is available: .infra/bin/helm or on PATH).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { APP_IDS, PUBSUB_NAME, SECRET_STORE_NAME, STATE_STORE_NAME } from '../../contracts/src/dapr';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const CHART = join(ROOT, 'deploy/helm/todo-chatbot');
+const BROADCAST_PUBSUB = 'kafka-pubsub-broadcast';
+// The Kubernetes version the chart is rendered and validated for (scripts/check-deploy/run.sh uses the same).
+const KUBE_VERSION = process.env.KUBE_VERSION ?? '1.30.0';
+
+interface Metadata {
+  name: string;
+  value?: unknown;
+  secretKeyRef?: { name: string; key: string };
+}
+interface Resource {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; annotations?: Record<string, string> };
+  spec?: Record<string, unknown> & { type?: string; version?: string; metadata?: Metadata[] };
+  scopes?: string[];
+}
+interface Topic {
+  producers: string[];
+  consumers: string[];
+}
+
+const contract = parseYaml(readFileSync(join(ROOT, 'contracts/topics.yaml'), 'utf8')) as {
+  topics: Record<string, Topic>;
+};
+const topics = contract.topics;
+const topicNames = Object.keys(topics).sort();
+const appIds: string[] = Object.values(APP_IDS);
+
+/** Topics an app may publish / must consume, per the contract. */
+const produces = (app: string) => topicNames.filter((t) => topics[t]?.producers.includes(app));
+const consumes = (app: string) => topicNames.filter((t) => topics[t]?.consumers.includes(app));
+const consumerApps = [...new Set(topicNames.flatMap((t) => topics[t]?.consumers ?? []))].sort();
+/** websocket-sync must see every update on every replica: it subscribes through the broadcast component. */
+const broadcastApps = [APP_IDS.websocketSync];
+
+function loadDocs(text: string): Resource[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Resource | null)
+    .filter((d): d is Resource => d !== null && typeof d === 'object' && 'kind' in d);
+}
+
+function loadDir(dir: string): Resource[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => loadDocs(readFileSync(join(dir, f), 'utf8')));
+}
+
+function helmBinary(): string | undefined {
+  const local = join(ROOT, '.infra/bin/helm');
+  if (existsSync(local)) return local;
+  try {
+    execFileSync('helm', ['version', '--short'], { stdio: 'ignore' });
+    return 'helm';
+  } catch {
+    return undefined;
+  }
+}
+
+function render(valuesFile: string): Resource[] {
+  const helm = helmBinary();
+  if (!helm) throw new Error('helm not found');
+  const out = execFileSync(
+    helm,
+    [
+      'template',
+      'todo',
+      CHART,
+      '--namespace',
+      'todo-app-check',
+      '--kube-version',
+      KUBE_VERSION,
+      '-f',
+      join(CHART, valuesFile),
+    ],
+    { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 },
+  );
+  return loadDocs(out);
+}
+
+function meta(c: Resource, name: string): unknown {
+  return c.spec?.metadata?.find((m) => m.name === name)?.value;
+}
+
+/** Parses "app1=t1,t2;app2=" into a map; an app with an empty list may use no topic. */
+function parseScopes(value: unknown): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const entry of String(value ?? '').split(';')) {
+    if (!entry.trim()) continue;
+    const [app, list = ''] = entry.split('=');
+    map.set(
+      (app ?? '').trim(),
+      list
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .sort(),
+    );
+  }
+  return map;
+}
+
+function component(set: Resource[], name: string): Resource {
+  const c = set.find((r) => r.kind === 'Component' && r.metadata?.name === name);
+  if (!c) throw new Error(`component ${name} missing`);
+  return c;
+}
+
+const literalSets: Array<[string, string]> = [
+  ['local', 'deploy/dapr/local'],
+  ['local-compose', 'deploy/dapr/local-compose/resources'],
+  ['cloud', 'deploy/dapr/cloud'],
+];
+const valuesFiles = readdirSync(CHART)
+  .filter((f) => /^values(-[a-z]+)?\.yaml$/.test(f))
+  .sort();
+const haveHelm = helmBinary() !== undefined;
+
+function checkDaprResources(set: Resource[], kubernetes: boolean): void {
+  const components = set.filter((r) => r.kind === 'Component');
+  const names = components.map((c) => c.metadata?.name);
+  expect(new Set(names).size, 'component names are unique').toBe(names.length);
+
+  // Names the code uses.
+  const pubsub = component(set, PUBSUB_NAME);
+  const broadcast = component(set, BROADCAST_PUBSUB);
+  const state = component(set, STATE_STORE_NAME);
+  const secrets = component(set, SECRET_STORE_NAME);
+  expect(pubsub.spec?.type).toBe('pubsub.kafka');
+  expect(broadcast.spec?.type).toBe('pubsub.kafka');
+  expect(state.spec?.type).toBe('state.postgresql');
+  expect(state.spec?.version).toBe('v2');
+  expect(meta(state, 'tablePrefix')).toBe('dapr_state_');
+  expect(secrets.spec?.type).toBe(kubernetes ? 'secretstores.kubernetes' : 'secretstores.local.file');
+
+  // Every scope is a known app id.
+  for (const c of components) for (const s of c.scopes ?? []) expect(appIds).toContain(s);
+
+  // Consumer groups: shared per app id; per pod (or per process outside Kubernetes) for broadcast.
+  expect(meta(pubsub, 'consumerGroup')).toBe('{appID}');
+  expect(String(meta(broadcast, 'consumerGroup'))).toMatch(kubernetes ? /^\{podName\}$/ : /\{uuid\}/);
+  expect(meta(pubsub, 'initialOffset')).toBe('oldest');
+
+  // Only the contract's topics.
+  expect(String(meta(pubsub, 'allowedTopics')).split(',').sort()).toEqual(topicNames);
+
+  const pub = parseScopes(meta(pubsub, 'publishingScopes'));
+  const sub = parseScopes(meta(pubsub, 'subscriptionScopes'));
+  const bpub = parseScopes(meta(broadcast, 'publishingScopes'));
+  const bsub = parseScopes(meta(broadcast, 'subscriptionScopes'));
+
+  for (const app of appIds) {
+    // Publishing: exactly the contract's topics, and only through kafka-pubsub.
+    expect(pub.get(app) ?? null, `${app} publishingScopes`).toEqual(produces(app));
+    if (produces(app).length > 0) expect(pubsub.scopes, `${app} in ${PUBSUB_NAME} scopes`).toContain(app);
+    // Subscribing: through exactly one of the two components.
+    const viaBroadcast = broadcastApps.includes(app as typeof APP_IDS.websocketSync);
+    const shared = sub.get(app) ?? [];
+    const fanout = bsub.get(app) ?? [];
+    if (viaBroadcast) {
+      expect(shared, `${app} subscribes through ${BROADCAST_PUBSUB} only`).toEqual([]);
+      expect(fanout, `${app} broadcast subscriptionScopes`).toEqual(consumes(app));
+      if (consumes(app).length > 0) expect(broadcast.scopes).toContain(app);
+    } else {
+      expect(shared, `${app} subscriptionScopes`).toEqual(consumes(app));
+      expect(fanout).toEqual([]);
+      if (consumes(app).length > 0) expect(pubsub.scopes).toContain(app);
+    }
+  }
+  // The broadcast component never publishes.
+  for (const [, list] of bpub) expect(list).toEqual([]);
+  for (const app of broadcast.scopes ?? [])
+    expect(bpub.has(app), `${app} denied publishing on broadcast`).toBe(true);
+
+  // The state store (idempotency keys) is for the consumers.
+  expect([...(state.scopes ?? [])].sort()).toEqual(consumerApps);
+  // Every app may read its secrets.
+  expect([...(secrets.scopes ?? [])].sort()).toEqual([...appIds].sort());
+
+  // Resiliency targets name real components and every app.
+  const resiliency = set.find((r) => r.kind === 'Resiliency');
+  expect(resiliency, 'a Resiliency resource').toBeDefined();
+  const targets = resiliency?.spec?.targets as {
+    apps: Record<string, unknown>;
+    components: Record<string, unknown>;
+  };
+  for (const name of Object.keys(targets.components)) expect(names).toContain(name);
+  expect(Object.keys(targets.apps).sort()).toEqual([...appIds].sort());
+}
+
+describe('contracts', () => {
+  it('every producer and consumer of topics.yaml is a Dapr app id', () => {
+    for (const t of topicNames) {
+      for (const app of [...(topics[t]?.producers ?? []), ...(topics[t]?.consumers ?? [])]) {
+        expect(appIds).toContain(app);
+      }
+    }
+  });
+});
+
+describe.each(literalSets)('literal Dapr resources: %s', (label, dir) => {
+  it('match the contracts', () => {
+    checkDaprResources(loadDir(join(ROOT, dir)), label === 'cloud');
+  });
+});
+
+describe('local stack configuration', () => {
+  it('the local secret store file holds the secrets the components reference', () => {
+    for (const dir of ['deploy/dapr/local', 'deploy/dapr/local-compose']) {
+      const set = loadDir(join(ROOT, dir === 'deploy/dapr/local' ? dir : `${dir}/resources`));
+      const store = component(set, SECRET_STORE_NAME);
+      const file = String(meta(store, 'secretsFile')).replace(/^\/dapr\//, 'deploy/dapr/local-compose/');
+      const values = JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as Record<
+        string,
+        Record<string, string>
+      >;
+      for (const c of set.filter((r) => r.kind === 'Component')) {
+        for (const m of c.spec?.metadata ?? []) {
+          if (m.secretKeyRef)
+            expect(values[m.secretKeyRef.name]?.[m.secretKeyRef.key], `${dir} ${m.name}`).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('compose runs one daprd per app id with the local-compose resources', () => {
+    const compose = parseYaml(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
+      services: Record<
+        string,
+        { command?: string[]; entrypoint?: string[]; network_mode?: string; volumes?: string[] }
+      >;
+    };
+    const sidecars = Object.entries(compose.services).filter(([, s]) => s.entrypoint?.[0] === './daprd');
+    const ids = sidecars.map(([, s]) => (s.command ?? []).join(' ').match(/--app-id=(\S+)/)?.[1]).sort();
+    expect(ids).toEqual([...appIds].sort());
+    for (const [name, s] of sidecars) {
+      expect(s.network_mode).toBe(`service:${name.replace(/-dapr$/, '')}`);
+      expect(s.volumes).toContain('./deploy/dapr/local-compose:/dapr:ro');
+    }
+  });
+});
+
+describe.skipIf(!haveHelm).each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
+  it('renders Dapr resources that match the contracts', () => {
+    checkDaprResources(render(valuesFile), true);
+  });
+
+  it('runs one Deployment per app id, each with its sidecar settings', () => {
+    const set = render(valuesFile);
+    const config = set.find((r) => r.kind === 'Configuration');
+    const deployments = set.filter((r) => r.kind === 'Deployment');
+    const annotations = deployments.map(
+      (d) =>
+        (d.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
+          .annotations,
+    );
+    expect(annotations.map((a) => a['dapr.io/app-id']).sort()).toEqual([...appIds].sort());
+    for (const a of annotations) {
+      expect(a['dapr.io/enabled']).toBe('true');
+      expect(a['dapr.io/app-port']).toBe('8080');
+      expect(a['dapr.io/config']).toBe(config?.metadata?.name);
+    }
+  });
+});
