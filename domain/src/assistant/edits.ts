@@ -73,14 +73,15 @@ export function parseComplete(text: string, ctx: AssistantContext): Command | nu
   if (trailing && !patterns.some((p) => p.test(text))) {
     return actOn(trailing[1]!, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
   }
-  for (const pattern of patterns) {
+  for (const [i, pattern] of patterns.entries()) {
     const m = pattern.exec(text);
     if (!m) continue;
     const reference = m[2] ?? m[1]!;
-    return (
-      actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done') ??
-      notFound(reference)
-    );
+    const found = actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+    if (found) return found;
+    // "finish the essay by Friday" starts like a completion but, naming no task, is a new one.
+    if (i === 1 && /^(?:please\s+)?(?:complete|finish|close)\s/i.test(text)) return null;
+    return notFound(reference);
   }
   return null;
 }

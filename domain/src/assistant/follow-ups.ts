@@ -58,6 +58,15 @@ export function pickCandidate(
       .filter(({ c }) => c.dueAt !== null && candidateDay(c.dueAt, c.allDay, ctx) === day);
     if (matching.length === 1) return matching[0]!.i;
   }
+  // "the one due friday" when Friday is today but the task is due next Friday: match the weekday.
+  const weekday = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/i.exec(answer);
+  if (weekday) {
+    const wanted = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].indexOf(weekday[1]!.toLowerCase()) + 1;
+    const matching = awaiting.candidates
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => c.dueAt !== null && candidateWeekday(c.dueAt, c.allDay, ctx) === wanted);
+    if (matching.length === 1) return matching[0]!.i;
+  }
   // "the one for mom": words of one candidate's title.
   const pseudo: TaskRef[] = awaiting.candidates.map((c) => ({
     id: c.id,
@@ -74,6 +83,11 @@ export function pickCandidate(
     return awaiting.candidates.findIndex((c) => c.id === scored[0]!.task.id);
   }
   return null;
+}
+
+function candidateWeekday(dueAt: string, allDay: boolean, ctx: AssistantContext): number | null {
+  const day = candidateDay(dueAt, allDay, ctx);
+  return day ? DateTime.fromISO(day).weekday : null;
 }
 
 function candidateDay(dueAt: string, allDay: boolean, ctx: AssistantContext): string | null {

@@ -17,7 +17,7 @@ import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { clean } from './text.js';
-import type { AssistantContext, Command } from './types.js';
+import type { AssistantContext, Command, PendingState } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
 const LEADING_FILLER =
@@ -48,6 +48,14 @@ const ADD_PREFIX =
   /^(?:(?:add|create|new|make|put|schedule|set up|note|note down|jot down|log|save|record|capture|insert|plan)(?:\s+(?:a|an|another|the|me a|one more))?(?:\s+(?:new\s+)?(?:task|todo|to-do|item|entry|reminder|note)s?)?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:new\s+)?(?:task|todo|to-do)\s*[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|must|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder\s*:|reminder to)\s+/i;
 const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me)\s+(?:to\s+|that\s+|about\s+)?/i;
 
+/** An add verb with nothing to add: ask what, rather than adding a task called "Add". */
+const BARE_ADD =
+  /^(?:add|create|new|new task|add (?:a |another )?(?:new )?(?:task|todo|to-do|reminder)|remind me|reminder|make a task|todo)$/i;
+
+function keepUndo(ctx: AssistantContext): PendingState {
+  return ctx.pending?.undo ? { undo: ctx.pending.undo } : {};
+}
+
 /** Gibberish guard: the default is "add it as a task", but "asdfgh" should get help instead. */
 function looksLikeWords(text: string): boolean {
   const tokens = text.split(/\s+/).filter((t) => /\p{L}/u.test(t));
@@ -64,7 +72,7 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
     return {
       kind: 'clarify',
       question: 'What should the task be called? For example: “add buy milk tomorrow”.',
-      pending: ctx.pending?.undo ? { undo: ctx.pending.undo } : {},
+      pending: keepUndo(ctx),
     };
   }
   return { kind: 'add_task', task: { title: parsed.title, ...parsed.fields } };
@@ -72,6 +80,9 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
 
 function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const cleaned = clean(original);
+  // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
+  const greeting = smallTalk(cleaned.replace(/[\s!.]+$/, ''));
+  if (greeting && !ctx.pending?.awaiting) return { kind: 'help', reply: greeting };
   const text = stripFiller(cleaned);
   if (text.length === 0) return { kind: 'help', reply: helpText('Hi! What can I do for you?') };
 
@@ -103,6 +114,13 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     if (command) return command;
   }
 
+  if (BARE_ADD.test(text)) {
+    return {
+      kind: 'clarify',
+      question: 'Sure — what should I add? For example: “buy milk tomorrow at 5pm”.',
+      pending: keepUndo(ctx),
+    };
+  }
   const remind = REMIND_PREFIX.exec(text);
   if (remind) {
     // "remind me a day before to renew the passport on Dec 10": the reminder phrase leads.

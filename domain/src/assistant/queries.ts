@@ -19,10 +19,13 @@ export function looksLikeQuestionStart(text: string): boolean {
 
 /** Words that make a question about the task list rather than about the weather. */
 const LIST_SIGNAL =
-  /\b(?:due|tasks?|todos?|to-dos?|list|have|got|overdue|late|next|left|remaining|pending|open|agenda|schedule|plate|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|completed|finished|done|tagged|everything|anything|upcoming|soon|on my|need to do|should i do)\b|#/i;
+  /\b(?:due|tasks?|todos?|to-dos?|list|have|got|overdue|late|next|left|remaining|pending|open|agenda|schedule|plate|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|completed|finished|done|tagged|everything|anything|upcoming|soon|on my|need to do|should i do|did i|have i)\b|#/i;
 
 /** Whether the message reads as a question about the list rather than an instruction. */
 export function looksLikeListQuery(text: string): boolean {
+  // Explicit list verbs ("show my work stuff", "search for milk") need no further signal.
+  if (/^(?:show|list|display|view|search|find|look (?:up|for)|give me|get me)\b/i.test(text.trim()))
+    return true;
   return (looksLikeQuestionStart(text) || /\?\s*$/.test(text)) && LIST_SIGNAL.test(text);
 }
 

@@ -44,10 +44,9 @@ export function offsetFor(count: number, unit: string): string | null {
   return minutesToOffset(Math.round(minutes));
 }
 
-/** Whole days as P…D, otherwise hours and minutes: the forms the API documents ("PT30M", "P1D"). */
+/** Whole days as P…D (weeks too: "P7D", as the API's examples use days), otherwise hours and minutes: the forms the API documents ("PT30M", "P1D"). */
 export function minutesToOffset(minutes: number): string {
   if (minutes === 0) return 'PT0M';
-  if (minutes % 10080 === 0 && minutes >= 10080) return `P${minutes / 10080}W`;
   if (minutes % 1440 === 0) return `P${minutes / 1440}D`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
@@ -67,7 +66,7 @@ export function parseReminder(text: string): ReminderMatch | null {
     let offset: string | null = null;
     if (before[3]) {
       const unit = before[3].toLowerCase().replace('the ', '');
-      offset = unit === 'week' ? 'P1W' : unit === 'hour' ? 'PT1H' : 'P1D';
+      offset = unit === 'week' ? 'P7D' : unit === 'hour' ? 'PT1H' : 'P1D';
     } else {
       const count = parseCount(before[1]!.toLowerCase());
       offset = count === null ? null : offsetFor(count, before[2]!);
