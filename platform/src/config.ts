@@ -1,0 +1,45 @@
+import { envSchema } from 'env-schema';
+import { type Static, Type } from 'typebox';
+
+/** A string enum whose validation error lists the allowed values once. */
+function oneOf<const T extends readonly string[]>(values: T, defaultValue: T[number]) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: values, default: defaultValue });
+}
+
+/**
+ * Every setting the product reads, validated once at start-up so that a typo fails loudly with the
+ * variable's name instead of surfacing later as a strange runtime error.
+ */
+const ConfigSchema = Type.Object({
+  TODO_MODE: oneOf(['embedded', 'distributed'] as const, 'embedded'),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  OPENAI_BASE_URL: Type.String({ default: 'https://api.openai.com/v1', pattern: '^https?://' }),
+  OPENAI_MODEL: Type.String({ default: 'gpt-4o-mini' }),
+  DAPR_HTTP_PORT: Type.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Reads and validates the configuration; throws one error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+  if (config.TODO_MODE === 'distributed') {
+    const missing = (['DATABASE_URL', 'JWT_SECRET'] as const).filter((name) => !config[name]);
+    if (missing.length > 0) {
+      throw new Error(`config: distributed mode requires ${missing.join(', ')}`);
+    }
+  }
+  return config;
+}

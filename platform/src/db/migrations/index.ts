@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001_users_and_tasks.js';
+import * as m0002 from './0002_outbox.js';
+
+/** Versioned migrations in apply order; names are their versions (never rename a released one). */
+const migrations: Record<string, Migration> = {
+  '0001_users_and_tasks': m0001,
+  '0002_outbox': m0002,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,55 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of the database, as Kysely sees them (snake_case, like the SQL). */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  timezone: string;
+  email_notifications: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TasksTable {
+  id: string;
+  user_id: string;
+  title: string;
+  description: Generated<string>;
+  status: Generated<'open' | 'completed'>;
+  priority: Generated<'low' | 'medium' | 'high' | 'urgent'>;
+  priority_rank: ColumnType<number, never, never>;
+  tags: Generated<string[]>;
+  due_at: Date | null;
+  all_day: Generated<boolean>;
+  reminders: Generated<string[]>;
+  recurrence: string | null;
+  recurrence_anchor: Generated<'due' | 'completion'>;
+  series_id: string | null;
+  occurrence: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Date | null;
+  version: Generated<number>;
+  search: ColumnType<string, never, never>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  partition_key: string;
+  event_id: string;
+  event: ColumnType<unknown, string, never>;
+  created_at: Generated<Date>;
+  published_at: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface Database {
+  outbox: OutboxTable;
+  users: UsersTable;
+  tasks: TasksTable;
+}

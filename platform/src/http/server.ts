@@ -1,0 +1,155 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from '../telemetry/logger.js';
+import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
+import { HttpError } from './errors.js';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+/** A readiness probe: resolves when the dependency is usable, throws with a message naming it when not. */
+export type ReadinessCheck = { name: string; check: () => Promise<void> };
+
+export interface HttpServerOptions {
+  logger: Logger;
+  bodyLimit: number;
+  readiness: ReadinessCheck[];
+}
+
+/**
+ * The Fastify server every service runs on: one error format, request metrics, health and metrics
+ * routes. Services add their routes as encapsulated plugins.
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit,
+    // Ids in logs let one request be followed through its events (they become correlation ids).
+    genReqId: () => crypto.randomUUID(),
+    // Per-request lines would dominate the logs and the CPU under load; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Query strings and paths are text, so their numbers and booleans are coerced; a JSON body means
+  // what it says, so `"tags": "work"` or `"due_at": null` is never silently reinterpreted.
+  const strictAjv = newAjv(false);
+  const coercingAjv = newAjv('array');
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema),
+  );
+  // Only JSON bodies are accepted: anything else is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.statusCode).send(error.toBody());
+    if (isFieldError(error)) {
+      return reply
+        .status(400)
+        .send({ error: { code: error.code, message: error.message, field: error.field } });
+    }
+    if (error.validation) {
+      const { field, message } = describeValidationError(error);
+      return reply.status(400).send({ error: { code: 'invalid_input', message, field } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      return reply.status(status).send({ error: { code: errorCode(error), message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url}` } }),
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
+    httpRequests.inc(labels);
+    httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const failures: string[] = [];
+    await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          await check();
+        } catch (error) {
+          failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+    if (failures.length > 0) return reply.status(503).send({ status: 'unavailable', failures });
+    return { status: 'ready' };
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+  return app;
+}
+
+function newAjv(coerceTypes: false | 'array') {
+  const ajv = new Ajv({
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Domain errors (FieldError) say they are safe to show by `expose`; their shape is all we rely on. */
+function isFieldError(error: unknown): error is { code: string; message: string; field: string } {
+  const candidate = error as { expose?: unknown; statusCode?: unknown; field?: unknown };
+  return candidate.expose === true && candidate.statusCode === 400 && typeof candidate.field === 'string';
+}
+
+/** Turns Ajv's first error into "field: reason", with the field named as the client sent it. */
+function describeValidationError(error: FastifyError): { field: string; message: string } {
+  const first = error.validation?.[0];
+  const path = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  const missing =
+    (first?.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
+  let field = path;
+  let reason = first?.message ?? 'is invalid';
+  if (missing.missingProperty) {
+    field = path ? `${path}.${missing.missingProperty}` : missing.missingProperty;
+    reason = 'is required';
+  } else if (missing.additionalProperty) {
+    field = path ? `${path}.${missing.additionalProperty}` : missing.additionalProperty;
+    reason = 'is not a known field';
+  } else if (first?.keyword === 'enum') {
+    const allowed = (first.params as { allowedValues?: unknown[] }).allowedValues;
+    reason = `must be one of ${allowed?.join(', ')}`;
+  }
+  const where = error.validationContext;
+  const name = field || (where === 'body' ? 'body' : (where ?? 'request'));
+  return { field: name, message: `${name}: ${reason}` };
+}
+
+function errorCode(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'payload_too_large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';
+  if (error.code?.startsWith('FST_ERR_CTP')) return 'invalid_body';
+  if (error.statusCode === 429) return 'rate_limited';
+  return 'bad_request';
+}

@@ -1,0 +1,165 @@
+import type { HttpServer } from '@todo/platform/http/server';
+import { Type } from 'typebox';
+import type { TokenIssuer } from '../auth/tokens.js';
+import type { UserService } from '../auth/users.js';
+import { toTaskJson } from '../tasks/task-json.js';
+import { isPriority, type TaskListQuery } from '../tasks/task-query.js';
+import type { TaskService } from '../tasks/task-service.js';
+import { requireUser } from './authenticate.js';
+import {
+  errorResponses,
+  IfMatchHeaders,
+  TaskCreateBody,
+  TaskIdParams,
+  TaskListQuerystring,
+  TaskPage,
+  TaskPatchBody,
+} from './schemas.js';
+
+export interface TaskRoutesOptions {
+  tasks: TaskService;
+  tokens: TokenIssuer;
+  users: UserService;
+}
+
+const withConflict = { ...errorResponses, 409: Type.Ref('Error') };
+
+/** `If-Match: "3"` (or 3, or W/"3") → 3: the version the client's edit is based on. */
+const expectedVersion = (headers: { 'if-match'?: string }) =>
+  headers['if-match'] === undefined ? undefined : Number(headers['if-match'].replace(/\D/g, ''));
+
+export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: TaskRoutesOptions) {
+  requireUser(app, tokens, users);
+
+  app.post(
+    '/api/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Create a task',
+        body: TaskCreateBody,
+        response: { 201: Type.Ref('Task'), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(toTaskJson(await tasks.create(request.actor, request.body))),
+  );
+
+  app.get(
+    '/api/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'List, search, filter and sort your tasks, a page at a time',
+        querystring: TaskListQuerystring,
+        response: { 200: TaskPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const query: TaskListQuery = {
+        sort: q.sort ?? 'due',
+        limit: q.limit ?? 50,
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.priority ? { priority: q.priority.split(',').filter(isPriority) } : {}),
+        ...(q.tag ? { tag: q.tag.replace(/^#/, '').toLowerCase() } : {}),
+        ...(q.due_before ? { dueBefore: new Date(q.due_before) } : {}),
+        ...(q.due_after ? { dueAfter: new Date(q.due_after) } : {}),
+        ...(q.overdue === undefined ? {} : { overdue: q.overdue }),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      };
+      const page = await tasks.list(request.actor, query);
+      return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/tags',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Your tags, most used first (for suggestions)',
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({ tag: Type.String(), count: Type.Integer() })) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ items: await tasks.tags(request.actor) }),
+  );
+
+  app.get(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'One task',
+        params: TaskIdParams,
+        response: { 200: Type.Ref('Task'), ...errorResponses },
+      },
+    },
+    async (request) => toTaskJson(await tasks.get(request.actor, request.params.id)),
+  );
+
+  app.patch(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Change some fields; with If-Match, only if nobody changed the task meanwhile (409)',
+        params: TaskIdParams,
+        headers: IfMatchHeaders,
+        body: TaskPatchBody,
+        response: { 200: Type.Ref('Task'), ...withConflict },
+      },
+    },
+    async (request) =>
+      toTaskJson(
+        await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)),
+      ),
+  );
+
+  app.delete(
+    '/api/tasks/:id',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Delete a task',
+        params: TaskIdParams,
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null(), ...withConflict },
+      },
+    },
+    async (request, reply) => {
+      await tasks.remove(request.actor, request.params.id, expectedVersion(request.headers));
+      return reply.status(204).send(null);
+    },
+  );
+
+  for (const [action, summary] of [
+    ['complete', 'Mark done (a recurring task then gets its next occurrence)'],
+    ['reopen', 'Undo a completion (a recurring task loses the occurrence it made)'],
+  ] as const) {
+    app.post(
+      `/api/tasks/:id/${action}`,
+      {
+        schema: {
+          tags: ['tasks'],
+          summary,
+          params: TaskIdParams,
+          headers: IfMatchHeaders,
+          response: { 200: Type.Ref('Task'), ...withConflict },
+        },
+      },
+      async (request) => {
+        const version = expectedVersion(request.headers);
+        const task =
+          action === 'complete'
+            ? await tasks.complete(request.actor, request.params.id, version)
+            : await tasks.reopen(request.actor, request.params.id, version);
+        return toTaskJson(task);
+      },
+    );
+  }
+}

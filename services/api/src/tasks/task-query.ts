@@ -1,0 +1,79 @@
+import { FieldError, PRIORITIES, type Priority, type TaskStatus } from '@todo/domain';
+import { type Expression, type SqlBool, sql } from 'kysely';
+
+/** The list filters of `GET /api/tasks`, already validated. */
+export interface TaskListQuery {
+  q?: string;
+  status?: TaskStatus;
+  priority?: Priority[];
+  tag?: string;
+  dueBefore?: Date;
+  dueAfter?: Date;
+  overdue?: boolean;
+  sort: TaskSort;
+  limit: number;
+  cursor?: string;
+}
+
+export const TASK_SORTS = [
+  'due',
+  '-due',
+  'priority',
+  '-priority',
+  'created',
+  '-created',
+  'title',
+  '-title',
+] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+
+/**
+ * How each sort orders rows. `priority` means most important first, the order people want;
+ * every other key is ascending; a leading "-" reverses. The id breaks ties, so pages never overlap.
+ */
+const SORT_KEYS = {
+  due: { expr: sql`coalesce(tasks.due_at, 'infinity'::timestamptz)`, ascending: true, kind: 'time' },
+  priority: { expr: sql`tasks.priority_rank`, ascending: false, kind: 'number' },
+  created: { expr: sql`tasks.created_at`, ascending: true, kind: 'time' },
+  title: { expr: sql`lower(tasks.title)`, ascending: true, kind: 'text' },
+} as const;
+
+export function sortKey(sort: TaskSort) {
+  const key = SORT_KEYS[sort.replace('-', '') as keyof typeof SORT_KEYS];
+  return { ...key, ascending: sort.startsWith('-') ? !key.ascending : key.ascending };
+}
+
+/** An opaque position: the sort value and id of the last row of the previous page. */
+export function encodeCursor(sort: TaskSort, value: unknown, id: string): string {
+  const serialized = value instanceof Date ? value.toISOString() : value;
+  return Buffer.from(JSON.stringify([sort, serialized, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, sort: TaskSort): { value: string | number; id: string } {
+  try {
+    const [cursorSort, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const kind = sortKey(sort).kind;
+    const valueOk = kind === 'number' ? Number.isInteger(value) : typeof value === 'string';
+    if (cursorSort === sort && valueOk && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
+      return { value, id };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new FieldError('cursor', 'is not a cursor of this listing (was the sort changed?)');
+}
+
+/** A full-text query matching word prefixes, so "dent" finds "dentist"; only letters and digits count. */
+export function prefixTsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words
+    .slice(0, 10)
+    .map((word) => `${word}:*`)
+    .join(' & ');
+}
+
+export const isPriority = (value: string): value is Priority =>
+  (PRIORITIES as readonly string[]).includes(value);
+
+export type SqlCondition = Expression<SqlBool>;

@@ -1,0 +1,190 @@
+import type { Task } from '@todo/domain';
+import type { Database } from '@todo/platform/db/schema';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { decodeCursor, encodeCursor, prefixTsQuery, sortKey, type TaskListQuery } from './task-query.js';
+
+type Executor = Kysely<Database>;
+type TaskRow = Omit<Selectable<Database['tasks']>, 'search'>;
+
+const COLUMNS = [
+  'id',
+  'user_id',
+  'title',
+  'description',
+  'status',
+  'priority',
+  'priority_rank',
+  'tags',
+  'due_at',
+  'all_day',
+  'reminders',
+  'recurrence',
+  'recurrence_anchor',
+  'series_id',
+  'occurrence',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'version',
+] as const;
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    tags: row.tags,
+    dueAt: row.due_at,
+    allDay: row.all_day,
+    reminders: row.reminders,
+    recurrence: row.recurrence,
+    recurrenceAnchor: row.recurrence_anchor,
+    seriesId: row.series_id,
+    occurrence: row.occurrence,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+    version: row.version,
+  };
+}
+
+function toRow(task: Task) {
+  return {
+    id: task.id,
+    user_id: task.userId,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    priority: task.priority,
+    tags: task.tags,
+    due_at: task.dueAt,
+    all_day: task.allDay,
+    reminders: task.reminders,
+    recurrence: task.recurrence,
+    recurrence_anchor: task.recurrenceAnchor,
+    series_id: task.seriesId,
+    occurrence: task.occurrence,
+    created_at: task.createdAt,
+    updated_at: task.updatedAt,
+    completed_at: task.completedAt,
+    version: task.version,
+  };
+}
+
+export async function insertTask(db: Executor, task: Task): Promise<Task> {
+  const row = await db.insertInto('tasks').values(toRow(task)).returning(COLUMNS).executeTakeFirstOrThrow();
+  return toTask(row);
+}
+
+/** Null when the task does not exist or belongs to someone else: callers answer 404 for both. */
+export async function findTask(
+  db: Executor,
+  userId: string,
+  id: string,
+  forUpdate = false,
+): Promise<Task | null> {
+  let query = db.selectFrom('tasks').select(COLUMNS).where('id', '=', id).where('user_id', '=', userId);
+  if (forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+/** Writes `task` if the stored version is still `expectedVersion`; null when someone else won. */
+export async function updateTask(db: Executor, task: Task, expectedVersion: number): Promise<Task | null> {
+  const { id, user_id, created_at, ...changes } = toRow(task);
+  const row = await db
+    .updateTable('tasks')
+    .set(changes)
+    .where('id', '=', id)
+    .where('user_id', '=', user_id)
+    .where('version', '=', expectedVersion)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+export async function deleteTask(db: Executor, userId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .deleteFrom('tasks')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+/**
+ * One page of a user's tasks. Keyset pagination on (sort value, id): stable under concurrent
+ * inserts, and as fast on page 100 as on page 1.
+ */
+export async function listTasks(
+  db: Executor,
+  userId: string,
+  query: TaskListQuery,
+  todayUtcDate: Date,
+): Promise<{ items: Task[]; nextCursor: string | null }> {
+  const key = sortKey(query.sort);
+  let select = db
+    .selectFrom('tasks')
+    .select(COLUMNS)
+    .select(key.expr.as('sort_value'))
+    .where('user_id', '=', userId);
+
+  if (query.status) select = select.where('status', '=', query.status);
+  if (query.priority?.length) select = select.where('priority', 'in', query.priority);
+  if (query.tag) select = select.where(sql<boolean>`tags @> array[${query.tag}]::text[]`);
+  if (query.dueBefore) select = select.where('due_at', '<', query.dueBefore);
+  if (query.dueAfter) select = select.where('due_at', '>=', query.dueAfter);
+  if (query.overdue !== undefined) {
+    // An all-day task is overdue once its date is past in the user's zone; a timed one once its instant is.
+    const overdue = sql<boolean>`(status = 'open' and due_at is not null and
+      ((not all_day and due_at < now()) or (all_day and due_at < ${todayUtcDate})))`;
+    select = select.where(query.overdue ? overdue : sql<boolean>`not ${overdue}`);
+  }
+  const tsQuery = query.q ? prefixTsQuery(query.q) : null;
+  if (tsQuery) select = select.where(sql<boolean>`search @@ to_tsquery('simple', ${tsQuery})`);
+
+  if (query.cursor) {
+    const { value, id } = decodeCursor(query.cursor, query.sort);
+    const cursorValue = key.kind === 'time' ? sql`${value}::timestamptz` : sql`${value}`;
+    select = select.where(
+      key.ascending
+        ? sql<boolean>`(${key.expr}, tasks.id) > (${cursorValue}, ${id}::uuid)`
+        : sql<boolean>`(${key.expr}, tasks.id) < (${cursorValue}, ${id}::uuid)`,
+    );
+  }
+  const direction = key.ascending ? sql`asc` : sql`desc`;
+  const rows = await select
+    .orderBy(sql`${key.expr} ${direction}`)
+    .orderBy(sql`tasks.id ${direction}`)
+    .limit(query.limit + 1)
+    .execute();
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor(query.sort, cursorValueOf(last.sort_value), last.id)
+      : null;
+  return { items: page.map(toTask), nextCursor };
+}
+
+/** Postgres returns 'infinity' timestamps as the JS Infinity number or a string; keep them as text. */
+function cursorValueOf(value: unknown): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'infinity' : value;
+  if (value === Number.POSITIVE_INFINITY) return 'infinity';
+  return value;
+}
+
+/** The user's tags with how many tasks carry each, for suggestions. */
+export async function tagCounts(db: Executor, userId: string): Promise<{ tag: string; count: number }[]> {
+  const result = await sql<{ tag: string; count: number }>`
+    select tag, count(*)::int as count
+    from tasks, unnest(tags) as tag
+    where user_id = ${userId}
+    group by tag order by count desc, tag asc limit 200`.execute(db);
+  return result.rows;
+}

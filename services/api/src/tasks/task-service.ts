@@ -1,0 +1,221 @@
+import { newEnvelope } from '@todo/contracts';
+import {
+  applyTaskInput,
+  fieldsOf,
+  localDateOf,
+  type Task,
+  type TaskFields,
+  type TaskInput,
+} from '@todo/domain';
+import type { Db } from '@todo/platform/db/connect';
+import type { Database } from '@todo/platform/db/schema';
+import { conflict, notFound } from '@todo/platform/http/errors';
+import { appendToOutbox } from '@todo/platform/outbox/append';
+import type { Transaction } from 'kysely';
+import { toTaskJson } from './task-json.js';
+import type { TaskListQuery } from './task-query.js';
+import { deleteTask, findTask, insertTask, listTasks, tagCounts, updateTask } from './task-repository.js';
+
+/** Who is acting, in which zone, and the id that ties the resulting events together. */
+export interface Actor {
+  userId: string;
+  timeZone: string;
+  correlationId: string;
+}
+
+export type TaskAction = 'created' | 'updated' | 'completed' | 'reopened' | 'deleted';
+
+export interface TaskChange {
+  action: TaskAction;
+  before: Task | null;
+  after: Task | null;
+}
+
+/**
+ * Something else that must happen in the same transaction as a task write — scheduling its
+ * reminders, say — so it commits or rolls back with it.
+ */
+export type WriteParticipant = (
+  trx: Transaction<Database>,
+  change: TaskChange,
+  actor: Actor,
+) => Promise<void>;
+
+/** Where a new task sits in a recurring series (for the next occurrence the recurring-task service makes). */
+export interface SeriesPosition {
+  seriesId: string;
+  occurrence: number;
+}
+
+/**
+ * The one write path for tasks — REST, chat, MCP and the recurring-task service all come here — so
+ * every change validates the same way and emits its events through the outbox.
+ */
+export class TaskService {
+  constructor(
+    private readonly db: Db,
+    private readonly participants: WriteParticipant[] = [],
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async get(actor: Actor, id: string): Promise<Task> {
+    return (await findTask(this.db, actor.userId, id)) ?? throwNotFound();
+  }
+
+  list(actor: Actor, query: TaskListQuery) {
+    return listTasks(this.db, actor.userId, query, localDateOf(this.clock(), actor.timeZone));
+  }
+
+  tags(actor: Actor) {
+    return tagCounts(this.db, actor.userId);
+  }
+
+  async create(actor: Actor, input: TaskInput, position?: SeriesPosition): Promise<Task> {
+    const fields = applyTaskInput(input);
+    const now = this.clock();
+    const id = crypto.randomUUID();
+    const task: Task = {
+      id,
+      userId: actor.userId,
+      ...fields,
+      status: 'open',
+      seriesId: position?.seriesId ?? (fields.recurrence ? id : null),
+      occurrence: position?.occurrence ?? 1,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: null,
+      version: 1,
+    };
+    const change = await this.write(actor, async (trx) => ({
+      action: 'created',
+      before: null,
+      after: await insertTask(trx, task),
+    }));
+    return change?.after ?? task;
+  }
+
+  async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Task> {
+    return this.modify(actor, id, expectedVersion, (current) => {
+      const fields = applyTaskInput(input, fieldsOf(current));
+      if (sameFields(fields, fieldsOf(current))) return null;
+      return {
+        action: 'updated',
+        next: {
+          ...current,
+          ...fields,
+          // A task that gains a rule starts a series of its own.
+          seriesId: current.seriesId ?? (fields.recurrence ? current.id : null),
+        },
+      };
+    });
+  }
+
+  complete(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+    return this.modify(actor, id, expectedVersion, (current) =>
+      current.status === 'completed'
+        ? null
+        : { action: 'completed', next: { ...current, status: 'completed', completedAt: this.clock() } },
+    );
+  }
+
+  reopen(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+    return this.modify(actor, id, expectedVersion, (current) =>
+      current.status === 'open'
+        ? null
+        : { action: 'reopened', next: { ...current, status: 'open', completedAt: null } },
+    );
+  }
+
+  async remove(actor: Actor, id: string, expectedVersion?: number): Promise<void> {
+    await this.write(actor, async (trx) => {
+      const current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
+      assertVersion(current, expectedVersion);
+      await deleteTask(trx, actor.userId, id);
+      return { action: 'deleted', before: current, after: null };
+    });
+  }
+
+  /** Read-modify-write under a row lock; `decide` returns null when nothing changes (no event, no bump). */
+  private async modify(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | undefined,
+    decide: (current: Task) => { action: TaskAction; next: Task } | null,
+  ): Promise<Task> {
+    let current: Task | undefined;
+    const change = await this.write(actor, async (trx) => {
+      current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
+      assertVersion(current, expectedVersion);
+      const decision = decide(current);
+      if (!decision) return null;
+      const next = { ...decision.next, updatedAt: this.clock(), version: current.version + 1 };
+      const after = await updateTask(trx, next, current.version);
+      if (!after) throw versionConflict(current);
+      return { action: decision.action, before: current, after };
+    });
+    return change?.after ?? (current as Task);
+  }
+
+  private async write(
+    actor: Actor,
+    change: (trx: Transaction<Database>) => Promise<TaskChange | null>,
+  ): Promise<TaskChange | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await change(trx);
+      if (!result) return null;
+      await appendToOutbox(trx, taskEvents(result, actor));
+      for (const participant of this.participants) await participant(trx, result, actor);
+      return result;
+    });
+  }
+}
+
+/** Each change becomes a domain event (task-events) and a sync message for open clients (task-updates). */
+function taskEvents(change: TaskChange, actor: Actor) {
+  const task = (change.after ?? change.before) as Task;
+  const subject = { userId: task.userId, taskId: task.id, correlationId: actor.correlationId };
+  const snapshot = toTaskJson(task);
+  return [
+    {
+      topic: 'task-events' as const,
+      event: {
+        ...newEnvelope({ ...subject, eventType: `task.${change.action}` as const }),
+        payload: {
+          task: snapshot,
+          ...(change.before && change.after ? { changed_fields: diff(change) } : {}),
+        },
+      },
+    },
+    {
+      topic: 'task-updates' as const,
+      event: {
+        ...newEnvelope({ ...subject, eventType: 'task.sync' as const }),
+        payload: { action: change.action, task: change.after ? snapshot : null },
+      },
+    },
+  ];
+}
+
+function diff({ before, after }: TaskChange): string[] {
+  if (!before || !after) return [];
+  const a = toTaskJson(before) as unknown as Record<string, unknown>;
+  const b = toTaskJson(after) as unknown as Record<string, unknown>;
+  return Object.keys(b).filter(
+    (key) => !['updated_at', 'version'].includes(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]),
+  );
+}
+
+const sameFields = (a: TaskFields, b: TaskFields) => JSON.stringify(a) === JSON.stringify(b);
+
+function assertVersion(current: Task, expectedVersion: number | undefined) {
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw versionConflict(current);
+}
+
+const versionConflict = (current: Task) =>
+  conflict('version_conflict', `the task changed since version you edited (now version ${current.version})`, {
+    current: toTaskJson(current),
+  });
+
+function throwNotFound(): never {
+  throw notFound('task');
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@todo/platform/config';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startEmbedded } from '../../runtime/src/embedded.js';
+
+export const BACKENDS = ['pglite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export interface TestApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A fresh database on the given backend: a new PGlite directory, or a new database on the test server. */
+async function freshDatabase(
+  backend: Backend,
+): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'todo-test-'));
+  if (backend === 'pglite') {
+    return {
+      env: { DATA_DIR: dataDir },
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const serverUrl = inject('postgresUrl');
+  const name = `test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: serverUrl.replace(/\/[^/]*$/, `/${name}`) },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The app as `npm start` runs it (embedded mode), on a free loopback port and a fresh database. */
+export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await freshDatabase(backend);
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...database.env, ...env });
+  const app = await startEmbedded(config);
+  return {
+    url: app.url,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** A tiny JSON client for the HTTP API, as a user's program would call it. */
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    public token?: string,
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON (metrics, HTML): keep the text.
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers } satisfies Response<T>;
+  }
+
+  get = <T = any>(path: string, headers?: Record<string, string>) =>
+    this.request<T>('GET', path, undefined, headers);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('POST', path, body ?? {}, headers);
+  patch = <T = any>(path: string, body: unknown, headers?: Record<string, string>) =>
+    this.request<T>('PATCH', path, body, headers);
+  delete = <T = any>(path: string, headers?: Record<string, string>) =>
+    this.request<T>('DELETE', path, undefined, headers);
+
+  /** Signs up a new user with a unique address and keeps its token. */
+  async signup(timezone = 'Europe/Berlin'): Promise<ApiClient> {
+    const email = `user-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const { status, body } = await this.post('/api/auth/signup', {
+      email,
+      password: 'correct horse',
+      timezone,
+    });
+    if (status !== 201) throw new Error(`signup failed: ${status} ${JSON.stringify(body)}`);
+    return new ApiClient(this.baseUrl, body.token);
+  }
+}
