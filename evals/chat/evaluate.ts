@@ -70,6 +70,8 @@ export interface EvalCase {
   message: string;
   setup: { now: string; time_zone: string; tasks: EvalTask[]; pending?: unknown };
   expect: Expectation;
+  /** 2 for the cases written after the engine existed but scored before tuning it on them. */
+  batch?: number;
 }
 
 export interface Score {

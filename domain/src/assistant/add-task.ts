@@ -24,14 +24,14 @@ const DANGLING_END =
   /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its)\s*$/i;
 const DANGLING_START = /^(?:to|that|about|and|then|also|,)\s+/i;
 const LIST_SUFFIX =
-  /\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
+  /['"”’]?\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
 
 /** Removes dangling connectors and punctuation around a title. */
 export function tidyTitle(raw: string): string {
   let title = tidy(raw.replace(LIST_SUFFIX, ''));
   for (let i = 0; i < 5; i++) {
     const before = title;
-    title = tidy(title.replace(DANGLING_END, '').replace(DANGLING_START, ''));
+    title = tidy(title.replace(LIST_SUFFIX, '').replace(DANGLING_END, '').replace(DANGLING_START, ''));
     if (title === before) break;
   }
   title = title.replace(/^["'“‘]+|["'”’]+$/g, '').trim();

@@ -8,7 +8,7 @@ import { tidyTitle } from './add-task.js';
 import { extractTags, normalizeTag, priorityWord } from './attributes.js';
 import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
-import { resolveReference, tasksWithTag } from './references.js';
+import { resolveReference, scoreTasks, tasksWithTag } from './references.js';
 import { offsetFor, offsetForTimeOfDay, parseReminder } from './reminders.js';
 import { parseCount, tidy } from './text.js';
 import type { AssistantContext, Command, TaskAction, TaskChanges, TaskRef } from './types.js';
@@ -84,6 +84,24 @@ export function parseComplete(text: string, ctx: AssistantContext): Command | nu
     return notFound(reference);
   }
   return null;
+}
+
+/** Past-tense verbs that report a task as done ("picked up the dry cleaning", "booked the flight"). */
+const PAST_TENSE =
+  /^(?:i\s+(?:just\s+|already\s+|finally\s+)?)?(?:just\s+|already\s+|finally\s+)?((?:[a-z]+ed|did|paid|bought|sent|wrote|got|made|took|went to|ran|read|gave|put|fed|ate|met|brought|drove|swept|cut|won|hung|sold|sang|spoke|threw|built|caught|taught)\b.*)$/i;
+
+/**
+ * "booked the flight", "i picked up the dry cleaning": a statement in the past tense whose words
+ * clearly name one open task means it is done. The bar is higher than for explicit commands,
+ * since "booked a table for friday" with no such task is a new task, not a completion.
+ */
+export function parsePastTenseCompletion(text: string, ctx: AssistantContext): Command | null {
+  const m = PAST_TENSE.exec(text);
+  if (!m) return null;
+  const open = ctx.tasks.filter((t) => t.status === 'open');
+  const top = scoreTasks(m[1]!, open)[0];
+  if (!top || top.score < 0.7) return null;
+  return actOn(m[1]!, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
 }
 
 /** "rename milk to buy oat milk", "change the title of X to Y". */
@@ -380,6 +398,16 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
 
 /** "delete the dentist task", "remove milk", "delete all #errands tasks" (asks first). */
 export function parseDelete(text: string, ctx: AssistantContext): Command | null {
+  // "I don't need the vet task anymore, delete it", "the gym thing — remove it".
+  const noLongerNeeded =
+    /^(?:i\s+)?(?:don'?t|do not|no longer)\s+(?:need|want)\s+(.+?)(?:\s+any ?more)?(?:[,;.]?\s*(?:so\s+)?(?:please\s+)?(?:delete|remove|trash|drop)\s+(?:it|that|this|them))?$/i.exec(
+      text,
+    ) ?? /^(.+?)[,;.]?\s+(?:please\s+)?(?:delete|remove|trash|drop)\s+(?:it|that|this)$/i.exec(text);
+  if (noLongerNeeded) {
+    const reference = noLongerNeeded[1]!.replace(/\s+any ?more$/i, '');
+    const found = actOn(reference, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
+    if (found) return found;
+  }
   const m =
     /^(?:delete|remove|trash|erase|get rid of|cancel|drop|scrap|kill|nuke|bin|discard|forget about|forget|throw away|throw out|ditch|clear)\s+(.+)$/i.exec(
       text,

@@ -16,7 +16,7 @@ const cases: EvalCase[] = readFileSync(file, 'utf8')
   .map((line) => JSON.parse(line) as EvalCase);
 
 /** The eval setup uses REST field names; the engine takes TaskRefs. */
-export function contextOf(testCase: EvalCase): AssistantContext {
+function contextOf(testCase: EvalCase): AssistantContext {
   const tasks: TaskRef[] = testCase.setup.tasks.map((t) => ({
     id: t.id,
     title: t.title,

@@ -14,7 +14,7 @@ export function helpText(opening: string): string {
 }
 
 const GREETING =
-  /^(?:hi|hello|hey|heya|hiya|howdy|yo|sup|hola|good (?:morning|afternoon|evening|day)|greetings)(?:\s+(?:there|bot|assistant|buddy|friend))?[\s!.,?]*$/i;
+  /^(?:hi|hello|hey|heya|hiya|howdy|yo|sup|hola|good (?:morning|afternoon|evening|day|night)|greetings|what'?s up|whats up|wass?up|sup|gm|gn)(?:\s+(?:there|bot|assistant|buddy|friend))?[\s!.,?]*$/i;
 const THANKS =
   /^(?:thanks|thank you|thx|ty|cheers|great|cool|nice|awesome|perfect|ok|okay|k|got it|good job|lol|haha)(?:\s+(?:so much|a lot|again|bot|buddy))?[\s!.,?]*$/i;
 const HELP =

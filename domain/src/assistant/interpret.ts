@@ -6,6 +6,7 @@ import { parseTaskText } from './add-task.js';
 import {
   parseComplete,
   parseDelete,
+  parsePastTenseCompletion,
   parsePriorityChange,
   parseReminderChange,
   parseRename,
@@ -37,7 +38,7 @@ export function stripFiller(text: string): string {
 }
 
 const UNDO =
-  /^(?:(?:oops|whoops|oh no|argh|ugh|dang|damn|sorry)[,!.\s]*)*(?:undo|un-do|undo (?:that|it|this|the last (?:one|thing|change|action|step))|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back)\b/i;
+  /^(?:(?:oops|whoops|oh no|argh|ugh|dang|damn|sorry|wait|no|hmm+|ah|actually)[,!.\s]*)*(?:undo|un-do|undo (?:that|it|this|the last (?:one|thing|change|action|step))|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back)\b/i;
 const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
 
 /**
@@ -109,6 +110,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     parseDelete,
     parsePriorityChange,
     parseReschedule,
+    parsePastTenseCompletion,
   ]) {
     const command = parse(text, ctx);
     if (command) return command;

@@ -64,6 +64,28 @@ export type Resolution =
   | { kind: 'ambiguous'; candidates: TaskRef[] }
   | { kind: 'none' };
 
+/**
+ * Words that name a kind of task rather than a particular one ("the vet appointment"): they count
+ * half, so the specific word decides between "Take Rex to the vet" and "Dentist appointment".
+ */
+const GENERIC = new Set([
+  'appointment',
+  'appt',
+  'meeting',
+  'call',
+  'session',
+  'class',
+  'errand',
+  'event',
+  'stuff',
+  'booking',
+  'work',
+]);
+
+function weightOf(word: string): number {
+  return GENERIC.has(word) ? 0.5 : 1;
+}
+
 /** Identity words of a reference phrase. */
 export function referenceWords(reference: string): string[] {
   return words(reference.replace(/#/g, ' ')).filter((w) => !FILLER.has(w));
@@ -93,6 +115,7 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
     const titleWords = words(task.title);
     const targets = [...titleWords, ...task.tags.map(normalizeTag)];
     let total = 0;
+    let weights = 0;
     const covered = new Set<number>();
     for (const ref of refWords) {
       let best = 0;
@@ -104,10 +127,11 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
           bestIndex = i;
         }
       });
-      total += best;
+      total += best * weightOf(ref);
+      weights += weightOf(ref);
       if (bestIndex >= 0 && bestIndex < titleWords.length) covered.add(bestIndex);
     }
-    const score = total / refWords.length;
+    const score = weights ? total / weights : 0;
     if (score > 0)
       scored.push({ task, score, coverage: titleWords.length ? covered.size / titleWords.length : 0 });
   }

@@ -106,16 +106,24 @@ export function describeReminder(offset: string): string {
   return `${unit(minutes, 'minute')} before`;
 }
 
+/** Wall-clock of a due in the user's zone (all-day dues are calendar dates, not instants). */
+function localDue(dueAt: string, allDay: boolean, ctx: ReplyContext): DateTime | null {
+  const utc = DateTime.fromISO(dueAt, { zone: 'UTC' });
+  if (!utc.isValid) return null;
+  const zone = localNow(ctx.now, ctx.timeZone).zone;
+  return allDay
+    ? DateTime.fromObject({ year: utc.year, month: utc.month, day: utc.day }, { zone })
+    : utc.setZone(zone);
+}
+
 function describeTask(task: Partial<TaskPayload>, ctx: ReplyContext): string {
   const bits: string[] = [];
+  const local = task.due_at ? localDue(task.due_at, task.all_day ?? false, ctx) : null;
   if (task.recurrence) {
-    const time =
-      task.due_at && !task.all_day
-        ? ` at ${describeDue(task.due_at, false, ctx).split(' at ')[1] ?? ''}`
-        : '';
+    // "every Sunday at 6:00 PM, next Sun, Nov 29"
+    const time = local && !task.all_day ? ` at ${local.toFormat('h:mm a')}` : '';
     bits.push(`${describeRule(task.recurrence)}${time}`);
-    if (task.due_at)
-      bits.push(`next ${describeDue(task.due_at, task.all_day ?? false, ctx).split(' at ')[0]}`);
+    if (local) bits.push(`next ${local.toFormat('ccc, LLL d')}`);
   } else if (task.due_at) bits.push(`due ${describeDue(task.due_at, task.all_day ?? false, ctx)}`);
   if (task.priority && task.priority !== 'medium') bits.push(`${task.priority} priority`);
   if (task.tags?.length) bits.push(task.tags.map((t) => `#${t}`).join(' '));

@@ -1,0 +1,188 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { interpret } from './interpret.js';
+import { renderReply } from './reply.js';
+import type { AssistantContext, Command, TaskRef } from './types.js';
+import { rememberOutcome } from './undo.js';
+
+const NOW = new Date('2026-11-27T15:00:00Z'); // Friday
+
+function task(id: string, title: string, extra: Partial<TaskRef> = {}): TaskRef {
+  return {
+    id,
+    title,
+    tags: [],
+    dueAt: null,
+    allDay: false,
+    priority: 'medium',
+    status: 'open',
+    recurrence: null,
+    ...extra,
+  };
+}
+
+function ctx(
+  timeZone: string,
+  tasks: TaskRef[] = [],
+  now = NOW,
+  pending: AssistantContext['pending'] = null,
+): AssistantContext {
+  return { now, timeZone, tasks, pending };
+}
+
+function added(command: Command) {
+  if (command.kind !== 'add_task') throw new Error(`expected add_task, got ${JSON.stringify(command)}`);
+  return command.task;
+}
+
+function local(iso: string | null | undefined, zone: string): string {
+  return DateTime.fromISO(iso ?? '', { zone: 'UTC' })
+    .setZone(zone)
+    .toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+describe('dates in the user zone', () => {
+  it('reads "tomorrow" as the user’s tomorrow, not UTC’s (Tokyo is already Saturday)', () => {
+    const t = added(interpret('laundry tomorrow at 10am', ctx('Asia/Tokyo')));
+    expect(local(t.due_at, 'Asia/Tokyo')).toBe('2026-11-29T10:00');
+    expect(t.due_at).toBe('2026-11-29T01:00:00Z');
+  });
+
+  it('uses the offset of the target date across a DST change (LA, fall back on Nov 1)', () => {
+    const now = new Date('2026-10-31T18:00:00Z'); // Sat 11:00 PDT
+    const t = added(interpret('dentist tomorrow at 9am', ctx('America/Los_Angeles', [], now)));
+    expect(t.due_at).toBe('2026-11-01T17:00:00Z'); // 09:00 PST, not 16:00Z (PDT)
+  });
+
+  it('places the first occurrence of a weekly series after spring forward at the new offset', () => {
+    const now = new Date('2026-03-06T15:00:00Z'); // Friday before DST starts (Mar 8) in New York
+    const t = added(interpret('call mom every Sunday at 6pm', ctx('America/New_York', [], now)));
+    expect(t.recurrence).toBe('FREQ=WEEKLY;BYDAY=SU');
+    expect(t.due_at).toBe('2026-03-08T22:00:00Z'); // 18:00 EDT
+  });
+
+  it('reads a bare 1–6 o’clock as pm, and a passed morning hour as this evening', () => {
+    expect(
+      local(added(interpret('call Jenna at 4', ctx('America/Los_Angeles'))).due_at, 'America/Los_Angeles'),
+    ).toBe('2026-11-27T16:00');
+    expect(local(added(interpret('call uncle at 9', ctx('Asia/Kolkata'))).due_at, 'Asia/Kolkata')).toBe(
+      '2026-11-27T21:00',
+    );
+  });
+
+  it('keeps a date-only due as an all-day task at midnight UTC of that date', () => {
+    const t = added(interpret('submit expense report next Friday', ctx('Pacific/Auckland')));
+    expect(t).toMatchObject({ all_day: true, title: 'Submit expense report' });
+    expect(t.due_at?.endsWith('T00:00:00Z')).toBe(true);
+  });
+
+  it('falls back to UTC for an unknown zone instead of throwing', () => {
+    expect(() => interpret('buy milk tomorrow at 5pm', ctx('Not/AZone'))).not.toThrow();
+  });
+});
+
+describe('recurrence and reminders', () => {
+  it('"every weekday at 8" starts at the next weekday 08:00', () => {
+    const t = added(interpret('every weekday at 8 standup', ctx('Europe/Berlin')));
+    expect(t.recurrence).toBe('FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR');
+    expect(local(t.due_at, 'Europe/Berlin')).toBe('2026-11-30T08:00'); // Friday 08:00 has passed
+  });
+
+  it('"remind me at 7" on a task due at 9 is two hours before', () => {
+    expect(added(interpret('dentist tomorrow at 9, remind me at 7', ctx('UTC'))).reminders).toEqual(['PT2H']);
+  });
+
+  it('"remind me to …" without its own reminder reminds at the due time', () => {
+    expect(added(interpret('remind me to call the bank at 3pm', ctx('UTC'))).reminders).toEqual(['PT0M']);
+  });
+
+  it('removes hashtags and priority words from the title', () => {
+    expect(added(interpret('Finish slides #work urgent', ctx('UTC')))).toMatchObject({
+      title: 'Finish slides',
+      tags: ['work'],
+      priority: 'urgent',
+    });
+  });
+});
+
+describe('follow-ups carried in PendingState', () => {
+  const tasks = [
+    task('a', 'Call dentist'),
+    task('b', 'Dentist appointment', { dueAt: new Date('2026-12-04T00:00:00Z'), allDay: true }),
+  ];
+
+  it('asks which task, then resolves "the one due friday"', () => {
+    const question = interpret('mark the dentist one done', ctx('America/Los_Angeles', tasks));
+    expect(question.kind).toBe('clarify');
+    if (question.kind !== 'clarify') return;
+    expect(question.question).toContain('1. Call dentist');
+    const pending = rememberOutcome(question, null, null);
+    expect(interpret('the one due friday', ctx('America/Los_Angeles', tasks, NOW, pending))).toEqual({
+      kind: 'complete_task',
+      taskId: 'b',
+    });
+    expect(interpret('2', ctx('America/Los_Angeles', tasks, NOW, pending))).toEqual({
+      kind: 'complete_task',
+      taskId: 'b',
+    });
+  });
+
+  it('an unrelated message drops the question and is interpreted afresh', () => {
+    const question = interpret('delete the dentist task', ctx('UTC', tasks));
+    const pending = question.kind === 'clarify' ? question.pending : null;
+    expect(interpret('buy milk tomorrow', ctx('UTC', tasks, NOW, pending)).kind).toBe('add_task');
+  });
+
+  it('confirms bulk deletes with yes / no', () => {
+    const errands = [
+      task('m', 'Buy milk', { tags: ['errands'] }),
+      task('d', 'Dry cleaning', { tags: ['errands'] }),
+    ];
+    const question = interpret('delete all #errands tasks', ctx('UTC', errands));
+    const pending = question.kind === 'clarify' ? question.pending : null;
+    expect(interpret('yes', ctx('UTC', errands, NOW, pending))).toEqual({
+      kind: 'delete_task',
+      taskIds: ['m', 'd'],
+    });
+    expect(interpret('no', ctx('UTC', errands, NOW, pending)).kind).toBe('cancelled');
+  });
+
+  it('undo returns the inverse of the last executed command', () => {
+    const add = interpret('buy milk', ctx('UTC'));
+    const pending = rememberOutcome(add, { ok: true, tasks: [{ id: 'new-1', title: 'Buy milk' }] }, null);
+    expect(interpret('oops, undo that', ctx('UTC', [], NOW, pending))).toMatchObject({
+      kind: 'undo',
+      commands: [{ kind: 'delete_task', taskIds: ['new-1'] }],
+    });
+    const nothing = interpret('undo', ctx('UTC'));
+    expect(renderReply(nothing, null, { now: NOW, timeZone: 'UTC' })).toBe('There is nothing to undo.');
+  });
+
+  it('undo of an update restores the previous values', () => {
+    const gym = task('g', 'Gym', { dueAt: new Date('2026-12-02T02:00:00Z') });
+    const move = interpret('move gym to Thursday', ctx('America/Los_Angeles', [gym]));
+    const before = { id: 'g', title: 'Gym', due_at: '2026-12-02T02:00:00Z', all_day: false };
+    const pending = rememberOutcome(move, { ok: true, before: [before] }, null);
+    expect(pending?.undo?.commands).toEqual([
+      { kind: 'update_task', taskId: 'g', changes: { due_at: '2026-12-02T02:00:00Z', all_day: false } },
+    ]);
+  });
+});
+
+describe('replies', () => {
+  it('confirms an added recurring task with its schedule and reminder', () => {
+    const command = interpret(
+      'call mom every Sunday at 6pm, remind me 30 minutes before',
+      ctx('America/Los_Angeles'),
+    );
+    expect(renderReply(command, null, { now: NOW, timeZone: 'America/Los_Angeles' })).toBe(
+      "Added “Call mom” — every Sunday at 6:00 PM, next Sun, Nov 29. I'll remind you 30 minutes before.",
+    );
+  });
+
+  it('help lists examples', () => {
+    const help = interpret('what can you do?', ctx('UTC'));
+    expect(help.kind).toBe('help');
+    expect(renderReply(help, null, { now: NOW, timeZone: 'UTC' })).toContain('every Sunday');
+  });
+});

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { interpret } from './interpret.js';
+import type { AssistantContext, CommandKind } from './types.js';
+
+const KINDS: CommandKind[] = [
+  'add_task',
+  'list_tasks',
+  'complete_task',
+  'update_task',
+  'delete_task',
+  'undo',
+  'clarify',
+  'cancelled',
+  'help',
+];
+
+const ctx: AssistantContext = {
+  now: new Date('2026-11-27T15:00:00Z'),
+  timeZone: 'America/Los_Angeles',
+  tasks: [
+    {
+      id: 'a',
+      title: 'Dentist appointment',
+      tags: ['health'],
+      dueAt: new Date('2026-12-01T17:00:00Z'),
+      allDay: false,
+      priority: 'medium',
+      status: 'open',
+      recurrence: null,
+    },
+    {
+      id: 'b',
+      title: 'Call dentist',
+      tags: [],
+      dueAt: null,
+      allDay: false,
+      priority: 'low',
+      status: 'open',
+      recurrence: null,
+    },
+  ],
+  pending: null,
+};
+
+/** Fragments of real requests, so random strings also exercise the phrase parsers. */
+const fragment = fc.constantFrom(
+  'remind me to',
+  'every',
+  'weekday',
+  'at 8',
+  'tomorrow',
+  'next friday',
+  '#work',
+  '!high',
+  'urgent',
+  'delete',
+  'the dentist',
+  'done',
+  'move',
+  'to',
+  'undo',
+  'what',
+  'due',
+  '?',
+  'on the 31st of every month',
+  'in 2 hours',
+  'remind me 30 minutes before',
+  'rename',
+  '2',
+  'yes',
+  '🙂',
+  '\u0000',
+  '  ',
+  'every 0 days',
+  'at 99:99',
+  '13/45',
+);
+const message = fc.oneof(
+  fc.string({ maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 100 }),
+  fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join(' ')),
+);
+
+describe('interpret is total', () => {
+  it('never throws and always returns a known command', () => {
+    fc.assert(
+      fc.property(message, (text) => {
+        const command = interpret(text, ctx);
+        expect(KINDS).toContain(command.kind);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('copes with 10k-character messages quickly', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 10_000, maxLength: 10_000 }),
+        fc.array(fragment, { maxLength: 3 }),
+        (noise, parts) => {
+          const started = Date.now();
+          const command = interpret(`${parts.join(' ')} ${noise}`, ctx);
+          expect(KINDS).toContain(command.kind);
+          expect(Date.now() - started).toBeLessThan(2_000);
+        },
+      ),
+      { numRuns: 20 },
+    );
+    const repeated = 'remind me to call mom every Sunday at 6pm '.repeat(250);
+    expect(KINDS).toContain(interpret(repeated, ctx).kind);
+  });
+});
