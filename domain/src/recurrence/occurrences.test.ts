@@ -327,6 +327,35 @@ describe('nextOccurrence for all-day tasks', () => {
   });
 });
 
+describe('nextOccurrence far ahead and never', () => {
+  it('finds an occurrence centuries away', () => {
+    expect(chain('FREQ=YEARLY;INTERVAL=1000', 'UTC', day('2028-02-29'), 1, true)).toEqual(['3028-02-29']);
+  });
+
+  it('returns null, quickly, for a series that can never produce a date from its start', () => {
+    const started = performance.now();
+    // Every 7th day from a Tuesday is never a Monday.
+    expect(
+      completeOnTime('FREQ=DAILY;INTERVAL=7;BYDAY=MO', BERLIN, at(BERLIN, '2026-01-06T09:00')),
+    ).toBeNull();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('jumps over decades of overdue occurrences', () => {
+    const next = nextOccurrence({
+      rule: 'FREQ=DAILY',
+      timeZone: BERLIN,
+      dueAt: at(BERLIN, '2000-01-01T09:00'),
+      allDay: false,
+      occurrence: 1,
+      completedAt: at(BERLIN, '2035-01-01T10:00'),
+      now: at(BERLIN, '2035-01-01T10:00'),
+    });
+    expect(next && local(BERLIN, next.dueAt)).toBe('2035-01-02T09:00+01:00');
+    expect(next?.occurrence).toBe(12_786);
+  });
+});
+
 describe('nextOccurrence input errors', () => {
   it('throws a RangeError for an invalid rule or zone', () => {
     const due = at(BERLIN, '2026-05-01T09:00');

@@ -65,15 +65,21 @@ export function nextOccurrence(input: NextOccurrenceInput): NextOccurrence | nul
   const start = anchor === 'due' ? dueWallClock : completionStart(input, dueWallClock);
   const series = anchor === 'due' ? pinStartDay(parsed, start) : parsed;
   const today = localDateOf(input.now, timeZone);
+  const nowWallClock = toWallClock(input.now, timeZone).getTime();
+  // Exact for timed tasks, with the costly zone lookup only for candidates near `now`: no zone's
+  // offset changes by two days, so wall clocks further from now's wall clock are clearly past or future.
+  const isPastTimed = (candidate: Date): boolean => {
+    if (candidate.getTime() < nowWallClock - 2 * DAY_MS) return true;
+    if (candidate.getTime() > nowWallClock + 2 * DAY_MS) return false;
+    return fromWallClock(candidate, timeZone).instant.getTime() <= input.now.getTime();
+  };
 
   let occurrence = input.occurrence;
   const found = findOccurrence(series, start, allDay, start, (candidate) => {
     occurrence += 1;
     if (parsed.count !== undefined && occurrence > parsed.count) return 'stop';
     if (isAfterUntil(candidate, parsed.until, allDay, timeZone)) return 'stop';
-    const isPast = allDay
-      ? candidate.getTime() < today.getTime()
-      : fromWallClock(candidate, timeZone).instant.getTime() <= input.now.getTime();
+    const isPast = allDay ? candidate.getTime() < today.getTime() : isPastTimed(candidate);
     return isPast ? 'skip' : 'take';
   });
   if (found === null) return null;
@@ -160,6 +166,8 @@ function pinTimeOfDay(rule: ParsedRule, wallClock: Date): ParsedRule {
     ...(seconds === 0 || rule.bySecond !== undefined ? {} : { bySecond: seconds }),
   };
 }
+
+const DAY_MS = 86_400_000;
 
 function startOfUtcDay(date: Date): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());

@@ -80,6 +80,18 @@ export function formatRule(rule: ParsedRule): string {
   return parts.join(';');
 }
 
+/**
+ * Whether the rule's single day of month falls back to the month's last day where the month is
+ * shorter (see clampMonthEnd in series.ts). Only for MONTHLY/YEARLY rules whose days come from one
+ * BYMONTHDAY value alone (no BYDAY/BYSETPOS) and, for YEARLY, from one month, so that a BYSETPOS
+ * over the candidate days picks the right one.
+ */
+export function clampsToMonthEnd(rule: ParsedRule): boolean {
+  if (rule.byMonthDay?.length !== 1 || rule.byDay || rule.bySetPos) return false;
+  if (rule.freq === 'MONTHLY') return true;
+  return rule.freq === 'YEARLY' && rule.byMonth?.length === 1;
+}
+
 class RuleError extends Error {}
 
 function parseOrThrow(input: string): ParseResult {
@@ -273,7 +285,27 @@ function checkCombinations(rule: ParsedRule): void {
       `a month has at most 5 of each weekday: '${ordinalDay.ordinal}${ordinalDay.weekday}'`,
     );
   }
+  if (rule.bySetPos && rule.freq === 'DAILY') {
+    throw new RuleError('BYSETPOS needs FREQ=WEEKLY, MONTHLY or YEARLY (a day has one occurrence)');
+  }
+  if (
+    rule.byMonth &&
+    rule.byMonthDay &&
+    !clampsToMonthEnd(rule) &&
+    !someMonthHasDay(rule.byMonth, rule.byMonthDay)
+  ) {
+    throw new RuleError(
+      `BYMONTHDAY=${rule.byMonthDay.join(',')} never falls in BYMONTH=${rule.byMonth.join(',')}`,
+    );
+  }
   if (rule.bySetPos && !(rule.byMonth || rule.byWeekNo || rule.byYearDay || rule.byMonthDay || rule.byDay)) {
     throw new RuleError('BYSETPOS needs another BY part (e.g. BYDAY) to pick from');
   }
+}
+
+const LONGEST_MONTHS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether any of the months (in some year) has any of the days (negative: from the month end). */
+function someMonthHasDay(months: number[], days: number[]): boolean {
+  return months.some((month) => days.some((day) => Math.abs(day) <= (LONGEST_MONTHS[month - 1] ?? 0)));
 }

@@ -5,7 +5,7 @@
  * whatever the UTC offset; converting to instants is the caller's job.
  */
 import rrulePkg, { type Options } from 'rrule';
-import type { ByDay, ParsedRule, Weekday } from './rule.js';
+import { type ByDay, clampsToMonthEnd, type ParsedRule, type Weekday } from './rule.js';
 
 const { RRule } = rrulePkg;
 
@@ -46,6 +46,7 @@ export function pinStartDay(rule: ParsedRule, start: Date): ParsedRule {
 /**
  * The first wall clock strictly after `after` produced by `rule` started at `start`, that
  * `accept` takes; `accept` sees every candidate in order and may stop the search with 'stop'.
+ * Null when the rule produces nothing within the next century (or two periods, if longer).
  *
  * `start` sets the period grid (INTERVAL counts from it) and the time of day unless the rule
  * pins BYHOUR/BYMINUTE/BYSECOND. COUNT and UNTIL are not applied here (callers count
@@ -58,16 +59,35 @@ export function findOccurrence(
   after: Date,
   accept: (candidate: Date) => 'take' | 'skip' | 'stop',
 ): Date | null {
+  // rrule only gives up on a rule that never matches (FREQ=DAILY;INTERVAL=7;BYDAY=MO started on
+  // a Tuesday) at its year 9999, scanning period by period for millennia. The Gregorian calendar
+  // repeats every 400 years (146 097 days, whole weeks), so we run rrule on the same dates moved
+  // by whole cycles to just before that limit: every answer is the same, and a search ends
+  // within the horizon + 400 years.
+  const horizonYears = Math.max(MIN_SEARCH_YEARS, Math.ceil(rule.interval * PERIOD_YEARS[rule.freq] * 2));
+  const shiftYears = Math.floor((RRULE_LAST_YEAR - horizonYears - start.getUTCFullYear()) / 400) * 400;
+  const shiftedAfter = addYears(after, shiftYears).getTime();
   let found: Date | null = null;
-  // 100 000 candidates is ~270 years of a daily rule: only a rule that can never match gets here.
-  let budget = 100_000;
-  toRRule(rule, start, allDay).all((candidate) => {
-    if (candidate.getTime() <= after.getTime()) return --budget > 0;
+  toRRule(rule, addYears(start, shiftYears), allDay).all((shifted) => {
+    if (shifted.getTime() <= shiftedAfter) return true;
+    const candidate = addYears(shifted, -shiftYears);
     const verdict = accept(candidate);
     if (verdict === 'take') found = candidate;
-    return verdict === 'skip' && --budget > 0;
+    return verdict === 'skip';
   });
   return found;
+}
+
+/** A search looks at least this far ahead, and at least two periods of the rule. */
+const MIN_SEARCH_YEARS = 100;
+const PERIOD_YEARS = { DAILY: 1 / 365, WEEKLY: 7 / 365, MONTHLY: 1 / 12, YEARLY: 1 } as const;
+const RRULE_LAST_YEAR = 9999;
+
+/** Moves a date by whole years; used with multiples of 400 only, so Feb 29 stays Feb 29. */
+function addYears(date: Date, years: number): Date {
+  const moved = new Date(date);
+  moved.setUTCFullYear(date.getUTCFullYear() + years);
+  return moved;
 }
 
 function toRRule(rule: ParsedRule, start: Date, allDay: boolean): InstanceType<typeof RRule> {
@@ -95,14 +115,10 @@ function toRRule(rule: ParsedRule, start: Date, allDay: boolean): InstanceType<t
  * users expect the month's last day instead. A single day past the 28th therefore becomes
  * "the last of the 28th..Nth that exists": BYMONTHDAY=28,...,N;BYSETPOS=-1. Jan 31 monthly
  * then gives Feb 28 (29 in leap years), Mar 31, Apr 30; Feb 29 yearly gives Feb 28 in other years.
- * Only rules without BYDAY/BYSETPOS and with at most one month are rewritten, so the set the
- * BYSETPOS picks from is exactly those candidate days.
  */
 function clampMonthEnd(rule: ParsedRule): ParsedRule {
-  const day = rule.byMonthDay?.length === 1 ? rule.byMonthDay[0] : undefined;
-  if (day === undefined || day <= 28 || rule.byDay || rule.bySetPos) return rule;
-  if (rule.freq === 'YEARLY' && rule.byMonth?.length !== 1) return rule;
-  if (rule.freq !== 'MONTHLY' && rule.freq !== 'YEARLY') return rule;
+  const day = rule.byMonthDay?.[0];
+  if (day === undefined || day <= 28 || !clampsToMonthEnd(rule)) return rule;
   const candidates = Array.from({ length: day - 27 }, (_, i) => 28 + i);
   return { ...rule, byMonthDay: candidates, bySetPos: [-1] };
 }

@@ -17,6 +17,8 @@ describe('validateRecurrence', () => {
     ['FREQ=DAILY;BYHOUR=9;BYMINUTE=0', 'FREQ=DAILY;BYHOUR=9;BYMINUTE=0'],
     ['FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SU;WKST=SU'],
     [' FREQ=DAILY; ', 'FREQ=DAILY'],
+    ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30'],
+    ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29', 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29'],
   ])('accepts %s as %s', (input, normalized) => {
     expect(validateRecurrence(input)).toEqual({ ok: true, rule: normalized });
   });
@@ -51,6 +53,9 @@ describe('validateRecurrence', () => {
     ['FREQ=DAILY;BYHOUR=24', 'BYHOUR must be between 0 and 23'],
     ['FREQ=MONTHLY;BYSETPOS=1', 'BYSETPOS needs another BY part'],
     ['FREQ=MONTHLY;BYWEEKNO=3', 'BYWEEKNO needs FREQ=YEARLY'],
+    ['FREQ=DAILY;BYDAY=MO,TU;BYSETPOS=1', 'BYSETPOS needs FREQ=WEEKLY, MONTHLY or YEARLY'],
+    ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'BYMONTHDAY=30 never falls in BYMONTH=2'],
+    ['FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31,-31', 'BYMONTHDAY=31,-31 never falls in BYMONTH=4,6'],
     ['FREQ=WEEKLY;BYMONTHDAY=3', 'BYMONTHDAY cannot be used with FREQ=WEEKLY'],
     ['FREQ=DAILY;WKST=XX', "unknown WKST value 'XX'"],
     ['FREQ', "'FREQ' is not a NAME=VALUE part"],
