@@ -47,6 +47,8 @@ export interface NextOccurrence {
  * - anchor 'completion': the rule restarts on the completion day (in the user's zone) at the
  *   due date's time of day, and the first occurrence after that is next ("every 3 days" completed
  *   on the 10th gives the 13th). An occurrence at or before `now` is skipped the same way.
+ * - An all-day occurrence is past only once its date is over in the user's zone: completing
+ *   Monday's daily all-day task late on Wednesday gives Wednesday, not Thursday.
  * - Months and years keep their day: monthly from Jan 31 gives Feb 28 (29), then Mar 31.
  * - A timed occurrence whose wall-clock time does not exist (spring-forward gap) moves forward
  *   by the gap (02:30 → 03:30 that day); the returned `rule` then pins BYHOUR/BYMINUTE so the
