@@ -3,6 +3,7 @@
  * important, which tags, when to remind — each phrase cut out of the title once understood.
  */
 
+import { validateRecurrence } from '../recurrence/index.js';
 import { extractPriority, extractTags } from './attributes.js';
 import { type Due, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
@@ -80,7 +81,9 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
       from = day.startOf('day');
     }
     const first = firstOccurrence(rule, now, time, from);
-    fields.recurrence = formatRule(rule);
+    // The shared validator is the write path's gate; a rule it refuses would fail the whole add.
+    const checked = validateRecurrence(formatRule(rule));
+    if (checked.ok) fields.recurrence = checked.rule;
     due = first === null ? null : time ? { allDay: false, at: first } : { allDay: true, date: first };
   }
   if (due) Object.assign(fields, dueToFields(due));

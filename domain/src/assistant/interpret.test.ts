@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { validateRecurrence } from '../recurrence/index.js';
+import { validateReminderOffset } from '../reminders/index.js';
 import { interpret } from './interpret.js';
 import { renderReply } from './reply.js';
 import type { AssistantContext, Command, TaskRef } from './types.js';
@@ -184,5 +186,37 @@ describe('replies', () => {
     const help = interpret('what can you do?', ctx('UTC'));
     expect(help.kind).toBe('help');
     expect(renderReply(help, null, { now: NOW, timeZone: 'UTC' })).toContain('every Sunday');
+  });
+});
+
+describe('payloads pass the shared validators of the write path', () => {
+  const phrases = [
+    'call mom every Sunday at 6pm',
+    'standup every weekday at 9:15am',
+    'team sync every 2 weeks on Monday and Thursday',
+    'pay rent on the 1st of every month',
+    'pay the card monthly on the last day',
+    'birthday every year on March 3',
+    'water plants every other day',
+    'book club on the first Monday of every month at 7pm',
+    'payday every last friday of the month',
+    'clean the bathroom every weekend',
+  ];
+  it.each(phrases)('%s → a valid RRULE', (phrase) => {
+    const t = added(interpret(phrase, ctx('Europe/Berlin')));
+    expect(t.recurrence).toBeTruthy();
+    expect(validateRecurrence(t.recurrence!)).toEqual({ ok: true, rule: t.recurrence });
+  });
+
+  it.each([
+    'dentist tomorrow at 3pm, remind me 30 minutes before',
+    'renew passport on Dec 10, remind me a week before',
+    'dentist tomorrow at 9, remind me at 7',
+    'flight sunday 6am, remind me 2 hours before',
+    'remind me to call the bank at 3pm',
+  ])('%s → valid reminder offsets', (phrase) => {
+    const reminders = added(interpret(phrase, ctx('Asia/Tokyo'))).reminders ?? [];
+    expect(reminders.length).toBe(1);
+    for (const offset of reminders) expect(validateReminderOffset(offset)).toMatchObject({ ok: true });
   });
 });

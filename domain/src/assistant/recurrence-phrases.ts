@@ -18,6 +18,8 @@ export interface RecurrenceRule {
   /** Day of month; -1 is the last day. */
   byMonthDay?: number;
   byMonth?: number;
+  /** "the first Monday" (1) / "the last Friday" (-1) of the month, with `byDay` naming the one weekday. */
+  setPosition?: number;
 }
 
 export interface RecurrenceMatch {
@@ -34,7 +36,14 @@ export function formatRule(rule: RecurrenceRule): string {
   if (rule.interval > 1) parts.push(`INTERVAL=${rule.interval}`);
   if (rule.byMonth !== undefined) parts.push(`BYMONTH=${rule.byMonth}`);
   if (rule.byMonthDay !== undefined) parts.push(`BYMONTHDAY=${rule.byMonthDay}`);
-  if (rule.byDay?.length) parts.push(`BYDAY=${sortDays(rule.byDay).join(',')}`);
+  if (rule.byDay?.length) {
+    const prefix = rule.setPosition === undefined ? '' : String(rule.setPosition);
+    parts.push(
+      `BYDAY=${sortDays(rule.byDay)
+        .map((d) => `${prefix}${d}`)
+        .join(',')}`,
+    );
+  }
   return parts.join(';');
 }
 
@@ -129,6 +138,30 @@ const PATTERNS: Pattern[] = [
       'i',
     ),
     build: () => ({ rule: { freq: 'MONTHLY', interval: 1, byMonthDay: -1 } }),
+  },
+  {
+    // "the first Monday of every month", "every last Friday of the month", "monthly on the 2nd Tuesday"
+    regex: new RegExp(
+      `\\b(?:(?:on |every |each )?the |every |each |(?:monthly|${EVERY} month),? on the )(first|1st|second|2nd|third|3rd|fourth|4th|last) (${DAY_NAME})(?: of (?:every|each|the) month)?\\b`,
+      'i',
+    ),
+    build: (m) => {
+      if (!/month/i.test(m[0])) return null;
+      const position = {
+        first: 1,
+        '1st': 1,
+        second: 2,
+        '2nd': 2,
+        third: 3,
+        '3rd': 3,
+        fourth: 4,
+        '4th': 4,
+        last: -1,
+      }[m[1]!.toLowerCase()];
+      const days = dayCodes(m[2]!);
+      if (position === undefined || days.length !== 1) return null;
+      return { rule: { freq: 'MONTHLY', interval: 1, byDay: days, setPosition: position } };
+    },
   },
   {
     // "on the 1st of every month", "the 15th of each month"
@@ -230,6 +263,12 @@ export function occursOn(rule: RecurrenceRule, day: DateTime): boolean {
     if (day.day !== wanted) return false;
   }
   if (rule.byDay?.length && !rule.byDay.includes(WEEKDAY_CODES[day.weekday - 1]!)) return false;
+  if (rule.setPosition !== undefined) {
+    const daysInMonth = day.daysInMonth ?? 28;
+    const position =
+      rule.setPosition > 0 ? Math.ceil(day.day / 7) : -Math.ceil((daysInMonth - day.day + 1) / 7);
+    if (position !== rule.setPosition) return false;
+  }
   return true;
 }
 

@@ -1,5 +1,6 @@
 /** Friendly confirmation text for a command once the endpoint has (or has not) executed it. */
 import { DateTime } from 'luxon';
+import { describeRecurrence } from '../recurrence/index.js';
 import { localNow } from './dates.js';
 import { offsetToMinutes } from './reminders.js';
 import type { Command, TaskChanges, TaskPayload } from './types.js';
@@ -39,8 +40,21 @@ function ordinal(n: number): string {
   return `${n}${n % 10 > 3 ? 'th' : suffix}`;
 }
 
-/** "every Sunday", "every 2 weeks on Monday and Thursday", "monthly on the last day". */
+/**
+ * "every Sunday", "every 2 weeks on Monday and Thursday", "every month on the last day": the
+ * shapes the assistant creates, phrased for a chat sentence. Anything else (ordinal weekdays,
+ * COUNT/UNTIL on tasks made elsewhere) uses the product-wide `describeRecurrence`.
+ */
 export function describeRule(rrule: string): string {
+  const simple =
+    /^FREQ=(?:DAILY|WEEKLY|MONTHLY|YEARLY)(?:;(?:INTERVAL=\d+|BYMONTH=\d+|BYMONTHDAY=-?\d+|BYDAY=(?:MO|TU|WE|TH|FR|SA|SU)(?:,(?:MO|TU|WE|TH|FR|SA|SU))*))*$/;
+  if (!simple.test(rrule)) {
+    try {
+      return describeRecurrence(rrule);
+    } catch {
+      return 'repeating';
+    }
+  }
   const parts = Object.fromEntries(rrule.split(';').map((p) => p.split('=') as [string, string]));
   const interval = Number(parts.INTERVAL ?? 1);
   const days = (parts.BYDAY ?? '').split(',').filter(Boolean);
