@@ -23,7 +23,8 @@ export async function authRoutes(
   app: HttpServer,
   { tokens, users, loginRateLimitPerMinute }: AuthRoutesOptions,
 ) {
-  await app.register(rateLimit, { global: false });
+  // preHandler, not onRequest: the login key includes the e-mail address from the parsed body.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
   app.post(
     '/api/auth/signup',
