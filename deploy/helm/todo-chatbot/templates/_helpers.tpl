@@ -1,12 +1,17 @@
 {{/* Chart name and labels. */}}
 {{- define "todo.name" -}}todo-chatbot{{- end -}}
 
-{{- define "todo.labels" -}}
+{{/* Labels without the instance, for resources that also carry todo.selectorLabels. */}}
+{{- define "todo.commonLabels" -}}
 app.kubernetes.io/part-of: todo-chatbot
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/instance: {{ .Release.Name }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 environment: {{ .Values.environment }}
+{{- end -}}
+
+{{- define "todo.labels" -}}
+{{ include "todo.commonLabels" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/* Selector labels of one service; call with (dict "root" $ "name" $name "svc" $svc). */}}

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Offline checks of the deployment artefacts (npm run check:deploy):
+#   helm lint + helm template for every values file of deploy/helm/todo-chatbot,
+#   kubeconform (strict) on every rendered manifest and every literal manifest under deploy/,
+#   promtool check rules + promtool test rules for deploy/monitoring/prometheus,
+#   the Grafana dashboard JSON, `docker compose config -q` on compose.yaml,
+#   and the vitest drift test between contracts/ and the Dapr resources.
+# Tools live in .infra/bin (scripts/infra/tools.sh install when it exists, else built here from the
+# Go module proxy). Kubernetes schemas come from the PyPI package kubernetes-validate (no network at
+# check time once prepared); Dapr and ServiceMonitor schemas are in scripts/check-deploy/schemas.
+#
+# Env: KUBE_VERSION (1.30.0), KUBERNETES_VALIDATE_VERSION (1.37.0), CHECK_DEPLOY_OUT (.infra/check-deploy)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+BIN="$ROOT/.infra/bin"
+CHART="deploy/helm/todo-chatbot"
+KUBE_VERSION="${KUBE_VERSION:-1.30.0}"
+KV_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
+OUT="${CHECK_DEPLOY_OUT:-$ROOT/.infra/check-deploy}"
+SCHEMAS="$ROOT/.infra/k8s-schemas"
+export PATH="$BIN:$PATH" KUBE_VERSION
+
+log() { echo "check-deploy: $*" >&2; }
+die() { log "error: $*"; exit 2; }
+
+# --- bookkeeping: one line per check, counted per kind ---------------------------------------
+declare -A PASS FAIL
+ORDER=()
+FAILED_LINES=()
+record() { # kind status label
+  local kind="$1" status="$2" label="$3"
+  [[ -v "PASS[$kind]" ]] || { PASS[$kind]=0; FAIL[$kind]=0; ORDER+=("$kind"); }
+  if [[ "$status" == 0 ]]; then
+    PASS[$kind]=$((PASS[$kind] + 1))
+    echo "  ok    $kind: $label"
+  else
+    FAIL[$kind]=$((FAIL[$kind] + 1))
+    FAILED_LINES+=("$kind: $label")
+    echo "  FAIL  $kind: $label"
+  fi
+}
+# run KIND LABEL CMD...: runs the command, shows its output only when it fails.
+run() {
+  local kind="$1" label="$2"; shift 2
+  local output status
+  output="$("$@" 2>&1)"; status=$?
+  [[ $status == 0 ]] || printf '%s\n' "$output" | sed 's/^/        /' | tail -n 40
+  record "$kind" "$status" "$label"
+}
+
+# --- tools ----------------------------------------------------------------------------------
+go_install() { # binary module@version
+  command -v go >/dev/null || die "go is needed to build $1 (no prebuilt binaries can be downloaded)"
+  log "building $1 from the Go module proxy (one time, several minutes)"
+  GOBIN="$BIN" GOFLAGS=-trimpath go install "$2" >&2 || die "could not build $1"
+}
+ensure_tools() {
+  mkdir -p "$BIN"
+  if [[ ! -x "$BIN/helm" || ! -x "$BIN/kubeconform" || ! -x "$BIN/promtool" ]] && [[ -x scripts/infra/tools.sh ]]; then
+    scripts/infra/tools.sh install >&2 || log "scripts/infra/tools.sh install failed; building what is missing here"
+  fi
+  [[ -x "$BIN/helm" ]] || go_install helm helm.sh/helm/v3/cmd/helm@latest
+  [[ -x "$BIN/kubeconform" ]] || go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@latest
+  [[ -x "$BIN/promtool" ]] || go_install promtool github.com/prometheus/prometheus/cmd/promtool@latest
+  if ! docker compose version >/dev/null 2>&1 && [[ ! -x "$BIN/compose-check" ]]; then
+    log "no docker compose plugin: building scripts/check-deploy/compose-check (compose-go, the loader of docker compose)"
+    (cd scripts/check-deploy/compose-check && GOBIN="$BIN" GOFLAGS=-mod=mod go install .) >&2 ||
+      die "could not build compose-check"
+  fi
+}
+
+# Kubernetes JSON schemas from the kubernetes-validate wheel; their "/api/_definitions.json" refs are
+# rewritten to absolute file URLs so kubeconform resolves them on disk.
+ensure_schemas() {
+  local dir="$SCHEMAS/v$KUBE_VERSION-standalone-strict"
+  [[ -f "$dir/_definitions.json" ]] && return 0
+  local cache="$ROOT/.infra/cache/kubernetes-validate"
+  mkdir -p "$cache" "$SCHEMAS"
+  if ! ls "$cache"/kubernetes_validate-"$KV_VERSION"-*.whl >/dev/null 2>&1; then
+    log "downloading kubernetes-validate $KV_VERSION from PyPI (Kubernetes JSON schemas)"
+    python3 -m pip download --quiet --no-deps "kubernetes-validate==$KV_VERSION" -d "$cache" >&2 ||
+      die "pip download kubernetes-validate failed"
+  fi
+  python3 - "$cache"/kubernetes_validate-"$KV_VERSION"-*.whl "$KUBE_VERSION" "$dir" <<'PY' || die "could not extract schemas"
+import sys, zipfile, pathlib
+wheel, version, out = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+prefix = f"kubernetes_validate/kubernetes-json-schema/v{version}-local-strict/"
+out.mkdir(parents=True, exist_ok=True)
+n = 0
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith(prefix) and name.endswith(".json"):
+            text = z.read(name).decode()
+            text = text.replace('"/api/_definitions.json#', f'"file://{out}/_definitions.json#')
+            (out / name[len(prefix):]).write_text(text)
+            n += 1
+if n == 0:
+    sys.exit(f"no schemas for Kubernetes v{version} in {wheel}")
+print(f"{n} schemas for Kubernetes v{version}", file=sys.stderr)
+PY
+}
+
+ensure_tools
+ensure_schemas
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+# --- helm lint / template ---------------------------------------------------------------------
+echo "helm chart $CHART (Kubernetes $KUBE_VERSION)"
+VALUES=()
+for f in "$CHART"/values.yaml "$CHART"/values-*.yaml; do VALUES+=("$f"); done
+RENDERED=()
+for values in "${VALUES[@]}"; do
+  name="$(basename "$values" .yaml)"
+  # values.yaml alone renders the defaults; each environment file layers on top of it.
+  run "helm lint" "$name" helm lint "$CHART" --strict --kube-version "$KUBE_VERSION" -f "$values"
+  ns="todo-app-${name#values-}"; [[ "$name" == values || "$name" == values-local ]] && ns=todo-app-dev
+  if helm template todo "$CHART" --namespace "$ns" --kube-version "$KUBE_VERSION" -f "$values" \
+    >"$OUT/$name.yaml" 2>"$OUT/$name.err"; then
+    record "helm template" 0 "$name -> $(grep -c '^kind:' "$OUT/$name.yaml") resources"
+    RENDERED+=("$OUT/$name.yaml")
+  else
+    sed 's/^/        /' "$OUT/$name.err"
+    record "helm template" 1 "$name"
+  fi
+done
+# Guard rails of the chart itself: prod refuses a chart-managed Secret.
+if helm template todo "$CHART" --kube-version "$KUBE_VERSION" -f "$CHART/values-prod.yaml" \
+  --set chartManagedSecret.enabled=true --set chartManagedSecret.databaseUrl=x --set chartManagedSecret.jwtSecret=x \
+  >/dev/null 2>&1; then
+  record "helm template" 1 "values-prod with chartManagedSecret must fail"
+else
+  record "helm template" 0 "values-prod with chartManagedSecret is refused"
+fi
+
+# --- kubeconform ------------------------------------------------------------------------------
+echo "kubeconform (strict, offline)"
+K8S_LOCATION="$SCHEMAS/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+CRD_LOCATION="$ROOT/scripts/check-deploy/schemas/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
+mapfile -t LITERAL < <(find deploy/kubernetes deploy/dapr -name '*.yaml' | sort)
+for file in "${RENDERED[@]}" "${LITERAL[@]}"; do
+  # No -skip and no -ignore-missing-schemas: a kind without a schema is an error.
+  summary="$(kubeconform -strict -summary -kubernetes-version "$KUBE_VERSION" \
+    -schema-location "$K8S_LOCATION" -schema-location "$CRD_LOCATION" "$file" 2>&1)"
+  status=$?
+  [[ $status == 0 ]] || printf '%s\n' "$summary" | grep -v '^Summary' | sed 's/^/        /' | tail -n 40
+  record kubeconform "$status" "${file#"$ROOT"/} ($(printf '%s\n' "$summary" | grep -o 'Valid: [0-9]*'))"
+done
+
+# --- Prometheus rules ---------------------------------------------------------------------------
+echo "prometheus rules"
+run "promtool check rules" alerts.yaml promtool check rules deploy/monitoring/prometheus/alerts.yaml
+run "promtool test rules" alerts.test.yaml promtool test rules deploy/monitoring/prometheus/alerts.test.yaml
+
+# --- Grafana dashboard -------------------------------------------------------------------------
+for dashboard in deploy/monitoring/grafana/*.json; do
+  run "grafana dashboard" "$(basename "$dashboard")" node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const panels = d.panels.filter((p) => p.type !== "row");
+    if (!d.uid || panels.length === 0) throw new Error("no uid or no panels");
+    for (const p of panels) if (!p.targets?.every((t) => t.expr)) throw new Error(`panel ${p.title} without query`);
+    const text = JSON.stringify(d);
+    for (const m of ["http_request_duration_seconds_bucket", "http_requests_total", "events_published_total",
+      "events_consumed_total", "kafka_consumergroup_lag", "dlq_events_total", "outbox_backlog", "reminders_fired_total"])
+      if (!text.includes(m)) throw new Error(`dashboard lacks ${m}`);' "$dashboard"
+done
+
+# --- compose ----------------------------------------------------------------------------------
+echo "compose"
+if docker compose version >/dev/null 2>&1; then
+  run "compose config" "docker compose config -q" docker compose -f compose.yaml config -q
+else
+  run "compose config" "compose.yaml (compose-go loader; docker has no compose plugin here)" \
+    "$BIN/compose-check" compose.yaml
+fi
+
+# --- drift between contracts and Dapr resources -------------------------------------------------
+echo "drift test"
+drift="$(npx vitest run --config scripts/check-deploy/vitest.config.ts 2>&1)"; status=$?
+[[ $status == 0 ]] || printf '%s\n' "$drift" | tail -n 60 | sed 's/^/        /'
+tests="$(printf '%s\n' "$drift" | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^ +Tests ' | tr -s ' ')"
+record "vitest drift" "$status" "scripts/check-deploy/drift.test.ts:${tests#* Tests}"
+
+# --- summary ----------------------------------------------------------------------------------
+echo
+echo "check:deploy summary"
+total_pass=0 total_fail=0
+for kind in "${ORDER[@]}"; do
+  printf '  %-22s %3d passed, %d failed\n' "$kind" "${PASS[$kind]}" "${FAIL[$kind]}"
+  total_pass=$((total_pass + PASS[$kind])); total_fail=$((total_fail + FAIL[$kind]))
+done
+for line in "${FAILED_LINES[@]}"; do echo "  failed: $line"; done
+echo "check-deploy: $total_pass passed, $total_fail failed"
+[[ $total_fail == 0 ]]
