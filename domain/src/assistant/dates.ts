@@ -105,16 +105,6 @@ interface CustomPhrase {
   resolve: (m: RegExpExecArray, now: DateTime) => Omit<WhenMatch, 'index' | 'length'> | null;
 }
 
-const WEEKDAY_INDEX: Record<string, number> = {
-  mon: 1,
-  tue: 2,
-  wed: 3,
-  thu: 4,
-  fri: 5,
-  sat: 6,
-  sun: 7,
-};
-
 function date(day: DateTime): Omit<WhenMatch, 'index' | 'length'> {
   return { due: { allDay: true, date: day.startOf('day') }, hasDate: true, hasTime: false };
 }
@@ -183,7 +173,8 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
     },
   },
   {
-    pattern: /\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each)\b)/i,
+    pattern:
+      /\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each)\b)(?!,? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i,
     resolve: (m, now) => {
       const day = Number(m[1]);
       if (day < 1 || day > 31) return null;
@@ -201,7 +192,7 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
 ];
 
 /** Words chrono reads as dates that are, in a task title, far more often ordinary words. */
-const AMBIGUOUS_BARE_WORDS = new Set(['sun', 'sat', 'wed', 'mar', 'may', 'march', 'second', 'now', 'today?']);
+const AMBIGUOUS_BARE_WORDS = new Set(['sun', 'sat', 'wed', 'mar', 'may', 'march', 'second', 'now', 'night']);
 
 function applyPartOfDay(text: string, day: DateTime): DateTime | null {
   const t = text.toLowerCase();
@@ -263,6 +254,20 @@ function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string
   return { due: { allDay: true, date: day.startOf('day') }, hasDate, hasTime: false, ...span };
 }
 
+/** Words before "night" that make it a time ("friday night", "tomorrow night"), not a noun. */
+const NIGHT_AS_TIME =
+  /^(?:tomorrow|tmrw|tmr|this|last|every|each|at|on|by|the|one|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day)$/i;
+
+/**
+ * Hides "night" in "game night", "trash night", "date night" from chrono (which would read it as
+ * 8 pm) by blanking it, keeping every index so spans still cut the original text.
+ */
+function maskNounNights(text: string): string {
+  return text.replace(/\b([\p{L}]+)(\s+)night\b/giu, (whole, word: string, space: string) =>
+    NIGHT_AS_TIME.test(word) ? whole : `${word}${space}     `,
+  );
+}
+
 /**
  * Finds the first date/time phrase in `text`, resolved in `timeZone` relative to `now`.
  * Future-leaning: "Friday" is the coming one, "at 5" the next 5 pm.
@@ -277,7 +282,11 @@ export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch 
     if (resolved && (best === null || m.index < best.index))
       best = { ...resolved, index: m.index, length: m[0].length };
   }
-  const results = chrono.parse(text, { instant: now, timezone: local.offset }, { forwardDate: true });
+  const results = chrono.parse(
+    maskNounNights(text),
+    { instant: now, timezone: local.offset },
+    { forwardDate: true },
+  );
   for (const result of results) {
     const match = fromChrono(result, local, local.zoneName ?? timeZone);
     if (!match) continue;
@@ -305,23 +314,3 @@ export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch 
   }
   return best;
 }
-
-/** Reads a bare time of day ("7", "7:30", "7pm", "noon") as hour/minute, or null. */
-export function parseTimeOfDay(
-  text: string,
-): { hour: number; minute: number; meridiemKnown: boolean } | null {
-  const t = text.trim().toLowerCase();
-  if (/^(noon|midday)$/.test(t)) return { hour: 12, minute: 0, meridiemKnown: true };
-  if (t === 'midnight') return { hour: 0, minute: 0, meridiemKnown: true };
-  const m = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.?|p\.m\.?)?$/.exec(t);
-  if (!m) return null;
-  let hour = Number(m[1]);
-  const minute = Number(m[2] ?? 0);
-  if (hour > 23 || minute > 59) return null;
-  const meridiem = m[3]?.[0];
-  if (meridiem === 'p' && hour < 12) hour += 12;
-  if (meridiem === 'a' && hour === 12) hour = 0;
-  return { hour, minute, meridiemKnown: meridiem !== undefined || hour > 12 || hour === 0 };
-}
-
-export { WEEKDAY_INDEX };

@@ -90,6 +90,32 @@ export function parseComplete(text: string, ctx: AssistantContext): Command | nu
 const PAST_TENSE =
   /^(?:i\s+(?:just\s+|already\s+|finally\s+)?)?(?:just\s+|already\s+|finally\s+)?((?:[a-z]+ed|did|paid|bought|sent|wrote|got|made|took|went to|ran|read|gave|put|fed|ate|met|brought|drove|swept|cut|won|hung|sold|sang|spoke|threw|built|caught|taught)\b.*)$/i;
 
+/** Base forms, so "paid the taxes" matches "Pay taxes" word for word. */
+const IRREGULAR_PAST: Record<string, string> = {
+  paid: 'pay',
+  went: 'go',
+  bought: 'buy',
+  sent: 'send',
+  wrote: 'write',
+  made: 'make',
+  took: 'take',
+  got: 'get',
+  did: 'do',
+  ran: 'run',
+  gave: 'give',
+  fed: 'feed',
+  met: 'meet',
+  brought: 'bring',
+  drove: 'drive',
+  swept: 'sweep',
+  sold: 'sell',
+  built: 'build',
+  read: 'read',
+  put: 'put',
+  cut: 'cut',
+  ate: 'eat',
+};
+
 /**
  * "booked the flight", "i picked up the dry cleaning": a statement in the past tense whose words
  * clearly name one open task means it is done. The bar is higher than for explicit commands,
@@ -98,10 +124,14 @@ const PAST_TENSE =
 export function parsePastTenseCompletion(text: string, ctx: AssistantContext): Command | null {
   const m = PAST_TENSE.exec(text);
   if (!m) return null;
+  const [verb = '', ...rest] = m[1]!.split(/\s+/);
+  const phrase = [IRREGULAR_PAST[verb.toLowerCase()] ?? verb, ...rest].join(' ');
+  const object = rest.join(' ').replace(/^to\s+/i, '');
   const open = ctx.tasks.filter((t) => t.status === 'open');
-  const top = scoreTasks(m[1]!, open)[0];
-  if (!top || top.score < 0.7) return null;
-  return actOn(m[1]!, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+  const best = Math.max(scoreTasks(phrase, open)[0]?.score ?? 0, scoreTasks(object, open)[0]?.score ?? 0);
+  if (best < 0.7) return null;
+  const reference = (scoreTasks(phrase, open)[0]?.score ?? 0) >= 0.7 ? phrase : object;
+  return actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
 }
 
 /** "rename milk to buy oat milk", "change the title of X to Y". */
@@ -183,6 +213,12 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
     for (const m of body.matchAll(/\s+(?:to|until|till|til|for|on|into|at|by|over to)\s+/gi)) {
       candidates.push({ reference: body.slice(0, m.index), whenText: body.slice(m.index + m[0].length) });
     }
+    // No preposition: the time is the tail ("make the gym session 8pm instead").
+    const tail =
+      /^(.+?)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)|noon|tomorrow|today|tonight|(?:next\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?:\s+instead)?$/i.exec(
+        body,
+      );
+    if (tail) candidates.push({ reference: tail[1]!, whenText: tail[2]! });
   } else if (dueNow && /\b(?:now|instead|moved|is)\b/i.test(text)) {
     candidates = [{ reference: dueNow[1]!, whenText: dueNow[2]! }];
   }
@@ -458,7 +494,8 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
       pending: { ...keepUndo(ctx), awaiting: { type: 'confirm', action } },
     };
   }
-  return (
-    actOn(target, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete') ?? notFound(target)
-  );
+  const found = actOn(target, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
+  if (found) return found;
+  // "cancel the gym membership", "trash night every Wednesday": verbs that also start new tasks.
+  return /^(?:delete|remove|erase|get rid of)\s/i.test(text) ? notFound(target) : null;
 }

@@ -18,7 +18,7 @@ const GREETING =
 const THANKS =
   /^(?:thanks|thank you|thx|ty|cheers|great|cool|nice|awesome|perfect|ok|okay|k|got it|good job|lol|haha)(?:\s+(?:so much|a lot|again|bot|buddy))?[\s!.,?]*$/i;
 const HELP =
-  /^(?:help|help me|\?+|what can you do|what do you do|how does (?:this|it) work|how do (?:i|you) use (?:this|you|it)|how (?:can|do) i use (?:this|you|it)|commands|options|menu|what are you|who are you|what is this|how are you|instructions|usage|what can i (?:say|ask|do)|tell me a joke|are you (?:there|a bot|human|real))\b/i;
+  /^(?:help|help me|\?+|what can you do|what do you do|how does (?:this|it) work|how do (?:i|you) use (?:this|you|it)|how (?:can|do) i use (?:this|you|it)|commands|options|menu|what are you|who are you|what is this|how are you|instructions|usage|what can i (?:say|ask|do)|tell me a joke|are you (?:there|a bot|human|real)|i love you|love you|you(?:'re| are) (?:great|awesome|the best|smart|dumb|stupid|useless)|you rock|good bot|bad bot|what time is it)\b/i;
 
 /** Small talk and help requests → a friendly answer, or null for anything else. */
 export function smallTalk(text: string): string | null {

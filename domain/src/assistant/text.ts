@@ -5,8 +5,8 @@ export const MAX_MESSAGE_LENGTH = 2000;
 
 /**
  * Canonical form for matching, keeping the user's casing (titles are stored as typed):
- * typographic quotes/dashes made ASCII, emoji and other symbols dropped, whitespace
- * collapsed. Hashtags and "!high" survive. Phrase parsers match it case-insensitively.
+ * typographic quotes/dashes made ASCII, emoji and control characters dropped (currency signs,
+ * "%", "&" stay: "pay $50", "2% milk"), whitespace collapsed. Phrase parsers match it case-insensitively.
  */
 export function clean(message: string): string {
   return message
@@ -15,7 +15,7 @@ export function clean(message: string): string {
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\p{L}\p{N}\s'"#!?.,:/@&+\-()]/gu, ' ')
+    .replace(/[\p{Extended_Pictographic}\p{Cc}\p{Cf}\p{Co}\p{Cn}\uFE0F\u20E3]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
