@@ -1,5 +1,6 @@
 import type { Task, TaskDraft } from '../api/types';
 import { summarizeRecurrence } from '../lib/recurrence';
+import { sameFieldValue } from '../lib/taskForm';
 import { describeDue } from '../lib/time';
 
 interface ConflictPanelProps {
@@ -41,7 +42,7 @@ export function ConflictPanel({
   onOverwrite,
 }: ConflictPanelProps) {
   const keys = (Object.keys(mine) as (keyof TaskDraft)[]).filter(
-    (key) => JSON.stringify(mine[key]) !== JSON.stringify(theirs[key]),
+    (key) => !sameFieldValue(key, mine[key], theirs[key]),
   );
   return (
     <section className="conflict" role="alert" aria-labelledby="conflict-title">

@@ -1,6 +1,7 @@
 import { useAuth } from '../hooks/useAuth';
 import type { ConnectionState } from '../hooks/useLiveSync';
 import type { useNotifications } from '../hooks/useNotifications';
+import { Icon } from './Icon';
 import { NotificationBell } from './NotificationBell';
 
 interface HeaderProps {
@@ -47,7 +48,7 @@ export function Header({
         aria-label="Assistant"
         onClick={onToggleChat}
       >
-        💬
+        <Icon name="chat" />
       </button>
       <NotificationBell
         items={notifications.items}
@@ -59,7 +60,7 @@ export function Header({
         onOpenTask={onOpenTask}
       />
       <button type="button" className="icon-button" aria-label="Settings" onClick={onOpenSettings}>
-        ⚙
+        <Icon name="settings" />
       </button>
       <button type="button" className="link" onClick={signOut}>
         Sign out

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppNotification } from '../api/types';
+import { Icon } from './Icon';
 
 interface NotificationBellProps {
   items: AppNotification[];
@@ -46,7 +47,8 @@ export function NotificationBell({
         aria-expanded={open}
         onClick={() => setOpen(!open)}
       >
-        🔔{unreadCount > 0 && <span className="count">{unreadCount > 99 ? '99+' : unreadCount}</span>}
+        <Icon name="bell" />
+        {unreadCount > 0 && <span className="count">{unreadCount > 99 ? '99+' : unreadCount}</span>}
       </button>
       {open && (
         <section className="bell-panel" aria-label="Notification centre">

@@ -2,6 +2,7 @@ import type { Task } from '../api/types';
 import { summarizeRecurrence } from '../lib/recurrence';
 import { describeReminder, sortReminders } from '../lib/reminders';
 import { describeDue } from '../lib/time';
+import { Icon } from './Icon';
 
 interface TaskRowProps {
   task: Task;
@@ -43,12 +44,12 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
           )}
           {task.recurrence && (
             <span className="badge recurrence-badge" title="Repeats">
-              ↻ {summarizeRecurrence(task.recurrence)}
+              <Icon name="repeat" size={12} /> {summarizeRecurrence(task.recurrence)}
             </span>
           )}
           {task.reminders.length > 0 && task.due_at && (
             <span className="badge reminder-badge" title="Reminders">
-              🔔 {sortReminders(task.reminders).map(describeReminder).join(', ')}
+              <Icon name="bell" size={12} /> {sortReminders(task.reminders).map(describeReminder).join(', ')}
             </span>
           )}
           {task.tags.map((tag) => (
@@ -64,7 +65,7 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
         aria-label={`Delete “${task.title}”`}
         onClick={() => onDelete(task)}
       >
-        🗑
+        <Icon name="trash" />
       </button>
     </li>
   );

@@ -55,7 +55,7 @@ export function Workspace() {
         notifications.add(notification);
         showToast({
           tone: 'reminder',
-          message: `🔔 ${notification.title}`,
+          message: notification.title,
           detail: notification.body,
           durationMs: 12_000,
         });

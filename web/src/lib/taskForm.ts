@@ -93,15 +93,19 @@ export function formToDraft(form: TaskForm, timeZone: string): TaskDraft {
   };
 }
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Whether two values of a task field mean the same (due times compare to the minute, as the form edits them). */
+export function sameFieldValue(key: keyof TaskDraft, a: unknown, b: unknown): boolean {
+  if (key === 'due_at' && typeof a === 'string' && typeof b === 'string') {
+    return Math.floor(Date.parse(a) / 60_000) === Math.floor(Date.parse(b) / 60_000);
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** The draft fields that differ from `task` (so an edit only sends what the user changed). */
 export function changedFields(task: Task, draft: TaskDraft): Partial<TaskDraft> {
   const changes: Partial<TaskDraft> = {};
   for (const key of Object.keys(draft) as (keyof TaskDraft)[]) {
-    const mine = draft[key];
-    const theirs = key === 'due_at' && task.due_at ? new Date(task.due_at).toISOString() : task[key];
-    if (!sameValue(mine, theirs)) Object.assign(changes, { [key]: mine });
+    if (!sameFieldValue(key, draft[key], task[key])) Object.assign(changes, { [key]: draft[key] });
   }
   return changes;
 }

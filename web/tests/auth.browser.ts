@@ -1,0 +1,45 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchBrowser, openSession, PASSWORD, screenshot, signIn, uniqueEmail } from './support/browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('signs up with the browser time zone, signs out and signs back in', async () => {
+  const { page, context, consoleErrors } = await openSession(browser);
+  const email = uniqueEmail('signup');
+  await page.goto('/');
+  await page.getByRole('button', { name: 'New here? Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await expect(page.getByText('Time zone: Europe/Berlin').isVisible()).resolves.toBe(true);
+  await screenshot(page, 'sign-up');
+  await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+  await page.getByText('Nothing to do.').waitFor();
+  await screenshot(page, 'empty-list');
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Time zone').inputValue()).resolves.toBe('Europe/Berlin');
+  const emailsBefore = await page.getByLabel('Email me my reminders').isChecked();
+  await page.getByLabel('Email me my reminders').click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('alert').waitFor();
+
+  await signIn(page, email);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Email me my reminders').isChecked()).resolves.toBe(!emailsBefore);
+  expect(consoleErrors).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ARTIFACTS_DIR, REPO_ROOT } from './paths';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 3100 + Math.floor(Math.random() * 100);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free port in 3100-3199');
+}
+
+async function waitForHealth(baseUrl: string, app: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null)
+      throw new Error(`the app exited with code ${app.exitCode}; see artifacts/app.log`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${baseUrl}/healthz did not answer within ${timeoutMs / 1000}s; see artifacts/app.log`);
+}
+
+/**
+ * Builds the web app, starts the whole product as the README says (`npm start`, embedded mode,
+ * fresh DATA_DIR) on a free port and waits for /healthz. BASE_URL=… tests a running app instead.
+ */
+export default async function setup(project: TestProject) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const build = spawnSync('npx', ['vite', 'build'], {
+    cwd: join(REPO_ROOT, 'web'),
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('vite build failed');
+
+  if (process.env.BASE_URL) {
+    project.provide('baseUrl', process.env.BASE_URL);
+    return;
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'todo-browser-tests-'));
+  const log = createWriteStream(join(ARTIFACTS_DIR, 'app.log'));
+  const app = spawn('npm', ['start'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  app.stdout?.pipe(log);
+  app.stderr?.pipe(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (app.exitCode === null && app.pid) {
+      const exited = new Promise((resolve) => app.once('exit', resolve));
+      process.kill(-app.pid, 'SIGTERM');
+      const timer = setTimeout(() => app.pid && process.kill(-app.pid, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(baseUrl, app, 120_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  project.provide('baseUrl', baseUrl);
+  return stop;
+}
