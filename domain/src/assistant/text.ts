@@ -15,7 +15,7 @@ export function clean(message: string): string {
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[\p{Extended_Pictographic}\p{Cc}\p{Cf}\p{Co}\p{Cn}\uFE0F\u20E3]/gu, ' ')
+    .replace(/(?:[\p{Extended_Pictographic}\p{Cc}\p{Cf}\p{Co}\p{Cn}]|\uFE0F|\u20E3)/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
