@@ -99,8 +99,8 @@ describe.each(BACKENDS)('listing tasks on %s', (backend) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const query = `sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-        const { body } = await user.get(`/api/tasks?${query}`);
+        const query: string = `sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const { body }: { body: any } = await user.get(`/api/tasks?${query}`);
         seen.push(...body.items.map((task: { title: string }) => task.title));
         cursor = body.next_cursor;
       } while (cursor);

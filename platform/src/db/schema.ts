@@ -48,7 +48,34 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+export interface IdempotencyKeysTable {
+  key: string;
+  status: 'processing' | 'done';
+  claimed_at: Generated<Date>;
+  expires_at: Date;
+}
+
+export interface DeadLettersTable {
+  dlq_id: string;
+  original_event_id: string;
+  topic: string;
+  consumer: string;
+  envelope: ColumnType<unknown, string, never>;
+  created_at: Generated<Date>;
+  replayed_at: Date | null;
+}
+
+export interface ScheduledJobsTable {
+  name: string;
+  due_at: Date;
+  data: ColumnType<unknown, string, string>;
+  fired_at: Date | null;
+}
+
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
+  dead_letters: DeadLettersTable;
+  scheduled_jobs: ScheduledJobsTable;
   outbox: OutboxTable;
   users: UsersTable;
   tasks: TasksTable;

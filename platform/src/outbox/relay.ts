@@ -1,0 +1,148 @@
+import type { TopicName } from '@todo/contracts';
+import { sql } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { EventBus } from '../ports.js';
+import type { Logger } from '../telemetry/logger.js';
+import { eventsPublished, outboxBacklog } from '../telemetry/metrics.js';
+
+export interface OutboxRelayOptions {
+  db: Db;
+  bus: EventBus;
+  logger: Logger;
+  /** Rows per round. */
+  batchSize?: number;
+  /** How often to look when nobody woke the relay (another process may have written). */
+  pollIntervalMs?: number;
+  /**
+   * Only one relay may publish at a time, or two could interleave a task's events. With several
+   * processes on one PostgreSQL this takes an advisory lock; the embedded mode has one relay.
+   */
+  exclusive?: boolean;
+}
+
+const RELAY_LOCK_ID = 72_410_001;
+
+/**
+ * Publishes outbox rows in id order (hence in order per task) and marks them sent only after the
+ * bus accepted them. A crash in between re-publishes on restart: delivery is at least once, and
+ * consumers deduplicate by event id.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Called after a commit that wrote outbox rows, so events leave at once instead of at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain().then(() => {
+      this.running = undefined;
+      if (this.stopped) return;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      } else {
+        this.timer = setTimeout(() => this.wake(), this.options.pollIntervalMs ?? 250);
+      }
+    });
+  }
+
+  /** Publishes until the outbox is empty (or the bus refuses); returns how many rows were sent. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    try {
+      for (;;) {
+        const count = this.options.exclusive
+          ? await this.exclusively(() => this.publishBatch())
+          : await this.publishBatch();
+        sent += count;
+        if (count < (this.options.batchSize ?? 200) || this.stopped) break;
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox relay: bus did not accept a batch; will retry');
+    }
+    await this.measureBacklog().catch(() => undefined);
+    return sent;
+  }
+
+  private async exclusively(publish: () => Promise<number>): Promise<number> {
+    return this.options.db.connection().execute(async (connection) => {
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_lock(${RELAY_LOCK_ID}) as locked`.execute(connection);
+      if (!rows[0]?.locked) return 0;
+      try {
+        return await publish();
+      } finally {
+        await sql`select pg_advisory_unlock(${RELAY_LOCK_ID})`.execute(connection);
+      }
+    });
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { db, bus } = this.options;
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['id', 'topic', 'partition_key', 'event'])
+      .where('published_at', 'is', null)
+      .orderBy('id')
+      .limit(this.options.batchSize ?? 200)
+      .execute();
+    if (rows.length === 0) return 0;
+    try {
+      await bus.publish(
+        rows.map((row) => ({ topic: row.topic as TopicName, key: row.partition_key, event: row.event })),
+      );
+    } catch (error) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String(error).slice(0, 2000) }))
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute();
+      throw error;
+    }
+    await db
+      .updateTable('outbox')
+      .set({ published_at: new Date() })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+    for (const row of rows) eventsPublished.inc({ topic: row.topic });
+    return rows.length;
+  }
+
+  private async measureBacklog(): Promise<void> {
+    const { count } = await this.options.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('published_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    outboxBacklog.set(Number(count));
+  }
+}
