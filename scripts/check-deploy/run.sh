@@ -58,15 +58,17 @@ go_install() { # binary module@version
 }
 ensure_tools() {
   mkdir -p "$BIN"
-  if [[ ! -x "$BIN/helm" || ! -x "$BIN/kubeconform" || ! -x "$BIN/promtool" ]] && [[ -x scripts/infra/tools.sh ]]; then
-    scripts/infra/tools.sh install >&2 || log "scripts/infra/tools.sh install failed; building what is missing here"
+  if [[ -x scripts/infra/tools.sh ]]; then
+    # The project's pinned versions (a no-op when .infra/bin is current).
+    scripts/infra/tools.sh install helm kubeconform promtool >&2 ||
+      log "scripts/infra/tools.sh install failed; building what is missing here"
   fi
-  [[ -x "$BIN/helm" ]] || go_install helm helm.sh/helm/v3/cmd/helm@latest
-  [[ -x "$BIN/kubeconform" ]] || go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@latest
-  [[ -x "$BIN/promtool" ]] || go_install promtool github.com/prometheus/prometheus/cmd/promtool@latest
+  [[ -x "$BIN/helm" ]] || go_install helm helm.sh/helm/v3/cmd/helm@v3.22.0
+  [[ -x "$BIN/kubeconform" ]] || go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
+  [[ -x "$BIN/promtool" ]] || go_install promtool github.com/prometheus/prometheus/cmd/promtool@v0.316.0
   if ! docker compose version >/dev/null 2>&1 && [[ ! -x "$BIN/compose-check" ]]; then
     log "no docker compose plugin: building scripts/check-deploy/compose-check (compose-go, the loader of docker compose)"
-    (cd scripts/check-deploy/compose-check && GOBIN="$BIN" GOFLAGS=-mod=mod go install .) >&2 ||
+    (cd scripts/check-deploy/compose-check && GOBIN="$BIN" GOTOOLCHAIN=local go install .) >&2 ||
       die "could not build compose-check"
   fi
 }
