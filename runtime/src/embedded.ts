@@ -2,8 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { webApp } from '@todo/api/http/web-app';
 import { type Config, loadConfig } from '@todo/platform/config';
+import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
+import type { RetryPolicy } from '@todo/platform/consumers/runtime';
+import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { createHttpServer } from '@todo/platform/http/server';
+import { OutboxRelay } from '@todo/platform/outbox/relay';
+import type { ServiceModule } from '@todo/platform/service';
 import { createLogger } from '@todo/platform/telemetry/logger';
 import { sql } from 'kysely';
 import { embeddedJwtSecret } from './secrets.js';
@@ -15,34 +21,60 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface EmbeddedOptions {
+  /** Consumer retry policy; tests shorten the backoff. */
+  retry?: RetryPolicy;
+}
+
 /**
  * The embedded default: every service in one process on one database (PGlite under DATA_DIR, or
- * PostgreSQL when DATABASE_URL is set), events dispatched in-process from the outbox.
+ * PostgreSQL when DATABASE_URL is set); events go from the outbox to the in-process bus.
  */
-export async function startEmbedded(config: Config): Promise<RunningApp> {
+export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = openDatabase(databaseTarget(config));
+  const target = databaseTarget(config);
+  const db = openDatabase(target);
   await migrateToLatest(db);
+
+  const bus = new LocalEventBus();
+  const relay = new OutboxRelay({ db, bus, logger, exclusive: target.kind === 'postgres' });
+  const consumerRuntime = {
+    idempotency: new SqlIdempotencyStore(db),
+    deadLetters: new DeadLetterSink(db),
+    logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
 
   const api = createApiService({
     db,
     jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    onCommit: () => relay.wake(),
   });
+
+  const services: ServiceModule[] = [api.module];
+  void consumerRuntime;
 
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
-  await api.register(app);
+  for (const service of services) {
+    for (const subscription of service.subscriptions ?? []) bus.subscribe(subscription);
+    await service.register?.(app);
+  }
   await app.register(webApp, { distDir: WEB_DIST });
+  for (const service of services) await service.start?.();
+  relay.start();
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,
     async close() {
       await app.close();
+      await relay.stop();
+      for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();
     },
   };

@@ -51,12 +51,31 @@ export interface SeriesPosition {
  * The one write path for tasks — REST, chat, MCP and the recurring-task service all come here — so
  * every change validates the same way and emits its events through the outbox.
  */
+export interface TaskServiceOptions {
+  db: Db;
+  participants?: WriteParticipant[];
+  /** Called after each commit that wrote events, so the outbox relay sends them at once. */
+  onCommit?: () => void;
+  clock?: () => Date;
+}
+
 export class TaskService {
-  constructor(
-    private readonly db: Db,
-    private readonly participants: WriteParticipant[] = [],
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly db: Db;
+  private readonly participants: WriteParticipant[];
+  private readonly onCommit: () => void;
+  private readonly clock: () => Date;
+
+  constructor(options: TaskServiceOptions) {
+    this.db = options.db;
+    this.participants = options.participants ?? [];
+    this.onCommit = options.onCommit ?? (() => undefined);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Later-built services (reminders) join the write path after construction. */
+  addParticipant(participant: WriteParticipant): void {
+    this.participants.push(participant);
+  }
 
   async get(actor: Actor, id: string): Promise<Task> {
     return (await findTask(this.db, actor.userId, id)) ?? throwNotFound();
@@ -160,13 +179,15 @@ export class TaskService {
     actor: Actor,
     change: (trx: Transaction<Database>) => Promise<TaskChange | null>,
   ): Promise<TaskChange | null> {
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const result = await change(trx);
       if (!result) return null;
       await appendToOutbox(trx, taskEvents(result, actor));
       for (const participant of this.participants) await participant(trx, result, actor);
       return result;
     });
+    if (result) this.onCommit();
+    return result;
   }
 }
 
