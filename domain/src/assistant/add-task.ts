@@ -5,9 +5,9 @@
 
 import { validateRecurrence } from '../recurrence/index.js';
 import { extractPriority, extractTags } from './attributes.js';
-import { type Due, dueToFields, localNow, parseWhen } from './dates.js';
+import { type Due, dueToFields, localNow, parseWhen, resolveBareHour } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
-import { offsetForTimeOfDay, parseReminder } from './reminders.js';
+import { offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
 import { capitalize, cut, tidy } from './text.js';
 import type { AssistantContext, TaskPayload } from './types.js';
 
@@ -16,8 +16,6 @@ export interface ParsedTaskText {
   title: string;
   fields: Omit<TaskPayload, 'title'>;
   due: Due | null;
-  /** A reminder time of day that could not become an offset (no due time to measure from). */
-  unplacedReminder: boolean;
 }
 
 /** Connector words a cut-out phrase leaves dangling ("Call mom on", "Report due by"). */
@@ -86,16 +84,18 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
     if (checked.ok) fields.recurrence = checked.rule;
     due = first === null ? null : time ? { allDay: false, at: first } : { allDay: true, date: first };
   }
+  if (!due && reminder?.at) {
+    // "buy milk, remind me at 5" names no due: the reminder time is the due time.
+    const { hour, minute, meridiemKnown } = reminder.at;
+    due = { allDay: false, at: resolveBareHour(now.startOf('day'), now, hour, minute, meridiemKnown, false) };
+  }
   if (due) Object.assign(fields, dueToFields(due));
 
-  let unplacedReminder = false;
   if (reminder?.offset) fields.reminders = [reminder.offset];
-  else if (reminder?.at) {
-    if (due && !due.allDay) fields.reminders = [offsetForTimeOfDay(due.at, reminder.at)];
-    else unplacedReminder = true;
-  } else if (remindAtDue && due) fields.reminders = ['PT0M'];
+  else if (reminder?.at && due) fields.reminders = [offsetForTimeOfDay(reminderReference(due), reminder.at)];
+  else if (remindAtDue && due) fields.reminders = ['PT0M'];
 
-  return { title: tidyTitle(rest), fields, due, unplacedReminder };
+  return { title: tidyTitle(rest), fields, due };
 }
 
 function timeOf(due: Due): { hour: number; minute: number } | null {

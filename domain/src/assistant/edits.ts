@@ -9,7 +9,7 @@ import { extractTags, normalizeTag, priorityWord } from './attributes.js';
 import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
 import { resolveReference, scoreTasks, tasksWithTag } from './references.js';
-import { offsetFor, offsetForTimeOfDay, parseReminder } from './reminders.js';
+import { offsetFor, offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
 import { parseCount, tidy } from './text.js';
 import type { AssistantContext, Command, TaskAction, TaskChanges, TaskRef } from './types.js';
 
@@ -418,7 +418,7 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     (task) => {
       const due = dueOfTask(task.dueAt, task.allDay, ctx.timeZone);
       let value = offset;
-      if (!value && reminder?.at && due && !due.allDay) value = offsetForTimeOfDay(due.at, reminder.at);
+      if (!value && reminder?.at && due) value = offsetForTimeOfDay(reminderReference(due), reminder.at);
       value ??= 'PT0M';
       const existing = task.reminders ?? [];
       return {

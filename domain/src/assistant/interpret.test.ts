@@ -182,6 +182,33 @@ describe('replies', () => {
     );
   });
 
+  it('names tasks from the context and describes changes in the user zone', () => {
+    const gym = task('g', 'Gym', { dueAt: new Date('2026-12-02T02:00:00Z') });
+    const replyCtx = { now: NOW, timeZone: 'America/Los_Angeles', tasks: [gym] };
+    const move = interpret('move gym to Thursday', ctx('America/Los_Angeles', [gym]));
+    expect(renderReply(move, { ok: true }, replyCtx)).toBe(
+      'Updated “Gym”: moved it to Thu, Dec 3 at 6:00 PM.',
+    );
+    const done = interpret('gym is done', ctx('America/Los_Angeles', [gym]));
+    expect(renderReply(done, { ok: true }, replyCtx)).toBe('Nice! Marked “Gym” as done.');
+    expect(renderReply(done, { ok: false, error: 'task not found' }, replyCtx)).toBe(
+      "Sorry, that didn't work: task not found.",
+    );
+  });
+
+  it('lists the matching tasks', () => {
+    const list = interpret("what's due this week?", ctx('UTC'));
+    const items = [
+      { id: 'r', title: 'Report', due_at: '2026-11-28T00:00:00Z', all_day: true, priority: 'high' as const },
+    ];
+    expect(renderReply(list, { ok: true, items }, { now: NOW, timeZone: 'UTC' })).toBe(
+      'Your tasks due this week (1):\n• Report — due tomorrow, high priority',
+    );
+    expect(renderReply(list, { ok: true, items: [] }, { now: NOW, timeZone: 'UTC' })).toBe(
+      'You have no tasks due this week. 🎉',
+    );
+  });
+
   it('help lists examples', () => {
     const help = interpret('what can you do?', ctx('UTC'));
     expect(help.kind).toBe('help');

@@ -3,6 +3,8 @@
  * PT30M, "a day before" → P1D, "remind me at 7" on a task due at 9 → PT2H).
  */
 import { type DateTime, Duration } from 'luxon';
+import { DEFAULT_ALL_DAY_REMINDER_TIME } from '../reminders/index.js';
+import type { Due } from './dates.js';
 import { COUNT_PATTERN, parseCount } from './text.js';
 
 export interface ReminderMatch {
@@ -90,6 +92,16 @@ export function parseReminder(text: string): ReminderMatch | null {
     }
   }
   return null;
+}
+
+/**
+ * The moment reminders count back from: the due time, or for an all-day task the shared
+ * all-day reminder time (09:00) on its date — as `reminderFireTimes` computes fire times.
+ */
+export function reminderReference(due: Due): DateTime {
+  if (!due.allDay) return due.at;
+  const [hour = 9, minute = 0] = DEFAULT_ALL_DAY_REMINDER_TIME.split(':').map(Number);
+  return due.date.set({ hour, minute, second: 0, millisecond: 0 });
 }
 
 /**

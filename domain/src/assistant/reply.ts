@@ -3,12 +3,14 @@ import { DateTime } from 'luxon';
 import { describeRecurrence } from '../recurrence/index.js';
 import { localNow } from './dates.js';
 import { offsetToMinutes } from './reminders.js';
-import type { Command, TaskChanges, TaskPayload } from './types.js';
+import type { Command, TaskChanges, TaskPayload, TaskRef } from './types.js';
 import type { Outcome, TaskSnapshot } from './undo.js';
 
 export interface ReplyContext {
   now: Date;
   timeZone: string;
+  /** The user's tasks, to name a task when the outcome does not carry it. */
+  tasks?: TaskRef[];
 }
 
 const DAY_NAMES: Record<string, string> = {
@@ -174,8 +176,13 @@ function describeChanges(changes: TaskChanges, ctx: ReplyContext): string {
   return bits.join('; ');
 }
 
-function titleOf(outcome: Outcome | null, fallback = 'the task'): string {
-  return outcome?.before?.[0]?.title ?? outcome?.tasks?.[0]?.title ?? fallback;
+function titleOf(taskId: string, outcome: Outcome | null, ctx: ReplyContext): string {
+  return (
+    outcome?.before?.[0]?.title ??
+    outcome?.tasks?.[0]?.title ??
+    ctx.tasks?.find((t) => t.id === taskId)?.title ??
+    'the task'
+  );
 }
 
 function listLine(task: TaskSnapshot, ctx: ReplyContext): string {
@@ -206,12 +213,15 @@ export function renderReply(command: Command, outcome: Outcome | null, ctx: Repl
       const next = outcome?.next?.due_at
         ? ` Next one: ${describeDue(outcome.next.due_at, outcome.next.all_day ?? false, ctx)}.`
         : '';
-      return `Nice! Marked “${titleOf(outcome)}” as done.${next}`;
+      return `Nice! Marked “${titleOf(command.taskId, outcome, ctx)}” as done.${next}`;
     }
     case 'update_task':
-      return `Updated “${titleOf(outcome)}”: ${describeChanges(command.changes, ctx)}.`;
+      return `Updated “${titleOf(command.taskId, outcome, ctx)}”: ${describeChanges(command.changes, ctx)}.`;
     case 'delete_task': {
-      const titles = outcome?.before?.map((t) => `“${t.title}”`) ?? [];
+      const titles = (
+        outcome?.before?.map((t) => t.title) ??
+        command.taskIds.flatMap((id) => ctx.tasks?.filter((t) => t.id === id).map((t) => t.title) ?? [])
+      ).map((title) => `“${title}”`);
       if (titles.length > 1)
         return `Deleted ${titles.length} tasks: ${titles.join(', ')}. Say “undo” to bring them back.`;
       return `Deleted ${titles[0] ?? 'the task'}. Say “undo” to bring it back.`;
