@@ -10,20 +10,17 @@
 # (moving tsx to runtime/package.json "dependencies" would make that step a plain `npm ci --omit=dev`).
 ARG NODE_IMAGE=node:20-slim
 
+# --- the package manifests only, so the dependency layer is rebuilt only when they change ---
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete && find . -type d -empty -delete
+
 # --- production node_modules of the workspaces, plus tsx ---
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
-COPY package.json package-lock.json ./
-COPY contracts/package.json contracts/
-COPY domain/package.json domain/
-COPY platform/package.json platform/
-COPY runtime/package.json runtime/
-COPY services/api/package.json services/api/
-COPY services/recurring-task/package.json services/recurring-task/
-COPY services/notification/package.json services/notification/
-COPY services/audit/package.json services/audit/
-COPY services/websocket-sync/package.json services/websocket-sync/
+COPY --from=manifests /src/ ./
 RUN npm ci --omit=dev
 RUN TSX_VERSION="$(node -p "require('./package-lock.json').packages['node_modules/tsx'].version")" \
  && npm install --prefix /opt/tsx --no-package-lock "tsx@${TSX_VERSION}" \
@@ -52,12 +49,8 @@ RUN groupadd --system --gid 10001 app \
 # Files stay owned by root: the app user can read them, not change them.
 # node_modules of the root and of any workspace with nested dependencies.
 COPY --from=deps /app ./
-COPY package.json package-lock.json tsconfig.json ./
-COPY contracts/ contracts/
-COPY domain/ domain/
-COPY platform/ platform/
-COPY runtime/ runtime/
-COPY services/ services/
+# Sources as selected by .dockerignore (no tests, no deploy files, no local data).
+COPY . .
 COPY --from=web /app/web/dist web/dist
 USER 10001:10001
 EXPOSE 8080
