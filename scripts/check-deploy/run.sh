@@ -3,7 +3,8 @@
 #   helm lint + helm template for every values file of deploy/helm/todo-chatbot,
 #   kubeconform (strict) on every rendered manifest and every literal manifest under deploy/,
 #   promtool check rules + promtool test rules for deploy/monitoring/prometheus,
-#   the Grafana dashboard JSON, `docker compose config -q` on compose.yaml,
+#   the Grafana dashboard JSON, the Dockerfile (BuildKit parser and lint rules, no engine needed),
+#   `docker compose config -q` on compose.yaml (compose-go when docker has no compose plugin),
 #   and the vitest drift test between contracts/ and the Dapr resources.
 # Tools live in .infra/bin (scripts/infra/tools.sh install when it exists, else built here from the
 # Go module proxy). Kubernetes schemas come from the PyPI package kubernetes-validate (no network at
@@ -70,6 +71,11 @@ ensure_tools() {
     log "no docker compose plugin: building scripts/check-deploy/compose-check (compose-go, the loader of docker compose)"
     (cd scripts/check-deploy/compose-check && GOBIN="$BIN" GOTOOLCHAIN=local go install .) >&2 ||
       die "could not build compose-check"
+  fi
+  if [[ ! -x "$BIN/dockerfile-check" ]]; then
+    log "building scripts/check-deploy/dockerfile-check (BuildKit's Dockerfile parser and linter)"
+    (cd scripts/check-deploy/dockerfile-check && GOBIN="$BIN" GOTOOLCHAIN=local go install .) >&2 ||
+      die "could not build dockerfile-check"
   fi
 }
 
@@ -168,8 +174,9 @@ for dashboard in deploy/monitoring/grafana/*.json; do
       if (!text.includes(m)) throw new Error(`dashboard lacks ${m}`);' "$dashboard"
 done
 
-# --- compose ----------------------------------------------------------------------------------
-echo "compose"
+# --- image and compose ----------------------------------------------------------------------------
+echo "Dockerfile and compose"
+run "dockerfile" "Dockerfile (BuildKit parser + lint rules)" "$BIN/dockerfile-check" Dockerfile
 if docker compose version >/dev/null 2>&1; then
   run "compose config" "docker compose config -q" docker compose -f compose.yaml config -q
 else
