@@ -21,7 +21,7 @@ export interface ParsedTaskText {
 /** Connector words a cut-out phrase leaves dangling ("Call mom on", "Report due by"). */
 const DANGLING_END =
   /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its)\s*$/i;
-const DANGLING_START = /^(?:[!?.,;:]+\s*|(?:to|that|about|and|then|also|,)\s+)/i;
+const DANGLING_START = /^(?:[!?.,;:]+\s*|'s\s+|(?:to|that|about|and|then|also|,)\s+)/i;
 const LIST_SUFFIX =
   /['"”’]?\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
 

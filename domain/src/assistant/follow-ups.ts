@@ -12,6 +12,14 @@ export const YES =
 export const NO =
   /^(?:no|nope|nah|n|cancel|stop|don'?t|do not|never ?mind|nvm|abort|forget it|keep (?:them|it)|not now|none(?: of them)?|neither)\b/i;
 
+/**
+ * A yes/no answer is short ("yes", "yep, go ahead", "no thanks"); a longer message that happens to
+ * start with "don't…" ("don't forget to call Sam") is a new request.
+ */
+export function isShortAnswer(pattern: RegExp, text: string): boolean {
+  return pattern.test(text) && text.trim().split(/\s+/).length <= 4;
+}
+
 const ORDINALS: [RegExp, number][] = [
   [/\b(?:first|1st|former)\b/i, 0],
   [/\b(?:second|2nd)\b/i, 1],
@@ -104,11 +112,12 @@ export function answerPending(text: string, ctx: AssistantContext): Command | nu
   const awaiting = ctx.pending?.awaiting;
   if (!awaiting) return null;
   if (awaiting.type === 'confirm') {
-    if (YES.test(text)) return awaiting.action;
-    if (NO.test(text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };
+    if (isShortAnswer(YES, text)) return awaiting.action;
+    if (isShortAnswer(NO, text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };
     return null;
   }
-  if (NO.test(text) && !/^no\.?\s*\d/i.test(text)) return { kind: 'cancelled', reply: 'Okay, never mind.' };
+  if (isShortAnswer(NO, text) && !/^no\.?\s*\d/i.test(text))
+    return { kind: 'cancelled', reply: 'Okay, never mind.' };
   const index = pickCandidate(text, awaiting, ctx);
   if (index === null) return null;
   const chosen = awaiting.candidates[index];

@@ -13,7 +13,7 @@ import {
   parseReschedule,
   parseTagChange,
 } from './edits.js';
-import { answerPending } from './follow-ups.js';
+import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
@@ -37,8 +37,14 @@ export function stripFiller(text: string): string {
   return result;
 }
 
-const UNDO =
-  /^(?:(?:oops|whoops|oh no|argh|ugh|dang|damn|sorry|wait|no|hmm+|ah|actually)[,!.\s]*)*(?:undo|un-do|undo (?:that|it|this|the last (?:one|thing|change|action|step))|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back)\b/i;
+/** Phrases that ask to revert the last action; the whole message must consist of them. */
+const UNDO_PHRASE =
+  "undo(?: (?:that|it|this|the last (?:one|thing|change|action|step)))?(?: that last one)?|un-do|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back";
+const INTERJECTION = 'oops|whoops|oh no|argh|ugh|dang|damn|sorry|wait|no|hmm+|ah|actually|my bad';
+const UNDO = new RegExp(
+  `^(?:(?:${INTERJECTION})[,!.\\s]*)*(?:${UNDO_PHRASE})(?:[,!.\\s]+(?:${UNDO_PHRASE}|${INTERJECTION}))*[,!.\\s]*$`,
+  'i',
+);
 const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
 
 /**
@@ -46,7 +52,7 @@ const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
  * means "remind me when it is due" (PT0M).
  */
 const ADD_PREFIX =
-  /^(?:(?:add|create|new|make|put|schedule|set up|note|note down|jot down|log|save|record|capture|insert|plan)(?:\s+(?:a|an|another|the|me a|one more))?(?:\s+(?:new\s+)?(?:task|todo|to-do|item|entry|reminder|note)s?)?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:new\s+)?(?:task|todo|to-do)\s*[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|must|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder\s*:|reminder to)\s+/i;
+  /^(?:(?:add|create)(?:\s+(?:a|an|another|the|one more))?(?:\s+new)?(?:\s+(?:task|todo|to-do|item|entry|reminder|note)s?)?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:make|put|schedule|set up|log|save|record|capture|insert|plan|new)(?:\s+(?:a|an|another|me a))?(?:\s+new)?\s+(?:task|todo|to-do|item|entry|reminder|note)s?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|note down|jot down|(?:new\s+)?(?:task|todo|to-do)\s*[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder\s*:|reminder to)\s+/i;
 const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me)\s+(?:to\s+|that\s+|about\s+)?/i;
 
 /** An add verb with nothing to add: ask what, rather than adding a task called "Add". */
@@ -121,6 +127,18 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
       kind: 'clarify',
       question: 'Sure — what should I add? For example: “buy milk tomorrow at 5pm”.',
       pending: keepUndo(ctx),
+    };
+  }
+  // "put 'renew gym membership' on my list for next monday"
+  const onList =
+    /^(?:put|add|stick|throw|pop)\s+(.+?)\s+(?:on|to|onto|in)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|shopping\s+)?list\b(.*)$/i.exec(
+      text,
+    );
+  if (onList) return addCommand(`${onList[1]}${onList[2]}`, ctx, false);
+  if (isShortAnswer(YES, text) || isShortAnswer(NO, text)) {
+    return {
+      kind: 'help',
+      reply: 'There is nothing waiting for a yes or no right now. What would you like to do?',
     };
   }
   const remind = REMIND_PREFIX.exec(text);
