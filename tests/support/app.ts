@@ -2,15 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@todo/platform/config';
+import type { Db } from '@todo/platform/db/connect';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { startEmbedded } from '../../runtime/src/embedded.js';
+import { type EmbeddedOptions, startEmbedded } from '../../runtime/src/embedded.js';
 
 export const BACKENDS = ['pglite', 'postgres'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 export interface TestApp {
   url: string;
+  /** The app's own database handle (PGlite allows one per directory), to act as another service would. */
+  db: Db;
+  /** Stops the process's services and starts them again on the same database, as after a crash. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,12 +49,25 @@ async function freshDatabase(
 }
 
 /** The app as `npm start` runs it (embedded mode), on a free loopback port and a fresh database. */
-export async function startTestApp(backend: Backend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: EmbeddedOptions = {},
+): Promise<TestApp> {
   const database = await freshDatabase(backend);
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...database.env, ...env });
-  const app = await startEmbedded(config);
+  let app = await startEmbedded(config, options);
   return {
-    url: app.url,
+    get url() {
+      return app.url;
+    },
+    get db() {
+      return app.db;
+    },
+    async restart() {
+      await app.close();
+      app = await startEmbedded(config, options);
+    },
     async close() {
       await app.close();
       await database.drop();

@@ -2,16 +2,21 @@ import swagger from '@fastify/swagger';
 import { APP_IDS } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
+import type { JobScheduler } from '@todo/platform/ports';
 import type { ServiceModule } from '@todo/platform/service';
+import type { LlmSettings } from './assistant/llm-agent.js';
+import { registerAssistant } from './assistant/register.js';
 import { TokenIssuer } from './auth/tokens.js';
 import { UserService } from './auth/users.js';
 import { authRoutes } from './http/auth-routes.js';
+import { reminderRoutes } from './http/reminder-routes.js';
 import { ErrorBody, TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
-import { TaskService, type WriteParticipant } from './tasks/task-service.js';
+import { type FireOutcome, fireReminder, reminderScheduling } from './reminders/reminders.js';
+import { TaskService } from './tasks/task-service.js';
 
+export { toTaskJson } from '@todo/domain';
 export { requireUser } from './http/authenticate.js';
-export { toTaskJson } from './tasks/task-json.js';
 export type { Actor, SeriesPosition, TaskChange, WriteParticipant } from './tasks/task-service.js';
 export { TaskService } from './tasks/task-service.js';
 
@@ -20,8 +25,13 @@ export interface ApiOptions {
   jwtSecret: string;
   jwtTtl: string;
   loginRateLimitPerMinute: number;
-  writeParticipants?: WriteParticipant[];
+  /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
+  jobs: JobScheduler;
   onCommit?: () => void;
+  /** The chat endpoint's LLM (OpenAI-compatible); without it the built-in language engine answers. */
+  llm?: LlmSettings | undefined;
+  /** The time the write path and the assistant see; the chat evaluation pins it to its cases' `now`. */
+  clock?: () => Date;
 }
 
 /** The api service: its module for a process, and the pieces other services are built on. */
@@ -30,16 +40,25 @@ export interface ApiService {
   users: UserService;
   tokens: TokenIssuer;
   module: ServiceModule;
+  /** The reminder job callback: fires a job by name (once). */
+  fireReminder(name: string): Promise<FireOutcome>;
 }
 
 export function createApiService(options: ApiOptions): ApiService {
   const tokens = new TokenIssuer(options.jwtSecret, options.jwtTtl);
   const users = new UserService(options.db);
+  const onCommit = options.onCommit ?? (() => undefined);
   const tasks = new TaskService({
     db: options.db,
-    ...(options.writeParticipants ? { participants: options.writeParticipants } : {}),
-    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    participants: [reminderScheduling(options.jobs)],
+    onCommit,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
+  const fire = async (name: string) => {
+    const outcome = await fireReminder(options.db, name);
+    if (outcome === 'fired') onCommit();
+    return outcome;
+  };
   const register = async (app: HttpServer) => {
     for (const schema of [ErrorBody, TaskJson, UserJson]) app.addSchema(schema);
     await app.register(swagger, {
@@ -61,6 +80,8 @@ export function createApiService(options: ApiOptions): ApiService {
       loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     });
     await app.register(taskRoutes, { tasks, tokens, users });
+    await app.register(reminderRoutes, { fire });
+    await registerAssistant(app, { db: options.db, tasks, tokens, users, clock: options.clock ?? (() => new Date()), llm: options.llm });
   };
-  return { tasks, users, tokens, module: { name: APP_IDS.api, register } };
+  return { tasks, users, tokens, module: { name: APP_IDS.api, register }, fireReminder: fire };
 }

@@ -1,8 +1,8 @@
+import { toTaskJson } from '@todo/domain';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import type { TokenIssuer } from '../auth/tokens.js';
 import type { UserService } from '../auth/users.js';
-import { toTaskJson } from '../tasks/task-json.js';
 import { isPriority, type TaskListQuery } from '../tasks/task-query.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { requireUser } from './authenticate.js';
@@ -140,6 +140,7 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
   for (const [action, summary] of [
     ['complete', 'Mark done (a recurring task then gets its next occurrence)'],
     ['reopen', 'Undo a completion (a recurring task loses the occurrence it made)'],
+    ['skip', 'Skip this occurrence of a recurring task: it moves to the next date of its rule'],
   ] as const) {
     app.post(
       `/api/tasks/:id/${action}`,
@@ -154,10 +155,7 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
       },
       async (request) => {
         const version = expectedVersion(request.headers);
-        const task =
-          action === 'complete'
-            ? await tasks.complete(request.actor, request.params.id, version)
-            : await tasks.reopen(request.actor, request.params.id, version);
+        const task = await tasks[action](request.actor, request.params.id, version);
         return toTaskJson(task);
       },
     );

@@ -106,6 +106,28 @@ export async function updateTask(db: Executor, task: Task, expectedVersion: numb
   return row ? toTask(row) : null;
 }
 
+/** The occurrence of a series that came right after `occurrence` (the one completing it made). */
+export async function findFollowingOccurrence(
+  db: Executor,
+  userId: string,
+  seriesId: string,
+  occurrence: number,
+): Promise<Task | null> {
+  const row = await db
+    .selectFrom('tasks')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .where('series_id', '=', seriesId)
+    .where('occurrence', '>', occurrence)
+    .orderBy('occurrence')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toTask(row) : null;
+}
+
+/** PostgreSQL's unique_violation, as both pg and PGlite report it. */
+export const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
+
 export async function deleteTask(db: Executor, userId: string, id: string): Promise<boolean> {
   const rows = await db
     .deleteFrom('tasks')

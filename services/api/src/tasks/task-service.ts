@@ -3,18 +3,29 @@ import {
   applyTaskInput,
   fieldsOf,
   localDateOf,
+  type NextOccurrenceTask,
+  nextOccurrenceTask,
   type Task,
   type TaskFields,
   type TaskInput,
+  toTaskJson,
 } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import type { Database } from '@todo/platform/db/schema';
-import { conflict, notFound } from '@todo/platform/http/errors';
+import { conflict, HttpError, notFound } from '@todo/platform/http/errors';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { Transaction } from 'kysely';
-import { toTaskJson } from './task-json.js';
 import type { TaskListQuery } from './task-query.js';
-import { deleteTask, findTask, insertTask, listTasks, tagCounts, updateTask } from './task-repository.js';
+import {
+  deleteTask,
+  findFollowingOccurrence,
+  findTask,
+  insertTask,
+  isUniqueViolation,
+  listTasks,
+  tagCounts,
+  updateTask,
+} from './task-repository.js';
 
 /** Who is acting, in which zone, and the id that ties the resulting events together. */
 export interface Actor {
@@ -111,6 +122,45 @@ export class TaskService {
       after: await insertTask(trx, task),
     }));
     return change?.after ?? task;
+  }
+
+  /**
+   * The next occurrence of a series, made by the recurring-task service. Idempotent: the unique
+   * (series, occurrence) index refuses a second one, whichever delivery or replica comes second.
+   */
+  async createOccurrence(actor: Actor, next: NextOccurrenceTask): Promise<Task | null> {
+    try {
+      return await this.create(actor, next.input, { seriesId: next.seriesId, occurrence: next.occurrence });
+    } catch (error) {
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Undo of a completion: removes the occurrence it made, unless the user has touched it since. */
+  async removeFollowingOccurrence(actor: Actor, seriesId: string, occurrence: number): Promise<void> {
+    const following = await findFollowingOccurrence(this.db, actor.userId, seriesId, occurrence);
+    if (following && following.status === 'open' && following.version === 1) {
+      await this.remove(actor, following.id, following.version).catch((error) => {
+        // Edited or deleted meanwhile: the user's change wins.
+        if (!(error instanceof HttpError)) throw error;
+      });
+    }
+  }
+
+  /** Skips this occurrence of a series: it moves to the next date of its rule instead of being done. */
+  skip(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+    return this.modify(actor, id, expectedVersion, (current) => {
+      if (current.status !== 'open') throw conflict('not_open', 'only an open occurrence can be skipped');
+      const now = this.clock();
+      const next = nextOccurrenceTask(current, actor.timeZone, now, now);
+      if (!current.recurrence)
+        throw conflict('not_recurring', 'only an occurrence of a recurring task can be skipped');
+      if (!next)
+        throw conflict('series_ended', 'this was the last occurrence of its series; complete or delete it');
+      const fields = applyTaskInput(next.input, fieldsOf(current));
+      return { action: 'updated', next: { ...current, ...fields, occurrence: next.occurrence } };
+    });
   }
 
   async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Task> {

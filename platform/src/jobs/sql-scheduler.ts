@@ -1,0 +1,112 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
+import type { Job, JobScheduler } from '../ports.js';
+import type { Logger } from '../telemetry/logger.js';
+
+export interface DueJob {
+  name: string;
+  dueAt: Date;
+  data: Record<string, unknown>;
+}
+
+/** Longest sleep between looks at the table: jobs may be added by another process. */
+const MAX_SLEEP_MS = 1000;
+
+/**
+ * Durable timers in a SQL table (embedded mode): scheduling joins the task write's transaction,
+ * and the timer survives restarts because it is only a row. On start-up, jobs that came due while
+ * the process was down fire once; the fire handler marks a job fired in its own transaction, so
+ * a job never fires twice.
+ */
+export class SqlJobScheduler implements JobScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  async schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void> {
+    if (jobs.length === 0) return;
+    await (trx ?? this.db)
+      .insertInto('scheduled_jobs')
+      .values(jobs.map((job) => ({ name: job.name, due_at: job.dueAt, data: JSON.stringify(job.data) })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    this.wake();
+  }
+
+  async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
+    if (names.length === 0) return;
+    await (trx ?? this.db)
+      .deleteFrom('scheduled_jobs')
+      .where('name', 'in', names)
+      .where('fired_at', 'is', null)
+      .execute();
+  }
+
+  /** Runs `fire` for each job as it comes due (and at once for any that came due while down). */
+  start(fire: (job: DueJob) => Promise<void>): void {
+    this.stopped = false;
+    this.fire = fire;
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private fire: (job: DueJob) => Promise<void> = async () => undefined;
+
+  private wake(): void {
+    if (this.stopped || this.running) return;
+    clearTimeout(this.timer);
+    this.running = this.runDue()
+      .catch((error) => {
+        this.logger.error({ err: error }, 'job scheduler: could not run due jobs; will retry');
+        return MAX_SLEEP_MS;
+      })
+      .then((sleepMs) => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => this.wake(), sleepMs);
+      });
+  }
+
+  /** Fires every due job; returns how long to sleep until the next one (bounded). */
+  private async runDue(): Promise<number> {
+    for (;;) {
+      const due = await this.db
+        .selectFrom('scheduled_jobs')
+        .select(['name', 'due_at', 'data'])
+        .where('fired_at', 'is', null)
+        .where('due_at', '<=', new Date())
+        .orderBy('due_at')
+        .limit(100)
+        .execute();
+      for (const job of due) {
+        if (this.stopped) return MAX_SLEEP_MS;
+        try {
+          await this.fire({ name: job.name, dueAt: job.due_at, data: job.data as Record<string, unknown> });
+        } catch (error) {
+          this.logger.error({ err: error, job: job.name }, 'job scheduler: job failed; will retry');
+          return MAX_SLEEP_MS;
+        }
+      }
+      if (due.length < 100) break;
+    }
+    const next = await this.db
+      .selectFrom('scheduled_jobs')
+      .select('due_at')
+      .where('fired_at', 'is', null)
+      .orderBy('due_at')
+      .limit(1)
+      .executeTakeFirst();
+    const untilNext = next ? next.due_at.getTime() - Date.now() : MAX_SLEEP_MS;
+    return Math.max(0, Math.min(untilNext, MAX_SLEEP_MS));
+  }
+}

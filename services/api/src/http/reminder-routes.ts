@@ -1,0 +1,42 @@
+import { HttpError } from '@todo/platform/http/errors';
+import type { HttpServer } from '@todo/platform/http/server';
+import { Type } from 'typebox';
+import type { FireOutcome } from '../reminders/reminders.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const Outcome = Type.Object({ outcome: Type.String() });
+
+/**
+ * The reminder job callback, twice: `POST /api/reminders/trigger` and Dapr's job callback route
+ * `POST /job/:name`. Only the local scheduler or the Dapr sidecar (same host, loopback) may call
+ * it; firing the same job twice notifies once.
+ */
+export async function reminderRoutes(
+  app: HttpServer,
+  { fire }: { fire: (name: string) => Promise<FireOutcome> },
+) {
+  app.addHook('onRequest', async (request) => {
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
+      throw new HttpError(403, 'forbidden', 'the job callback is for the local scheduler only');
+    }
+  });
+  const JobName = Type.String({ pattern: '^[a-zA-Z0-9-]{1,200}$' });
+  app.post(
+    '/api/reminders/trigger',
+    {
+      schema: {
+        tags: ['internal'],
+        summary: 'Fire a reminder job (scheduler callback)',
+        body: Type.Object({ name: JobName }, { additionalProperties: false }),
+        response: { 200: Outcome },
+      },
+    },
+    async (request) => ({ outcome: await fire(request.body.name) }),
+  );
+  app.post(
+    '/job/:name',
+    { schema: { hide: true, params: Type.Object({ name: JobName }), response: { 200: Outcome } } },
+    async (request) => ({ outcome: await fire(request.params.name) }),
+  );
+}

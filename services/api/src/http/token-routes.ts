@@ -1,0 +1,75 @@
+import type { HttpServer } from '@todo/platform/http/server';
+import { Type } from 'typebox';
+import { type AccessTokenService, toAccessTokenJson } from '../auth/access-tokens.js';
+import type { TokenIssuer } from '../auth/tokens.js';
+import type { UserService } from '../auth/users.js';
+import { requireUser } from './authenticate.js';
+import { errorResponses } from './schemas.js';
+
+export interface TokenRoutesOptions {
+  accessTokens: AccessTokenService;
+  tokens: TokenIssuer;
+  users: UserService;
+}
+
+const AccessTokenJson = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+/** Personal access tokens: created and revoked by a logged-in user, used by MCP clients at `/mcp`. */
+export async function tokenRoutes(app: HttpServer, { accessTokens, tokens, users }: TokenRoutesOptions) {
+  requireUser(app, tokens, users);
+
+  app.post(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create a personal access token (for MCP clients); the token is shown only in this answer',
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ ...AccessTokenJson.properties, token: Type.String() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const created = await accessTokens.create(request.actor.userId, request.body.name);
+      return reply.status(201).send({ ...toAccessTokenJson(created), token: created.token });
+    },
+  );
+
+  app.get(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Your live personal access tokens (without their secrets)',
+        response: { 200: Type.Object({ items: Type.Array(AccessTokenJson) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ items: (await accessTokens.list(request.actor.userId)).map(toAccessTokenJson) }),
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a personal access token; clients using it get 401 from then on',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await accessTokens.revoke(request.actor.userId, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

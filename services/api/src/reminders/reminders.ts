@@ -1,0 +1,83 @@
+import { newEnvelope } from '@todo/contracts';
+import { reminderJobChanges, reminderJobsFor } from '@todo/domain';
+import type { Db } from '@todo/platform/db/connect';
+import { appendToOutbox } from '@todo/platform/outbox/append';
+import type { JobScheduler } from '@todo/platform/ports';
+import { remindersFired } from '@todo/platform/telemetry/metrics';
+import { findTask } from '../tasks/task-repository.js';
+import type { WriteParticipant } from '../tasks/task-service.js';
+
+/** A reminder that fires more than this after its time is reported as late (it was missed). */
+const LATE_AFTER_MS = 60_000;
+
+/** Keeps a task's reminder jobs in step with the task, inside the write's transaction. */
+export function reminderScheduling(
+  scheduler: JobScheduler,
+  clock: () => Date = () => new Date(),
+): WriteParticipant {
+  return async (trx, change, actor) => {
+    const now = clock();
+    const { cancel, schedule } = reminderJobChanges(
+      reminderJobsFor(change.before, actor.timeZone, now),
+      reminderJobsFor(change.after, actor.timeZone, now),
+    );
+    await scheduler.cancel(cancel, trx);
+    await scheduler.schedule(schedule, trx);
+  };
+}
+
+export type FireOutcome = 'fired' | 'already_fired' | 'stale';
+
+/**
+ * Fires a reminder job: marks it fired (once — a second firing finds it marked and does nothing),
+ * re-checks that the task still wants this reminder (still open, same due date, same offset, and
+ * the owner's zone unchanged for all-day tasks), and emits `reminder.due` through the outbox.
+ */
+export async function fireReminder(db: Db, name: string, now: Date = new Date()): Promise<FireOutcome> {
+  const outcome = await db.transaction().execute(async (trx): Promise<FireOutcome> => {
+    const job = await trx
+      .updateTable('scheduled_jobs')
+      .set({ fired_at: now })
+      .where('name', '=', name)
+      .where('fired_at', 'is', null)
+      .returning(['due_at', 'data'])
+      .executeTakeFirst();
+    if (!job) return 'already_fired';
+    const data = job.data as { task_id: string; user_id: string };
+    const user = await trx
+      .selectFrom('users')
+      .select('timezone')
+      .where('id', '=', data.user_id)
+      .executeTakeFirst();
+    const task = await findTask(trx, data.user_id, data.task_id);
+    const wanted =
+      user && reminderJobsFor(task, user.timezone, new Date(0)).find((candidate) => candidate.name === name);
+    if (!task || !wanted) return 'stale';
+    const late = now.getTime() - job.due_at.getTime() > LATE_AFTER_MS;
+    await appendToOutbox(trx, [
+      {
+        topic: 'reminders',
+        event: {
+          ...newEnvelope({
+            eventType: 'reminder.due',
+            userId: task.userId,
+            taskId: task.id,
+            correlationId: name,
+          }),
+          payload: {
+            job_id: name,
+            task_title: task.title,
+            due_at: wanted.data.due_at,
+            all_day: task.allDay,
+            offset: wanted.data.offset,
+            fire_at: wanted.data.fire_at,
+            late,
+          },
+        },
+      },
+    ]);
+    remindersFired.inc({ late: String(late) });
+    return 'fired';
+  });
+  return outcome;
+}
