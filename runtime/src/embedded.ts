@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { webApp } from '@todo/api/http/web-app';
+import { createAuditService } from '@todo/audit';
+import { createNotificationService } from '@todo/notification';
 import { type Config, loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
-import { databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { createHttpServer } from '@todo/platform/http/server';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
@@ -18,6 +20,8 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningApp {
   url: string;
+  /** The app's database, for tools and tests that act as another part of the system would. */
+  db: Db;
   close(): Promise<void>;
 }
 
@@ -53,8 +57,11 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     onCommit: () => relay.wake(),
   });
 
-  const services: ServiceModule[] = [api.module];
-  void consumerRuntime;
+  const services: ServiceModule[] = [
+    api.module,
+    createNotificationService({ db, consumerRuntime, api, config, onCommit: () => relay.wake() }),
+    createAuditService({ db, consumerRuntime, api }),
+  ];
 
   const app = createHttpServer({
     logger,
@@ -71,6 +78,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,
+    db,
     async close() {
       await app.close();
       await relay.stop();

@@ -72,6 +72,39 @@ export interface ScheduledJobsTable {
   fired_at: Date | null;
 }
 
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  task_id: string;
+  job_id: string;
+  fire_at: Date;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  read_at: Date | null;
+  late: boolean;
+  emailed_at: Date | null;
+}
+
+/** A column written once: no update type, so code cannot even express an UPDATE of the row. */
+type WriteOnce<T, Insert = T> = ColumnType<T, Insert, never>;
+
+/** Append-only: besides the types here, a database trigger rejects UPDATE, DELETE and TRUNCATE. */
+export interface AuditLogTable {
+  id: WriteOnce<string>;
+  seq: ColumnType<string, never, never>;
+  event_id: WriteOnce<string>;
+  user_id: WriteOnce<string>;
+  task_id: WriteOnce<string>;
+  action: WriteOnce<string>;
+  occurred_at: WriteOnce<Date, Date | string>;
+  correlation_id: WriteOnce<string>;
+  topic: WriteOnce<string>;
+  summary: WriteOnce<string>;
+  details: WriteOnce<unknown, string>;
+  recorded_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   dead_letters: DeadLettersTable;
@@ -79,4 +112,6 @@ export interface Database {
   outbox: OutboxTable;
   users: UsersTable;
   tasks: TasksTable;
+  notifications: NotificationsTable;
+  audit_log: AuditLogTable;
 }

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001_users_and_tasks.js';
 import * as m0002 from './0002_outbox.js';
 import * as m0003 from './0003_event_processing.js';
+import * as m0004 from './0004_notifications.js';
+import * as m0005 from './0005_audit_log.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
   '0001_users_and_tasks': m0001,
   '0002_outbox': m0002,
   '0003_event_processing': m0003,
+  '0004_notifications': m0004,
+  '0005_audit_log': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,40 @@
+import type { ApiService } from '@todo/api';
+import { APP_IDS, type TopicEvents, type TopicName } from '@todo/contracts';
+import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
+import type { Db } from '@todo/platform/db/connect';
+import type { HttpServer } from '@todo/platform/http/server';
+import type { ServiceModule } from '@todo/platform/service';
+import { appendEntry } from './audit-store.js';
+import { auditRoutes } from './http/audit-routes.js';
+
+export interface AuditServiceOptions {
+  db: Db;
+  consumerRuntime: ConsumerRuntime;
+  api: Pick<ApiService, 'tokens' | 'users'>;
+}
+
+/** The audit service: an append-only record of every task event, notification and fired reminder. */
+export function createAuditService(options: AuditServiceOptions): ServiceModule {
+  const { db, consumerRuntime } = options;
+  const consume = <T extends Exclude<TopicName, 'dlq-events'>>(
+    topic: T,
+    handle: (event: TopicEvents[T]) => Promise<void>,
+  ) => createConsumer({ service: APP_IDS.audit, topic, handle }, consumerRuntime);
+
+  return {
+    name: APP_IDS.audit,
+    subscriptions: [
+      consume('task-events', (event) => appendEntry(db, 'task-events', event)),
+      consume('task-updates', async (event) => {
+        // task.sync repeats what task-events already recorded; only new notifications are news here.
+        if (event.event_type === 'notification.created') {
+          await appendEntry(db, 'task-updates', { ...event, event_type: 'notification.created' });
+        }
+      }),
+      consume('reminders', (event) => appendEntry(db, 'reminders', event)),
+    ],
+    async register(app: HttpServer) {
+      await app.register(auditRoutes, { db, api: options.api });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { ApiService } from '@todo/api';
+import { APP_IDS } from '@todo/contracts';
+import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
+import type { Db } from '@todo/platform/db/connect';
+import type { HttpServer } from '@todo/platform/http/server';
+import type { ServiceModule } from '@todo/platform/service';
+import { notificationRoutes } from './http/notification-routes.js';
+import { type Mailer, smtpMailer } from './mailer.js';
+import { reminderDelivery } from './reminder-consumer.js';
+
+export interface NotificationServiceOptions {
+  db: Db;
+  consumerRuntime: ConsumerRuntime;
+  api: Pick<ApiService, 'tokens' | 'users'>;
+  config: { SMTP_URL?: string | undefined; MAIL_FROM: string; PUBLIC_URL?: string | undefined };
+  onCommit?: () => void;
+}
+
+/** The notification service: turns fired reminders into in-app notifications and e-mails. */
+export function createNotificationService(options: NotificationServiceOptions): ServiceModule {
+  const { config } = options;
+  const mailer: Mailer | undefined = config.SMTP_URL
+    ? smtpMailer(config.SMTP_URL, config.MAIL_FROM)
+    : undefined;
+  const deliver = reminderDelivery({
+    db: options.db,
+    ...(mailer ? { mailer } : {}),
+    ...(config.PUBLIC_URL ? { appUrl: config.PUBLIC_URL } : {}),
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+  });
+  return {
+    name: APP_IDS.notification,
+    subscriptions: [
+      createConsumer(
+        { service: APP_IDS.notification, topic: 'reminders', handle: deliver },
+        options.consumerRuntime,
+      ),
+    ],
+    async register(app: HttpServer) {
+      await app.register(notificationRoutes, { db: options.db, api: options.api });
+    },
+    async stop() {
+      mailer?.close();
+    },
+  };
+}

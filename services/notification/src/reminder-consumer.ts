@@ -1,0 +1,48 @@
+import type { ReminderEvent } from '@todo/contracts';
+import type { Db } from '@todo/platform/db/connect';
+import type { Mailer } from './mailer.js';
+import { markEmailed, recordNotification } from './notification-store.js';
+import { emailText, inAppText, type ReminderFacts } from './reminder-message.js';
+
+export interface ReminderDeliveryOptions {
+  db: Db;
+  /** Absent when no SMTP server is configured: reminders are then in-app only. */
+  mailer?: Mailer;
+  /** The web app's address, linked from e-mails when known. */
+  appUrl?: string;
+  /** Called after a commit that wrote events, so the outbox relay sends them at once. */
+  onCommit?: () => void;
+}
+
+/**
+ * Delivers one fired reminder: the in-app notification (with its live update), then the e-mail if
+ * the user wants e-mail. Each step is idempotent on the reminder itself, so a redelivery after a
+ * crash anywhere in between finishes the job without repeating what was done: the row and its
+ * update exist once, and the e-mail is sent until the server accepted it, then never again.
+ */
+export function reminderDelivery(options: ReminderDeliveryOptions) {
+  const { db, mailer, appUrl, onCommit } = options;
+  return async (reminder: ReminderEvent): Promise<void> => {
+    const user = await db
+      .selectFrom('users')
+      .select(['email', 'timezone', 'email_notifications'])
+      .where('id', '=', reminder.user_id)
+      .executeTakeFirst();
+    // The account was deleted after the reminder was scheduled: nobody left to tell.
+    if (!user) return;
+
+    const facts: ReminderFacts = {
+      taskTitle: reminder.payload.task_title,
+      dueAt: new Date(reminder.payload.due_at),
+      allDay: reminder.payload.all_day,
+      late: reminder.payload.late,
+      timeZone: user.timezone,
+    };
+    const { row, created } = await recordNotification(db, reminder, inAppText(facts));
+    if (created) onCommit?.();
+
+    if (!mailer || !user.email_notifications || row.emailed_at) return;
+    await mailer.send({ to: user.email, ...emailText(facts, appUrl) });
+    await markEmailed(db, row.id);
+  };
+}
