@@ -13,6 +13,7 @@ import { createHttpServer } from '@todo/platform/http/server';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
 import { createLogger } from '@todo/platform/telemetry/logger';
+import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
 import { embeddedJwtSecret } from './secrets.js';
 
@@ -59,6 +60,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
 
   const services: ServiceModule[] = [
     api.module,
+    createWebsocketSyncService({ db, consumerRuntime, logger, config, api }),
     createNotificationService({ db, consumerRuntime, api, config, onCommit: () => relay.wake() }),
     createAuditService({ db, consumerRuntime, api }),
   ];

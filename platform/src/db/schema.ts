@@ -105,6 +105,15 @@ export interface AuditLogTable {
   recorded_at: ColumnType<Date, never, never>;
 }
 
+/** Frames websocket-sync pushed, numbered per event for resuming clients (seq is a bigint: string). */
+export interface SyncLogTable {
+  seq: ColumnType<string, never, never>;
+  event_id: string;
+  user_id: string;
+  frame: ColumnType<unknown, string, never>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   dead_letters: DeadLettersTable;
@@ -114,4 +123,5 @@ export interface Database {
   tasks: TasksTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
+  sync_log: SyncLogTable;
 }

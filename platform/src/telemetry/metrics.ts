@@ -70,3 +70,9 @@ export const remindersFired = new Counter({
   labelNames: ['late'] as const,
   registers: [registry],
 });
+
+export const websocketConnections = new Gauge({
+  name: 'websocket_connections',
+  help: 'WebSocket clients connected to this process for live sync',
+  registers: [registry],
+});
