@@ -27,6 +27,8 @@ const ConfigSchema = Type.Object({
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_BASE_URL: Type.String({ default: 'https://api.openai.com/v1', pattern: '^https?://' }),
   OPENAI_MODEL: Type.String({ default: 'gpt-4o-mini' }),
+  /** Per call to the LLM provider; past it the chat answers that the model is unavailable. */
+  OPENAI_TIMEOUT_MS: Type.Integer({ default: 20_000, minimum: 100 }),
   DAPR_HTTP_PORT: Type.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
   /** Live-sync heartbeat and dead-socket check; clients treat long silence as a broken socket. */
   WS_HEARTBEAT_MS: Type.Integer({ default: 25_000, minimum: 50 }),

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
+import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
 import { webApp } from '@todo/api/http/web-app';
 import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
@@ -29,6 +30,8 @@ export interface RunningApp {
 export interface EmbeddedOptions {
   /** Consumer retry policy; tests shorten the backoff. */
   retry?: RetryPolicy;
+  /** The clock of the write path and the assistant; the chat evaluation pins it to its cases' `now`. */
+  clock?: () => Date;
 }
 
 /**
@@ -56,6 +59,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     onCommit: () => relay.wake(),
+    llm: llmSettingsFrom(config),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 
   const services: ServiceModule[] = [

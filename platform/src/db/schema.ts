@@ -114,6 +114,37 @@ export interface SyncLogTable {
   created_at: Generated<Date>;
 }
 
+/** A chat with the assistant; `pending` is the engine's state between turns (PendingState JSON). */
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  title: string;
+  pending: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ChatMessagesTable {
+  id: string;
+  conversation_id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  /** The tool calls the assistant made for this turn: [{ tool, input, result }]. */
+  actions: ColumnType<unknown, string, never>;
+  created_at: Timestamp;
+}
+
+/** Personal access tokens (MCP clients); only the SHA-256 of the token is kept. */
+export interface AccessTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
 export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   dead_letters: DeadLettersTable;
@@ -121,6 +152,9 @@ export interface Database {
   outbox: OutboxTable;
   users: UsersTable;
   tasks: TasksTable;
+  conversations: ConversationsTable;
+  chat_messages: ChatMessagesTable;
+  access_tokens: AccessTokensTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   sync_log: SyncLogTable;

@@ -5,6 +5,7 @@ import * as m0003 from './0003_event_processing.js';
 import * as m0004 from './0004_notifications.js';
 import * as m0005 from './0005_audit_log.js';
 import * as m0006 from './0006_sync_log.js';
+import * as m0007 from './0007_conversations.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_notifications': m0004,
   '0005_audit_log': m0005,
   '0006_sync_log': m0006,
+  '0007_conversations': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
