@@ -2,6 +2,7 @@ import { newEnvelope, type ReminderEvent } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
+import { eventually } from '../support/eventually.js';
 import { publishViaOutbox } from '../support/outbox.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
 
@@ -58,7 +59,12 @@ describe.each(BACKENDS)('notification service on %s', (backend) => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp(backend, { SMTP_URL: smtp.url, MAIL_FROM: 'Todo <reminders@todo.test>' });
+    app = await startTestApp(
+      backend,
+      { SMTP_URL: smtp.url, MAIL_FROM: 'Todo <reminders@todo.test>' },
+      // A refused e-mail is retried: a short backoff keeps that test quick.
+      { retry: { attempts: 5, baseDelayMs: 20 } },
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -199,6 +205,37 @@ describe.each(BACKENDS)('notification service on %s', (backend) => {
     expect((await ann.client.post(`/api/notifications/${target.id}/read`)).body.read_at).toBe(
       read.body.read_at,
     );
+  });
+
+  it('end to end: a task with a reminder two seconds before it is due brings one notification and one e-mail', async () => {
+    const ann = await person(app, { email: true });
+    const dueAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
+    const { body: task } = await ann.client.post('/api/tasks', {
+      title: 'Take the cake out',
+      due_at: dueAt.toISOString(),
+      reminders: ['PT2S'],
+    });
+    const [notification] = await eventually(async () => {
+      const { body } = await ann.client.get('/api/notifications');
+      expect(body.items).toHaveLength(1);
+      return body.items;
+    }, 20_000);
+    expect(notification).toMatchObject({ task_id: task.id, title: 'Take the cake out', late: false });
+    // Once every reminder event of the task is through every consumer, the count is final.
+    await eventually(async () => {
+      const pending = await app.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('topic', '=', 'reminders')
+        .where('partition_key', '=', task.id)
+        .where('published_at', 'is', null)
+        .execute();
+      expect(pending).toEqual([]);
+    });
+    expect((await ann.client.get('/api/notifications')).body.items).toHaveLength(1);
+    const mails = await mailsTo(ann.email);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.parsed.subject).toMatch(/^Reminder: Take the cake out — due /);
   });
 
   it('answers 400 naming the field for a bad query and 401 without a token', async () => {
