@@ -21,6 +21,8 @@ export interface WhenMatch {
   hasTime: boolean;
   /** The time of day as meant (1–6 o'clock read as pm), before placing it on a day; for recurrences. */
   timeOfDay?: { hour: number; minute: number };
+  /** A bare "at 7": am or pm was guessed, so a caller with more context (the task's old time) may re-guess. */
+  meridiemGuessed?: boolean;
   /** Span of the phrase in the input, so callers can cut it out of a title. */
   index: number;
   length: number;
@@ -243,7 +245,8 @@ function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string
       start.isCertain('meridiem') || hour > 12 || hour === 0 || /noon|midnight/i.test(text);
     const at = resolveBareHour(hasDate ? day : now.startOf('day'), now, hour, minute, meridiemKnown, hasDate);
     const timeOfDay = { hour: !meridiemKnown && hour >= 1 && hour <= 6 ? hour + 12 : hour, minute };
-    return { due: { allDay: false, at }, hasDate, hasTime: true, timeOfDay, ...span };
+    const meridiemGuessed = !meridiemKnown && hour >= 1 && hour <= 11;
+    return { due: { allDay: false, at }, hasDate, hasTime: true, timeOfDay, meridiemGuessed, ...span };
   }
   const partOfDay = applyPartOfDay(text, day);
   if (partOfDay) {

@@ -11,7 +11,17 @@ import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recu
 import { resolveReference, scoreTasks, tasksWithTag } from './references.js';
 import { offsetFor, offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
 import { parseCount, tidy } from './text.js';
-import type { AssistantContext, Command, TaskAction, TaskChanges, TaskRef } from './types.js';
+import {
+  type AssistantContext,
+  type Command,
+  conversationMemory,
+  type TaskAction,
+  type TaskChanges,
+  type TaskRef,
+} from './types.js';
+
+const PRONOUN =
+  /^(?:it|that|this|them|that one|this one|that task|this task|the last one|the one i just added)$/i;
 
 /** Turns a reference into the command, a "which one?" question, or a not-found answer. */
 export function actOn(
@@ -20,29 +30,32 @@ export function actOn(
   build: (task: TaskRef) => TaskAction | null,
   verb: string,
 ): Command | null {
+  if (PRONOUN.test(reference.trim())) {
+    // "make it urgent" right after adding or finding a task.
+    const ids = ctx.pending?.lastTaskIds ?? [];
+    const task = ids.length === 1 ? ctx.tasks.find((t) => t.id === ids[0]) : undefined;
+    if (task) return build(task);
+    return { kind: 'help', reply: 'Which task do you mean? Say its name, e.g. “mark the report done”.' };
+  }
   const resolution = resolveReference(reference, ctx.tasks);
   if (resolution.kind === 'one') return build(resolution.task);
   if (resolution.kind === 'ambiguous') {
-    const template = build(resolution.candidates[0]!);
-    if (!template) return null;
-    const candidates = resolution.candidates.map((t) => ({
-      id: t.id,
-      title: t.title,
-      dueAt: t.dueAt ? t.dueAt.toISOString() : null,
-      allDay: t.allDay,
-    }));
-    const lines = resolution.candidates.map((t, i) => `${i + 1}. ${t.title}${dueSuffix(t, ctx)}`);
+    const candidates = resolution.candidates.flatMap((t) => {
+      const action = build(t);
+      const dueAt = t.dueAt ? t.dueAt.toISOString() : null;
+      return action ? [{ id: t.id, title: t.title, dueAt, allDay: t.allDay, action }] : [];
+    });
+    if (candidates.length === 0) return null;
+    const lines = candidates.map(
+      (t, i) => `${i + 1}. ${t.title}${dueSuffix(resolution.candidates.find((c) => c.id === t.id)!, ctx)}`,
+    );
     return {
       kind: 'clarify',
       question: `Which one do you want me to ${verb}?\n${lines.join('\n')}`,
-      pending: { ...keepUndo(ctx), awaiting: { type: 'choose_task', action: template, candidates } },
+      pending: { ...conversationMemory(ctx.pending), awaiting: { type: 'choose_task', candidates } },
     };
   }
   return null;
-}
-
-function keepUndo(ctx: AssistantContext): { undo?: NonNullable<AssistantContext['pending']>['undo'] } {
-  return ctx.pending?.undo ? { undo: ctx.pending.undo } : {};
 }
 
 function dueSuffix(task: TaskRef, ctx: AssistantContext): string {
@@ -165,9 +178,16 @@ export function moveDue(
   if (!when.due.allDay && !when.hasDate && current) {
     const day = current.allDay ? current.date : current.at;
     const time = when.timeOfDay ?? { hour: when.due.at.hour, minute: when.due.at.minute };
+    // "move gym to 7" when gym is at 6 pm: an evening task stays in the evening.
+    const evening = when.meridiemGuessed && !current.allDay && current.at.hour >= 12 && time.hour < 12;
     return {
       allDay: false,
-      at: day.set({ hour: time.hour, minute: time.minute, second: 0, millisecond: 0 }),
+      at: day.set({
+        hour: evening ? time.hour + 12 : time.hour,
+        minute: time.minute,
+        second: 0,
+        millisecond: 0,
+      }),
     };
   }
   return when.due;
@@ -222,7 +242,12 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
   } else if (dueNow && /\b(?:now|instead|moved|is)\b/i.test(text)) {
     candidates = [{ reference: dueNow[1]!, whenText: dueNow[2]! }];
   }
-  for (const { reference, whenText } of candidates) {
+  // "the gym is at 7 now", "dentist's on friday instead"
+  const isNow = /^(.+?)(?:\s+is|'s)\s+(?:now\s+)?((?:at|on)\s+.+?)\s+(?:now|instead)$/i.exec(text);
+  if (!verb && isNow) candidates.push({ reference: isNow[1]!, whenText: isNow[2]! });
+  for (const { reference, whenText: said } of candidates) {
+    // chrono needs "at" before a bare hour: "move dentist to 10".
+    const whenText = /^\d{1,2}(?::\d{2})?$/.test(said.trim()) ? `at ${said.trim()}` : said;
     const recurrence = parseRecurrence(whenText);
     if (recurrence && recurrence.index <= 3) {
       return (
@@ -491,7 +516,7 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
     return {
       kind: 'clarify',
       question: `Delete ${tasks.length === 1 ? 'this task' : `these ${tasks.length} tasks`} (${label})?\n${list}\nReply “yes” to delete or “no” to keep them.`,
-      pending: { ...keepUndo(ctx), awaiting: { type: 'confirm', action } },
+      pending: { ...conversationMemory(ctx.pending), awaiting: { type: 'confirm', action } },
     };
   }
   const found = actOn(target, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { localNow, parseWhen } from './dates.js';
 import { scoreTasks } from './references.js';
-import type { AssistantContext, AwaitingChoice, Command, TaskAction, TaskRef } from './types.js';
+import type { AssistantContext, AwaitingChoice, Command, TaskRef } from './types.js';
 
 export const YES =
   /^(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|do it|go ahead|go for it|confirm(?:ed)?|please do|absolutely|of course|correct|right|affirmative|delete (?:them|it|all)|yes please|sounds good)\b/i;
@@ -27,12 +27,6 @@ const ORDINALS: [RegExp, number][] = [
   [/\b(?:fourth|4th)\b/i, 3],
   [/\b(?:fifth|5th)\b/i, 4],
 ];
-
-/** Fills the chosen task into the action that was waiting for it. */
-export function withTask(action: TaskAction, taskId: string): TaskAction {
-  if (action.kind === 'delete_task') return { kind: 'delete_task', taskIds: [taskId] };
-  return { ...action, taskId };
-}
 
 /** Which candidate the answer names, as an index, or null if it does not pick one. */
 export function pickCandidate(
@@ -121,5 +115,5 @@ export function answerPending(text: string, ctx: AssistantContext): Command | nu
   const index = pickCandidate(text, awaiting, ctx);
   if (index === null) return null;
   const chosen = awaiting.candidates[index];
-  return chosen ? withTask(awaiting.action, chosen.id) : null;
+  return chosen ? chosen.action : null;
 }

@@ -247,3 +247,43 @@ describe('payloads pass the shared validators of the write path', () => {
     for (const offset of reminders) expect(validateReminderOffset(offset)).toMatchObject({ ok: true });
   });
 });
+
+describe('conversation memory', () => {
+  const gym = task('g', 'Gym', { dueAt: new Date('2026-12-02T02:00:00Z') });
+  const dentist = task('d', 'Dentist appointment', { dueAt: new Date('2026-12-01T17:00:00Z') });
+  const callDentist = task('c', 'Call dentist');
+
+  it('"it" refers to the task the last action was about', () => {
+    const add = interpret('buy milk', ctx('UTC'));
+    const pending = rememberOutcome(add, { ok: true, tasks: [{ id: 'm', title: 'Buy milk' }] }, null);
+    const milk = task('m', 'Buy milk');
+    expect(interpret('make it urgent', ctx('UTC', [milk], NOW, pending))).toEqual({
+      kind: 'update_task',
+      taskId: 'm',
+      changes: { priority: 'urgent' },
+    });
+    expect(interpret('mark it done', ctx('UTC', [milk])).kind).toBe('help'); // nothing to refer to
+  });
+
+  it('a numbered choice carries each candidate’s own change', () => {
+    const question = interpret('move dentist to 10', ctx('America/Los_Angeles', [dentist, callDentist, gym]));
+    expect(question.kind).toBe('clarify');
+    const pending = rememberOutcome(question, null, null);
+    const picked = interpret(
+      'the first one',
+      ctx('America/Los_Angeles', [dentist, callDentist, gym], NOW, pending),
+    );
+    expect(picked).toEqual({
+      kind: 'update_task',
+      taskId: 'd',
+      changes: { due_at: '2026-12-01T18:00:00Z', all_day: false }, // Dec 1, 10:00 PST
+    });
+  });
+
+  it('a bare hour keeps an evening task in the evening', () => {
+    const moved = interpret('the gym is at 7 now', ctx('America/Los_Angeles', [gym]));
+    expect(moved).toMatchObject({ kind: 'update_task', taskId: 'g' });
+    if (moved.kind === 'update_task')
+      expect(local(moved.changes.due_at, 'America/Los_Angeles')).toBe('2026-12-01T19:00');
+  });
+});

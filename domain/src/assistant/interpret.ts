@@ -18,7 +18,7 @@ import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { clean } from './text.js';
-import type { AssistantContext, Command, PendingState } from './types.js';
+import { type AssistantContext, type Command, conversationMemory } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
 const LEADING_FILLER =
@@ -59,10 +59,6 @@ const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me)\s+(?:to
 const BARE_ADD =
   /^(?:add|create|new|new task|add (?:a |another )?(?:new )?(?:task|todo|to-do|reminder)|remind me|reminder|make a task|todo)$/i;
 
-function keepUndo(ctx: AssistantContext): PendingState {
-  return ctx.pending?.undo ? { undo: ctx.pending.undo } : {};
-}
-
 /** Gibberish guard: the default is "add it as a task", but "asdfgh" should get help instead. */
 function looksLikeWords(text: string): boolean {
   const tokens = text.split(/\s+/).filter((t) => /\p{L}/u.test(t));
@@ -79,7 +75,7 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
     return {
       kind: 'clarify',
       question: 'What should the task be called? For example: “add buy milk tomorrow”.',
-      pending: keepUndo(ctx),
+      pending: conversationMemory(ctx.pending),
     };
   }
   return { kind: 'add_task', task: { title: parsed.title, ...parsed.fields } };
@@ -126,7 +122,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     return {
       kind: 'clarify',
       question: 'Sure — what should I add? For example: “buy milk tomorrow at 5pm”.',
-      pending: keepUndo(ctx),
+      pending: conversationMemory(ctx.pending),
     };
   }
   // "put 'renew gym membership' on my list for next monday"

@@ -6,6 +6,7 @@ import type { DateTime } from 'luxon';
 import type { Priority } from '../tasks/task.js';
 import { normalizeTag, priorityWord } from './attributes.js';
 import { localNow, nextWeekday, parseWhen, toUtcString } from './dates.js';
+import { scoreTasks } from './references.js';
 import { words } from './text.js';
 import type { AssistantContext, ListFilter, ListTasksCommand } from './types.js';
 
@@ -24,7 +25,11 @@ const LIST_SIGNAL =
 /** Whether the message reads as a question about the list rather than an instruction. */
 export function looksLikeListQuery(text: string): boolean {
   // Explicit list verbs ("show my work stuff", "search for milk") need no further signal.
-  if (/^(?:show|list|display|view|search|find|look (?:up|for)|give me|get me)\b/i.test(text.trim()))
+  if (
+    /^(?:show|list|display|view|search|find|look (?:up|for)|give me|get me|when(?:'s| is| are| do i have))\b/i.test(
+      text.trim(),
+    )
+  )
     return true;
   return (looksLikeQuestionStart(text) || /\?\s*$/.test(text)) && LIST_SIGNAL.test(text);
 }
@@ -34,6 +39,8 @@ interface Window {
   before?: DateTime;
   label: string;
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 function timeWindow(text: string, ctx: AssistantContext): Window | null {
   const now = localNow(ctx.now, ctx.timeZone);
@@ -74,6 +81,19 @@ function timeWindow(text: string, ctx: AssistantContext): Window | null {
   if (/\b(?:tomorrow|tmrw|tmr|tomorrows|tomorrow's)\b/.test(t)) {
     return { after: today.plus({ days: 1 }), before: today.plus({ days: 2 }), label: 'due tomorrow' };
   }
+  const month = new RegExp(`\\b(?:in|during|for|this|next|all of) (${MONTHS.join('|')})[a-z]*\\b`, 'i').exec(
+    t,
+  );
+  if (month) {
+    const number = MONTHS.indexOf(month[1]!.slice(0, 3).toLowerCase()) + 1;
+    const year = number >= today.month ? today.year : today.year + 1;
+    const first = today.set({ year, month: number, day: 1 });
+    return {
+      after: first < today ? today : first,
+      before: first.plus({ months: 1 }),
+      label: `due in ${first.toFormat('LLLL')}`,
+    };
+  }
   const when = parseWhen(text, ctx.now, ctx.timeZone);
   if (when?.hasDate) {
     const day = (when.due.allDay ? when.due.date : when.due.at).startOf('day');
@@ -92,6 +112,15 @@ function knownTags(ctx: AssistantContext): Set<string> {
 
 const SEARCH =
   /\b(?:about|mentioning|containing|related to|regarding|with the word|called|named|titled|search(?: for)?|find|look(?:ing)? for)\s+(?:the\s+|my\s+|a\s+)?["']?([\p{L}\p{N}][\p{L}\p{N}' -]*?)["']?\s*(?:tasks?|todos?|stuff)?\s*\??$/iu;
+
+/** Words of a question that are not about which task ("show me my …", "when is the … due"). */
+const QUERY_WORDS = new Set(
+  (
+    'what whats s is are was show me my the a an list display view see all tasks task todos todo to do when where ' +
+    'due do does i have has any anything everything please of for on about items item stuff one ones open pending ' +
+    'get give find search look up can you could tell it its which how many much there'
+  ).split(' '),
+);
 
 /** Builds the list command for a question, or null if the message is not one. */
 export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCommand | null {
@@ -162,6 +191,16 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
     if (q && !/^(?:today|tomorrow|this week|next week|overdue|everything|anything|it)$/i.test(q)) {
       filter.q = q;
       labels.push(`matching “${q}”`);
+    }
+  }
+
+  if (!filter.q && !tag && !priority && !filter.due_after && !filter.due_before && !filter.overdue) {
+    // "show me the dentist task", "when is my dentist appointment?": the rest names a task.
+    const rest = words(text).filter((w) => !QUERY_WORDS.has(w));
+    const top = rest.length ? scoreTasks(rest.join(' '), ctx.tasks)[0] : undefined;
+    if (top && top.score >= 0.7) {
+      filter.q = rest.join(' ');
+      labels.push(`matching “${filter.q}”`);
     }
   }
 

@@ -69,9 +69,11 @@ export interface ListFilter {
 /** A numbered choice the user was asked to make between similar tasks. */
 export interface AwaitingChoice {
   type: 'choose_task';
-  /** The command to run once a task is picked; its task id(s) are filled in from the choice. */
-  action: TaskAction;
-  candidates: { id: string; title: string; dueAt: string | null; allDay: boolean }[];
+  /**
+   * The tasks offered, in the numbered order, each with the command to run if picked (computed
+   * per task: "move it to 7" keeps each candidate's own date).
+   */
+  candidates: { id: string; title: string; dueAt: string | null; allDay: boolean; action: TaskAction }[];
 }
 
 /** A yes/no question before a destructive command (deleting several tasks). */
@@ -89,6 +91,16 @@ export interface PendingState {
   awaiting?: AwaitingChoice | AwaitingConfirmation;
   /** Commands that revert the last executed action, and a phrase for the reply ("added “Milk”"). */
   undo?: { summary: string; commands: Command[] };
+  /** The task(s) the last action or answer was about, so "make it urgent" can refer to them. */
+  lastTaskIds?: string[];
+}
+
+/** What a new question keeps from the previous state: the undo and "it", not the old question. */
+export function conversationMemory(pending: PendingState | null): PendingState {
+  const memory: PendingState = {};
+  if (pending?.undo) memory.undo = pending.undo;
+  if (pending?.lastTaskIds?.length) memory.lastTaskIds = pending.lastTaskIds;
+  return memory;
 }
 
 export interface AddTaskCommand {

@@ -3,7 +3,13 @@
  * `rememberOutcome` for the next PendingState, which carries the commands that revert it.
  * "undo" then returns those commands from `interpret`.
  */
-import type { Command, PendingState, TaskChanges, TaskPayload } from './types.js';
+import {
+  type Command,
+  conversationMemory,
+  type PendingState,
+  type TaskChanges,
+  type TaskPayload,
+} from './types.js';
 
 /** A task as the write path returns it (REST field names), enough to restore or revert it. */
 export type TaskSnapshot = TaskPayload & { id: string; status?: 'open' | 'completed' };
@@ -95,10 +101,27 @@ export function inverseOf(
   }
 }
 
+/** The task(s) a command was about, for "it" in the next message; null when it names none. */
+function subjectOf(command: Command, outcome: Outcome | null): string[] | null {
+  switch (command.kind) {
+    case 'add_task':
+      return outcome?.tasks?.[0] ? [outcome.tasks[0].id] : null;
+    case 'complete_task':
+    case 'update_task':
+      return [command.taskId];
+    case 'list_tasks':
+      // "when is my dentist appointment?" → "move it to friday"
+      return outcome?.items?.length === 1 ? [outcome.items[0]!.id] : null;
+    default:
+      return null;
+  }
+}
+
 /**
  * The PendingState to persist after executing `command`: a clarification keeps its question,
- * an executed change becomes the new "last action", an undo clears it (no redo), and anything
- * else (a list, help) keeps the previous last action so "undo" still works after a question.
+ * an executed change becomes the new "last action" (undo) and subject ("it"), an undo clears the
+ * undo (no redo), and anything else keeps the previous memory so "undo" still works after a
+ * question. Returns null when there is nothing to remember.
  */
 export function rememberOutcome(
   command: Command,
@@ -106,8 +129,12 @@ export function rememberOutcome(
   previous: PendingState | null,
 ): PendingState | null {
   if (command.kind === 'clarify') return command.pending;
-  if (command.kind === 'undo') return null;
+  const memory = conversationMemory(previous);
+  if (command.kind === 'undo') delete memory.undo;
   const inverse = outcome ? inverseOf(command, outcome) : null;
-  if (inverse) return { undo: inverse };
-  return previous?.undo ? { undo: previous.undo } : null;
+  if (inverse) memory.undo = inverse;
+  const subject = subjectOf(command, outcome);
+  if (subject) memory.lastTaskIds = subject;
+  if (command.kind === 'delete_task' && outcome?.ok) delete memory.lastTaskIds;
+  return memory.undo || memory.lastTaskIds ? memory : null;
 }
