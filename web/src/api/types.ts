@@ -95,4 +95,8 @@ export interface ConversationSummary {
 export type SyncFrame =
   | { type: 'task.sync'; seq: number; event_type: string; task: Task | null; task_id: string }
   | { type: 'notification'; seq: number; notification: AppNotification }
+  /** Caught up to `seq`; live frames follow. */
+  | { type: 'hello'; seq: number }
+  /** Frames were missed that the server can no longer replay: re-read everything. */
+  | { type: 'resync' }
   | { type: 'heartbeat' };

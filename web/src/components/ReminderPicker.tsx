@@ -1,4 +1,4 @@
-import { describeReminder, REMINDER_PRESETS } from '../lib/reminders';
+import { describeReminder, durationMinutes, REMINDER_PRESETS } from '../lib/reminders';
 
 interface ReminderPickerProps {
   reminders: string[];
@@ -6,11 +6,15 @@ interface ReminderPickerProps {
   onChange: (reminders: string[]) => void;
 }
 
+/** Reminders are compared by length, not spelling: the server may store "PT0M" as "PT0S". */
+const sameOffset = (a: string, b: string) => durationMinutes(a) === durationMinutes(b);
+
 export function ReminderPicker({ reminders, disabled, onChange }: ReminderPickerProps) {
-  const presetValues = new Set(REMINDER_PRESETS.map((preset) => preset.value));
-  const others = reminders.filter((reminder) => !presetValues.has(reminder));
+  const others = reminders.filter(
+    (reminder) => !REMINDER_PRESETS.some((preset) => sameOffset(preset.value, reminder)),
+  );
   const toggle = (value: string, on: boolean) =>
-    onChange(on ? [...reminders, value] : reminders.filter((reminder) => reminder !== value));
+    onChange(on ? [...reminders, value] : reminders.filter((reminder) => !sameOffset(reminder, value)));
 
   return (
     <fieldset className="reminders" disabled={disabled}>
@@ -20,7 +24,7 @@ export function ReminderPicker({ reminders, disabled, onChange }: ReminderPicker
           <label key={preset.value} className="choice">
             <input
               type="checkbox"
-              checked={reminders.includes(preset.value)}
+              checked={reminders.some((reminder) => sameOffset(reminder, preset.value))}
               onChange={(event) => toggle(preset.value, event.target.checked)}
             />
             {preset.label}

@@ -5,8 +5,8 @@ import { DEFAULT_FILTERS, type DueFilter, type SortKey, type TaskFilters } from 
 const SORTS: { value: SortKey; label: string }[] = [
   { value: 'due', label: 'Due soonest' },
   { value: '-due', label: 'Due latest' },
-  { value: '-priority', label: 'Priority high → low' },
-  { value: 'priority', label: 'Priority low → high' },
+  { value: 'priority', label: 'Most important first' },
+  { value: '-priority', label: 'Least important first' },
   { value: '-created', label: 'Newest' },
   { value: 'created', label: 'Oldest' },
   { value: 'title', label: 'Title A → Z' },

@@ -44,6 +44,10 @@ export function Workspace() {
   );
   const { hiddenIds, scheduleDelete, undoDelete } = useDelayedDelete(onDeleted, onDeleteFailed);
 
+  const rereadAll = useCallback(() => {
+    list.refresh();
+    void notifications.reload();
+  }, [list.refresh, notifications.reload]);
   const onFrame = useCallback(
     (frame: SyncFrame) => {
       if (frame.type === 'task.sync') {
@@ -60,15 +64,13 @@ export function Workspace() {
           durationMs: 12_000,
         });
         showBrowserNotification(notification);
+      } else if (frame.type === 'resync') {
+        rereadAll();
       }
     },
-    [list.removeTask, list.patchTask, tags.reload, notifications.add, showToast],
+    [list.removeTask, list.patchTask, tags.reload, notifications.add, showToast, rereadAll],
   );
-  const onReconnect = useCallback(() => {
-    list.refresh();
-    void notifications.reload();
-  }, [list.refresh, notifications.reload]);
-  const connection = useLiveSync(token, onFrame, onReconnect);
+  const connection = useLiveSync(token, onFrame, rereadAll);
 
   const toggleComplete = async (task: Task) => {
     const completing = task.status === 'open';

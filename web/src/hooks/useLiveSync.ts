@@ -9,16 +9,18 @@ const SILENCE_LIMIT_MS = 70_000;
 
 /**
  * Keeps one WebSocket to `/ws` open while signed in. Reconnects with jittered exponential backoff
- * and resumes after the last sequence number seen, so missed frames are replayed.
+ * and resumes after the last sequence number seen, so missed frames are replayed. `onConnected`
+ * runs on every open, so whatever changed before the first frame (or across a gap the server no
+ * longer remembers) is re-read.
  */
 export function useLiveSync(
   token: string | null,
   onFrame: (frame: SyncFrame) => void,
-  onReconnect: () => void,
+  onConnected: () => void,
 ): ConnectionState {
   const [connection, setConnection] = useState<ConnectionState>('connecting');
-  const handlers = useRef({ onFrame, onReconnect });
-  handlers.current = { onFrame, onReconnect };
+  const handlers = useRef({ onFrame, onConnected });
+  handlers.current = { onFrame, onConnected };
 
   useEffect(() => {
     if (!token) return;
@@ -28,7 +30,6 @@ export function useLiveSync(
     let stopped = false;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
-    let everOpened = false;
 
     const watchSilence = () => {
       clearTimeout(silenceTimer);
@@ -44,8 +45,7 @@ export function useLiveSync(
         attempt = 0;
         setConnection('live');
         watchSilence();
-        if (everOpened) handlers.current.onReconnect();
-        everOpened = true;
+        handlers.current.onConnected();
       };
       socket.onmessage = (message) => {
         watchSilence();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,22 +43,22 @@ async function waitForHealth(baseUrl: string, app: ChildProcess, timeoutMs: numb
   throw new Error(`${baseUrl}/healthz did not answer within ${timeoutMs / 1000}s; see artifacts/app.log`);
 }
 
+/** The environment a person would start the app with: without the test runner's NODE_ENV=test and VITEST*. */
+function userEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')),
+  );
+}
+
 /**
- * Builds the web app, starts the whole product as the README says (`npm start`, embedded mode,
- * fresh DATA_DIR) on a free port and waits for /healthz. BASE_URL=… tests a running app instead.
+ * Starts the whole product as the README says (`npm start`, which builds the web app first; embedded
+ * mode, fresh DATA_DIR) on a free port and waits for /healthz. APP_URL=… tests an app already running there instead (Vitest itself sets BASE_URL).
  */
 export default async function setup(project: TestProject) {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const build = spawnSync('npx', ['vite', 'build'], {
-    cwd: join(REPO_ROOT, 'web'),
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('vite build failed');
 
-  if (process.env.BASE_URL) {
-    project.provide('baseUrl', process.env.BASE_URL);
+  if (process.env.APP_URL) {
+    project.provide('baseUrl', process.env.APP_URL);
     return;
   }
   const port = await freePort();
@@ -66,7 +66,7 @@ export default async function setup(project: TestProject) {
   const log = createWriteStream(join(ARTIFACTS_DIR, 'app.log'));
   const app = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
+    env: { ...userEnvironment(), PORT: String(port), DATA_DIR: dataDir },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -86,7 +86,7 @@ export default async function setup(project: TestProject) {
   };
 
   try {
-    await waitForHealth(baseUrl, app, 120_000);
+    await waitForHealth(baseUrl, app, 240_000);
   } catch (error) {
     await stop();
     throw error;
