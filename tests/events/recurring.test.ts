@@ -3,6 +3,7 @@ import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlJobScheduler } from '../../platform/src/jobs/sql-scheduler.js';
 import { inProcessTaskWriter } from '../../runtime/src/task-writer.js';
@@ -35,7 +36,7 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
       .select('event')
       .where('topic', '=', 'task-events')
       .where('partition_key', '=', taskId)
-      .where(({ ref }) => ref('event', '->>').key('event_type' as never), '=', 'task.completed')
+      .where(sql<string>`event->>'event_type'`, '=', 'task.completed')
       .executeTakeFirstOrThrow();
     return row.event as TaskEvent;
   };

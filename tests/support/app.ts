@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@todo/platform/config';
-import type { Db } from '@todo/platform/db/connect';
+import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type EmbeddedOptions, startEmbedded } from '../../runtime/src/embedded.js';
@@ -14,8 +14,11 @@ export interface TestApp {
   url: string;
   /** The app's own database handle (PGlite allows one per directory), to act as another service would. */
   db: Db;
-  /** Stops the process's services and starts them again on the same database, as after a crash. */
-  restart(): Promise<void>;
+  /**
+   * Stops the process's services and starts them again on the same database, as after a crash;
+   * `whileDown` runs in between with its own database handle (time passing while it was down).
+   */
+  restart(whileDown?: (db: Db) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,8 +67,12 @@ export async function startTestApp(
     get db() {
       return app.db;
     },
-    async restart() {
+    async restart(whileDown) {
       await app.close();
+      if (whileDown) {
+        const db = openDatabase(databaseTarget(config));
+        await whileDown(db).finally(() => db.destroy());
+      }
       app = await startEmbedded(config, options);
     },
     async close() {

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import { APP_IDS } from '@todo/contracts';
+import { DeadLetterStore } from '@todo/platform/consumers/dead-letters';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { JobScheduler } from '@todo/platform/ports';
@@ -9,6 +10,7 @@ import { registerAssistant } from './assistant/register.js';
 import { TokenIssuer } from './auth/tokens.js';
 import { UserService } from './auth/users.js';
 import { authRoutes } from './http/auth-routes.js';
+import { dlqRoutes } from './http/dlq-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
 import { ErrorBody, TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
@@ -81,7 +83,15 @@ export function createApiService(options: ApiOptions): ApiService {
     });
     await app.register(taskRoutes, { tasks, tokens, users });
     await app.register(reminderRoutes, { fire });
-    await registerAssistant(app, { db: options.db, tasks, tokens, users, clock: options.clock ?? (() => new Date()), llm: options.llm });
+    await app.register(dlqRoutes, { store: new DeadLetterStore(options.db) });
+    await registerAssistant(app, {
+      db: options.db,
+      tasks,
+      tokens,
+      users,
+      clock: options.clock ?? (() => new Date()),
+      llm: options.llm,
+    });
   };
   return { tasks, users, tokens, module: { name: APP_IDS.api, register }, fireReminder: fire };
 }

@@ -1,9 +1,7 @@
-import { HttpError } from '@todo/platform/http/errors';
+import { localOnly } from '@todo/platform/http/local-only';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import type { FireOutcome } from '../reminders/reminders.js';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const Outcome = Type.Object({ outcome: Type.String() });
 
@@ -16,11 +14,7 @@ export async function reminderRoutes(
   app: HttpServer,
   { fire }: { fire: (name: string) => Promise<FireOutcome> },
 ) {
-  app.addHook('onRequest', async (request) => {
-    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) {
-      throw new HttpError(403, 'forbidden', 'the job callback is for the local scheduler only');
-    }
-  });
+  localOnly(app, 'the job callback');
   const JobName = Type.String({ pattern: '^[a-zA-Z0-9-]{1,200}$' });
   app.post(
     '/api/reminders/trigger',

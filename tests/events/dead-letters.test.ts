@@ -1,0 +1,145 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { newEnvelope, type TaskEvent } from '@todo/contracts';
+import { createConsumer } from '@todo/platform/consumers/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { ApiClient } from '../support/client.js';
+import { eventually } from '../support/eventually.js';
+
+const run = promisify(execFile);
+
+describe('dead-letter queue (embedded)', () => {
+  let app: TestApp;
+  let broken = true;
+  const handled: string[] = [];
+  let attempts = 0;
+
+  beforeAll(async () => {
+    app = await startTestApp(
+      'pglite',
+      { LOG_LEVEL: 'fatal' },
+      {
+        retry: { attempts: 5, baseDelayMs: 5 },
+        // A consumer the test can break and mend, running on the real bus with the real runtime.
+        extraServices: (runtime) => [
+          {
+            name: 'flaky-service',
+            subscriptions: [
+              createConsumer(
+                {
+                  service: 'flaky-service',
+                  topic: 'task-events',
+                  handle: async (event: TaskEvent) => {
+                    if (event.payload.task.title !== 'poison') return;
+                    attempts++;
+                    if (broken) throw new Error('flaky-service cannot handle poison');
+                    handled.push(event.event_id);
+                  },
+                },
+                runtime,
+              ),
+            ],
+          },
+        ],
+      },
+    );
+  });
+  afterAll(() => app?.close());
+
+  const metric = async (name: string) => {
+    const { body } = await new ApiClient(app.url).get('/metrics');
+    return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
+  };
+
+  const dlq = (...args: string[]) =>
+    run('npx', ['tsx', 'runtime/src/dlq.ts', ...args], {
+      env: { ...process.env, DLQ_API_URL: app.url },
+    }).then(({ stdout }) => stdout);
+
+  it('after 5 failed attempts the event goes to the DLQ, is counted, and the partition moves on', {
+    timeout: 90_000,
+  }, async () => {
+    const user = await new ApiClient(app.url).signup();
+    const { body: poison } = await user.post('/api/tasks', { title: 'poison' });
+    const { body: after } = await user.post('/api/tasks', { title: 'after the poison' });
+
+    const [letter] = await eventually(async () => {
+      const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+      expect(items).toHaveLength(1);
+      return items;
+    });
+    expect(attempts).toBe(5);
+    expect(letter).toMatchObject({ topic: 'task-events', consumer: 'flaky-service' });
+    expect(await metric('dlq_events_total\\{topic="task-events"\\}')).toBe(1);
+
+    const envelope = (await new ApiClient(app.url).get(`/internal/dlq/${letter.dlq_id}`)).body;
+    expect(envelope.original_event.task_id).toBe(poison.id);
+    expect(envelope.error_context).toMatchObject({
+      error_message: 'flaky-service cannot handle poison',
+      retry_count: 5,
+      consumer_service: 'flaky-service',
+    });
+    expect(envelope.error_context.stack_trace).toContain('Error: flaky-service cannot handle poison');
+    // The envelope also went to the dlq-events topic, and the next event was not held up.
+    const dlqRows = await app.db
+      .selectFrom('outbox')
+      .select('event')
+      .where('topic', '=', 'dlq-events')
+      .execute();
+    expect(dlqRows.map((row) => (row.event as { dlq_id: string }).dlq_id)).toEqual([letter.dlq_id]);
+    await eventually(async () => {
+      const published = await app.db
+        .selectFrom('outbox')
+        .select('published_at')
+        .where('partition_key', '=', after.id)
+        .execute();
+      expect(published.every((row) => row.published_at !== null)).toBe(true);
+    });
+
+    // The `dlq` command lists and shows it; after the fix, replay delivers it to the mended consumer once.
+    expect(await dlq('list')).toContain(letter.dlq_id);
+    expect(JSON.parse(await dlq('show', letter.dlq_id)).original_event_id).toBe(envelope.original_event_id);
+    broken = false;
+    await dlq('replay', letter.dlq_id);
+    await eventually(() => expect(handled).toEqual([envelope.original_event_id]));
+    expect(await dlq('list')).toContain('replayed');
+  });
+
+  it('malformed events — not JSON, wrong schema version, unknown type — go straight to the DLQ', async () => {
+    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const subscription = createConsumer(
+      { service: 'strict-service', topic: 'task-events', handle: async () => undefined },
+      {
+        idempotency: {
+          claim: async () => 'acquired',
+          complete: async () => undefined,
+          release: async () => undefined,
+        },
+        deadLetters: new (await import('@todo/platform/consumers/dead-letters')).DeadLetterSink(app.db),
+        logger: (await import('@todo/platform/telemetry/logger')).createLogger('silent'),
+      },
+    );
+    const valid = {
+      ...newEnvelope({
+        eventType: 'task.deleted',
+        userId: crypto.randomUUID(),
+        taskId: crypto.randomUUID(),
+        correlationId: 'c',
+      }),
+      payload: {},
+    };
+    const outcomes = await Promise.all([
+      subscription.handle('{not json'),
+      subscription.handle({ ...valid, schema_version: '2.0' }),
+      subscription.handle({ ...valid, event_type: 'task.exploded' }),
+    ]);
+    expect(outcomes).toEqual(['success', 'success', 'success']);
+    const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+    expect(items).toHaveLength(before + 3);
+    const notJson = await new ApiClient(app.url).get(`/internal/dlq/${items[2].dlq_id}`);
+    expect(notJson.body.original_event).toBe('{not json');
+    const replay = await new ApiClient(app.url).post(`/internal/dlq/${items[2].dlq_id}/replay`);
+    expect(replay.status).toBe(409);
+  });
+});
