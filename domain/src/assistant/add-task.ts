@@ -56,7 +56,7 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
     rest = priority.rest;
   }
 
-  const reminder = parseReminder(rest);
+  let reminder = parseReminder(rest);
   if (reminder) rest = cut(rest, reminder.index, reminder.length);
 
   const recurrence = parseRecurrence(rest);
@@ -68,7 +68,11 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
   let due: Due | null = when?.due ?? null;
   if (recurrence) {
     let rule = recurrence.rule;
-    const time = recurrence.timeOfDay ?? (when?.hasTime ? (when.timeOfDay ?? timeOf(when.due)) : null);
+    // "remind me at 6pm to take my pills every day": the reminder time is the series' time.
+    const reminderTime = reminder?.at ? bareReminderTime(reminder.at) : null;
+    const time =
+      recurrence.timeOfDay ?? (when?.hasTime ? (when.timeOfDay ?? timeOf(when.due)) : null) ?? reminderTime;
+    if (time && time === reminderTime) reminder = { ...reminder!, at: undefined, offset: 'PT0M' };
     let from: typeof now | undefined;
     if (when?.hasDate) {
       const day = when.due.allDay ? when.due.date : when.due.at;
@@ -96,6 +100,17 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
   else if (remindAtDue && due) fields.reminders = ['PT0M'];
 
   return { title: tidyTitle(rest), fields, due };
+}
+
+/** A reminder's time of day as a due time: a bare 1–6 o'clock is pm, as everywhere else. */
+function bareReminderTime(at: { hour: number; minute: number; meridiemKnown: boolean }): {
+  hour: number;
+  minute: number;
+} {
+  return {
+    hour: !at.meridiemKnown && at.hour >= 1 && at.hour <= 6 ? at.hour + 12 : at.hour,
+    minute: at.minute,
+  };
 }
 
 function timeOf(due: Due): { hour: number; minute: number } | null {

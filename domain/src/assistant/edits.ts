@@ -457,6 +457,19 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
   return result;
 }
 
+/** Asks before deleting several tasks; the answer is resolved by `answerPending`. */
+function confirmDelete(tasks: TaskRef[], label: string, ctx: AssistantContext): Command {
+  if (tasks.length === 0) return { kind: 'help', reply: `You have no ${label} tasks to delete.` };
+  const action = { kind: 'delete_task' as const, taskIds: tasks.map((t) => t.id) };
+  const list = tasks.map((t) => `• ${t.title}`).join('\n');
+  const what = tasks.length === 1 ? 'this task' : `these ${tasks.length} tasks`;
+  return {
+    kind: 'clarify',
+    question: `Delete ${what} (${label})?\n${list}\nReply “yes” to delete or “no” to keep them.`,
+    pending: { ...conversationMemory(ctx.pending), awaiting: { type: 'confirm', action } },
+  };
+}
+
 /** "delete the dentist task", "remove milk", "delete all #errands tasks" (asks first). */
 export function parseDelete(text: string, ctx: AssistantContext): Command | null {
   // "I don't need the vet task anymore, delete it", "the gym thing — remove it".
@@ -470,7 +483,7 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
     if (found) return found;
   }
   const m =
-    /^(?:delete|remove|trash|erase|get rid of|cancel|drop|scrap|kill|nuke|bin|discard|forget about|forget|throw away|throw out|ditch|clear)\s+(.+)$/i.exec(
+    /^(?:delete|remove|trash|erase|get rid of|cancel|drop|scrap|kill|nuke|bin|discard|forget about|forget|throw away|throw out|ditch|clear|empty|wipe)\s+(.+)$/i.exec(
       text,
     );
   if (!m) return null;
@@ -478,6 +491,16 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
     /\s+(?:from|off|of)\s+(?:my\s+|the\s+)?(?:to-?do\s+|task\s+)?(?:list|tasks|todos?)$/i,
     '',
   );
+  const everything =
+    /^(?:everything|all(?: of)?(?: my| the)? (?:tasks|todos|to-dos)|(?:my|the) (?:whole |entire )?(?:to-?do |task )?list|all)$/i.test(
+      target,
+    );
+  if (everything)
+    return confirmDelete(
+      ctx.tasks.filter((t) => t.status === 'open'),
+      'open',
+      ctx,
+    );
   const bulk = /^(?:all|every|each|everything)\b/i.test(target);
   if (bulk) {
     let tasks: TaskRef[] = [];
@@ -510,14 +533,7 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
         };
       }
     }
-    if (tasks.length === 0) return { kind: 'help', reply: `You have no ${label} tasks to delete.` };
-    const action = { kind: 'delete_task' as const, taskIds: tasks.map((t) => t.id) };
-    const list = tasks.map((t) => `• ${t.title}`).join('\n');
-    return {
-      kind: 'clarify',
-      question: `Delete ${tasks.length === 1 ? 'this task' : `these ${tasks.length} tasks`} (${label})?\n${list}\nReply “yes” to delete or “no” to keep them.`,
-      pending: { ...conversationMemory(ctx.pending), awaiting: { type: 'confirm', action } },
-    };
+    return confirmDelete(tasks, label, ctx);
   }
   const found = actOn(target, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
   if (found) return found;

@@ -287,3 +287,39 @@ describe('conversation memory', () => {
       expect(local(moved.changes.due_at, 'America/Los_Angeles')).toBe('2026-12-01T19:00');
   });
 });
+
+describe('more phrasings', () => {
+  it('a slash list of weekdays is a weekly habit', () => {
+    expect(added(interpret('gym mon/wed/fri 7am', ctx('Europe/Berlin')))).toMatchObject({
+      title: 'Gym',
+      recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE,FR',
+      due_at: '2026-11-30T06:00:00Z',
+    });
+  });
+
+  it('"remind me at 6pm to … every day" makes 6 pm the series time', () => {
+    expect(
+      added(interpret('remind me at 6pm to take my pills every day', ctx('Europe/Berlin'))),
+    ).toMatchObject({
+      title: 'Take my pills',
+      recurrence: 'FREQ=DAILY',
+      due_at: '2026-11-27T17:00:00Z',
+      reminders: ['PT0M'],
+    });
+  });
+
+  it('clearing the whole list asks first', () => {
+    const tasks = [task('a', 'A'), task('b', 'B'), task('c', 'C', { status: 'completed' })];
+    const question = interpret('clear my list', ctx('UTC', tasks));
+    expect(question).toMatchObject({
+      kind: 'clarify',
+      pending: { awaiting: { type: 'confirm', action: { taskIds: ['a', 'b'] } } },
+    });
+  });
+
+  it('"cancel the gym membership" is a new task when no task matches', () => {
+    expect(added(interpret('cancel the gym membership', ctx('UTC', [task('m', 'Buy milk')]))).title).toBe(
+      'Cancel the gym membership',
+    );
+  });
+});

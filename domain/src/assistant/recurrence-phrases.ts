@@ -201,6 +201,14 @@ const PATTERNS: Pattern[] = [
     },
   },
   {
+    // "gym mon/wed/fri 7am": a slash-separated list of weekdays is a weekly habit, not one date.
+    regex: new RegExp(`\\b(?:on )?((?:${DAY_NAME})(?:\\s*/\\s*(?:${DAY_NAME}))+)\\b`, 'i'),
+    build: (m) => {
+      const days = dayCodes(m[1]!);
+      return days.length >= 2 ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days } } : null;
+    },
+  },
+  {
     regex: new RegExp(`\\b${EVERY} (morning|evening|night|afternoon)\\b`, 'i'),
     build: (m) => {
       const hour = { morning: 9, afternoon: 15, evening: 19, night: 20 }[m[1]!.toLowerCase()] ?? 9;
