@@ -207,13 +207,14 @@ describe.each(BACKENDS)('notification service on %s', (backend) => {
     );
   });
 
-  it('end to end: a task with a reminder two seconds before it is due brings one notification and one e-mail', async () => {
+  it('end to end: a task with a reminder three seconds before it is due brings one notification and one e-mail', async () => {
     const ann = await person(app, { email: true });
-    const dueAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
+    // Due on a whole second at least six seconds out, so the reminder is still ahead once the task exists.
+    const dueAt = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
     const { body: task } = await ann.client.post('/api/tasks', {
       title: 'Take the cake out',
       due_at: dueAt.toISOString(),
-      reminders: ['PT2S'],
+      reminders: ['PT3S'],
     });
     const [notification] = await eventually(async () => {
       const { body } = await ann.client.get('/api/notifications');
