@@ -65,7 +65,7 @@ export class SyncClient {
   }
 
   /** Waits until a frame matching `predicate` has arrived and returns it. */
-  waitFor(predicate: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+  waitFor(predicate: (frame: Frame) => boolean, timeoutMs = 30_000): Promise<Frame> {
     return eventually(() => {
       const found = this.frames.find(predicate);
       if (!found) throw new Error(`no matching frame among ${JSON.stringify(this.frames)}`);
