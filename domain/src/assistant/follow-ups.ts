@@ -12,12 +12,27 @@ export const YES =
 export const NO =
   /^(?:no|nope|nah|n|cancel|stop|don'?t|do not|never ?mind|nvm|abort|forget it|keep (?:them|it)|not now|none(?: of them)?|neither)\b/i;
 
+/** Words that may follow "yes"/"no" in an answer ("yep, go ahead", "no, keep them"). */
+const ANSWER_FILLER = new Set(
+  'please thanks thank you go ahead do it sure ok okay yes yeah yep no nope not now them it all keep delete that is fine never mind thats right'.split(
+    ' ',
+  ),
+);
+
 /**
- * A yes/no answer is short ("yes", "yep, go ahead", "no thanks"); a longer message that happens to
- * start with "don't…" ("don't forget to call Sam") is a new request.
+ * A yes/no answer: the pattern, then only filler ("yep, go ahead", "no thanks"). A message that
+ * merely starts like one ("cancel the gym membership", "don't forget to…") is a new request.
  */
 export function isShortAnswer(pattern: RegExp, text: string): boolean {
-  return pattern.test(text) && text.trim().split(/\s+/).length <= 4;
+  const m = pattern.exec(text.trim());
+  if (!m) return false;
+  const rest = text
+    .trim()
+    .slice(m[0].length)
+    .toLowerCase()
+    .split(/[^a-z']+/)
+    .filter(Boolean);
+  return rest.every((w) => ANSWER_FILLER.has(w.replace(/'/g, '')));
 }
 
 const ORDINALS: [RegExp, number][] = [

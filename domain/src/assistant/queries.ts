@@ -2,7 +2,7 @@
  * Questions about the task list ("what's due this week?", "anything overdue?", "show my high
  * priority work tasks") → the filters of `GET /api/tasks`.
  */
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import type { Priority } from '../tasks/task.js';
 import { normalizeTag, priorityWord } from './attributes.js';
 import { localNow, nextWeekday, parseWhen, toUtcString } from './dates.js';
@@ -89,7 +89,7 @@ function timeWindow(text: string, ctx: AssistantContext): Window | null {
     const year = number >= today.month ? today.year : today.year + 1;
     const first = today.set({ year, month: number, day: 1 });
     return {
-      after: first < today ? today : first,
+      after: DateTime.max(first, today),
       before: first.plus({ months: 1 }),
       label: `due in ${first.toFormat('LLLL')}`,
     };
