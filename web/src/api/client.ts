@@ -140,10 +140,7 @@ export const api = {
     request<ChatReply>('POST', '/api/chat', { conversation_id: conversationId, message }),
   conversations: () => request<Page<ConversationSummary>>('GET', '/api/chat/conversations'),
   conversation: (id: string) =>
-    request<{ id?: string; messages?: ChatMessage[]; items?: ChatMessage[] }>(
-      'GET',
-      `/api/chat/conversations/${id}`,
-    ),
+    request<ConversationSummary & { messages: ChatMessage[] }>('GET', `/api/chat/conversations/${id}`),
   deleteConversation: (id: string) => request<void>('DELETE', `/api/chat/conversations/${id}`),
 
   notifications: (unreadOnly: boolean) =>

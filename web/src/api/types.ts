@@ -79,7 +79,7 @@ export interface ChatReply {
 
 export interface ChatMessage {
   id?: string;
-  role: 'user' | 'assistant' | string;
+  role: 'user' | 'assistant';
   content: string;
   actions?: ChatAction[];
   created_at?: string;
@@ -87,9 +87,9 @@ export interface ChatMessage {
 
 export interface ConversationSummary {
   id: string;
-  title?: string | null;
-  created_at?: string;
-  updated_at?: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export type SyncFrame =

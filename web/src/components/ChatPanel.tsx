@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { ChatAction } from '../api/types';
 import { useChat } from '../hooks/useChat';
+import { Icon } from './Icon';
 
 const TOOL_LABELS: Record<string, string> = {
   add_task: 'Added',
@@ -28,7 +29,18 @@ interface ChatPanelProps {
 }
 
 export function ChatPanel({ onTasksChanged, onClose }: ChatPanelProps) {
-  const { messages, sending, loadingHistory, error, send, startOver } = useChat(onTasksChanged);
+  const {
+    conversationId,
+    conversations,
+    messages,
+    sending,
+    loadingHistory,
+    error,
+    send,
+    open,
+    startOver,
+    remove,
+  } = useChat(onTasksChanged);
   const [draft, setDraft] = useState('');
   const log = useRef<HTMLOListElement>(null);
 
@@ -49,9 +61,31 @@ export function ChatPanel({ onTasksChanged, onClose }: ChatPanelProps) {
     <aside className="chat" aria-label="Assistant">
       <header className="chat-header">
         <h2>Assistant</h2>
-        <button type="button" className="link" onClick={startOver} disabled={sending}>
-          New chat
-        </button>
+        <select
+          aria-label="Conversation"
+          className="conversation-picker"
+          value={conversationId ?? ''}
+          disabled={sending}
+          onChange={(event) => (event.target.value ? void open(event.target.value) : startOver())}
+        >
+          <option value="">New conversation</option>
+          {conversations.map((conversation) => (
+            <option key={conversation.id} value={conversation.id}>
+              {conversation.title}
+            </option>
+          ))}
+        </select>
+        {conversationId && (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Delete this conversation"
+            onClick={() => void remove()}
+            disabled={sending}
+          >
+            <Icon name="trash" />
+          </button>
+        )}
         <button
           type="button"
           className="icon-button chat-close"

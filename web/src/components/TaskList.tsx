@@ -1,5 +1,23 @@
+import { useEffect, useRef } from 'react';
 import type { Task } from '../api/types';
 import { TaskRow } from './TaskRow';
+
+/** Calls `onVisible` whenever the returned element scrolls into view (infinite scroll). */
+function useWhenVisible<T extends Element>(onVisible: () => void, enabled: boolean) {
+  const element = useRef<T>(null);
+  const callback = useRef(onVisible);
+  callback.current = onVisible;
+  useEffect(() => {
+    const target = element.current;
+    if (!enabled || !target) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) callback.current();
+    });
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [enabled]);
+  return element;
+}
 
 interface TaskListProps {
   tasks: Task[];
@@ -27,6 +45,7 @@ export function TaskList({
   onRetry,
   ...rowProps
 }: TaskListProps) {
+  const loadMoreButton = useWhenVisible<HTMLButtonElement>(onLoadMore, hasMore && !loadingMore && !error);
   if (phase === 'loading' && tasks.length === 0) {
     return (
       <p className="list-state" role="status">
@@ -66,7 +85,13 @@ export function TaskList({
         </p>
       )}
       {hasMore && (
-        <button type="button" className="load-more" onClick={onLoadMore} disabled={loadingMore}>
+        <button
+          ref={loadMoreButton}
+          type="button"
+          className="load-more"
+          onClick={onLoadMore}
+          disabled={loadingMore}
+        >
           {loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}
