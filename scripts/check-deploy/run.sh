@@ -147,14 +147,18 @@ echo "kubeconform (strict, offline)"
 K8S_LOCATION="$SCHEMAS/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 CRD_LOCATION="$ROOT/scripts/check-deploy/schemas/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 mapfile -t LITERAL < <(find deploy/kubernetes deploy/dapr -name '*.yaml' | sort)
+RESOURCES=0
 for file in "${RENDERED[@]}" "${LITERAL[@]}"; do
   # No -skip and no -ignore-missing-schemas: a kind without a schema is an error.
   summary="$(kubeconform -strict -summary -kubernetes-version "$KUBE_VERSION" \
     -schema-location "$K8S_LOCATION" -schema-location "$CRD_LOCATION" "$file" 2>&1)"
   status=$?
   [[ $status == 0 ]] || printf '%s\n' "$summary" | grep -v '^Summary' | sed 's/^/        /' | tail -n 40
-  record kubeconform "$status" "${file#"$ROOT"/} ($(printf '%s\n' "$summary" | grep -o 'Valid: [0-9]*'))"
+  valid="$(printf '%s\n' "$summary" | sed -n 's/.*Valid: \([0-9]*\).*/\1/p')"
+  RESOURCES=$((RESOURCES + ${valid:-0}))
+  record kubeconform "$status" "${file#"$ROOT"/} (valid resources: ${valid:-0})"
 done
+echo "  $RESOURCES resources valid against Kubernetes $KUBE_VERSION and the CRD schemas"
 
 # --- Prometheus rules ---------------------------------------------------------------------------
 echo "prometheus rules"
