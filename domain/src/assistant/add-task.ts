@@ -25,6 +25,10 @@ const DANGLING_START = /^(?:[!?.,;:]+\s*|'s\s+|(?:to|that|about|and|then|also|,)
 const LIST_SUFFIX =
   /['"”’]?\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
 
+/** Phrases that anchor a series on completion rather than on the due date. */
+const COMPLETION_ANCHOR =
+  /[,(]?\s*\b(?:counting |counted )?(?:after|from (?:when|the time)?)\s*(?:i|it(?:'s| is)?|each one is|the last one is)?\s*(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b\s*\)?/i;
+
 /** Removes dangling connectors and punctuation around a title. */
 export function tidyTitle(raw: string): string {
   let title = tidy(raw.replace(LIST_SUFFIX, ''));
@@ -61,6 +65,12 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
 
   const recurrence = parseRecurrence(rest);
   if (recurrence) rest = cut(rest, recurrence.index, recurrence.length);
+  // "water the plants every 3 days after I do it": the next one counts from completion.
+  const fromCompletion = recurrence ? COMPLETION_ANCHOR.exec(rest) : null;
+  if (fromCompletion) {
+    fields.recurrence_anchor = 'completion';
+    rest = cut(rest, fromCompletion.index, fromCompletion[0].length);
+  }
 
   const when = parseWhen(rest, ctx.now, ctx.timeZone);
   if (when) rest = cut(rest, when.index, when.length);

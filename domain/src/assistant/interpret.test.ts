@@ -323,3 +323,13 @@ describe('more phrasings', () => {
     );
   });
 });
+
+describe('recurrence anchor', () => {
+  it('"… after I finish it" counts the next occurrence from completion', () => {
+    expect(added(interpret('water the plants every 3 days after I finish it', ctx('UTC')))).toMatchObject({
+      title: 'Water the plants',
+      recurrence: 'FREQ=DAILY;INTERVAL=3',
+      recurrence_anchor: 'completion',
+    });
+  });
+});
