@@ -3,20 +3,14 @@
  * I/O, no clock of its own, and any input — however long or strange — yields a Command.
  */
 import { parseTaskText } from './add-task.js';
-import {
-  parseComplete,
-  parseDelete,
-  parsePastTenseCompletion,
-  parsePriorityChange,
-  parseReminderChange,
-  parseRename,
-  parseReschedule,
-  parseTagChange,
-} from './edits.js';
+import { parseComplete, parsePastTenseCompletion } from './complete.js';
+import { parseDelete } from './delete.js';
+import { parsePriorityChange, parseReminderChange, parseRename, parseTagChange } from './edits.js';
 import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
+import { parseReschedule } from './reschedule.js';
 import { clean } from './text.js';
 import { type AssistantContext, type Command, conversationMemory } from './types.js';
 

@@ -1,0 +1,78 @@
+/** Completing tasks: "mark the dentist one done", "i finished the report", "booked the flight". */
+import { actOn, notFound } from './act-on.js';
+import { scoreTasks } from './references.js';
+import type { AssistantContext, Command } from './types.js';
+
+/** "mark the dentist one done", "i finished the report", "gym is done", "done with laundry". */
+export function parseComplete(text: string, ctx: AssistantContext): Command | null {
+  const patterns = [
+    /^(?:mark|set|tick|check|cross)\s+(.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|checked|off|as finished)$/i,
+    /^(?:please\s+)?(?:complete|finish|check off|tick off|cross off|close|done with|done|finished|completed|i(?:'ve| have)?\s+(?:just\s+)?(?:finished|completed|done|did)|i'?m\s+done\s+with|im\s+done\s+with|just\s+(?:finished|did|completed)|i\s+got\s+(.+?)\s+done)\s*:?\s+(.+)$/i,
+    /^(.+?)\s+(?:is|are|was|were|'s)\s+(?:all\s+)?(?:done|finished|complete|completed|sorted|taken care of|handled|dealt with)$/i,
+    /^(?:finished|completed|done)\s*[:-]\s*(.+)$/i,
+  ];
+  // "dentist done", "report finished ✅": only when the words before name a task.
+  const trailing = /^(.+?)\s*[:-]?\s+(?:done|finished|complete|completed|checked off)$/i.exec(text);
+  if (trailing && !patterns.some((p) => p.test(text))) {
+    return actOn(trailing[1]!, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+  }
+  for (const [i, pattern] of patterns.entries()) {
+    const m = pattern.exec(text);
+    if (!m) continue;
+    const reference = m[2] ?? m[1]!;
+    const found = actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+    if (found) return found;
+    // "finish the essay by Friday" starts like a completion but, naming no task, is a new one.
+    if (i === 1 && /^(?:please\s+)?(?:complete|finish|close)\s/i.test(text)) return null;
+    return notFound(reference);
+  }
+  return null;
+}
+
+/** Past-tense verbs that report a task as done ("picked up the dry cleaning", "booked the flight"). */
+const PAST_TENSE =
+  /^(?:i\s+(?:just\s+|already\s+|finally\s+)?)?(?:just\s+|already\s+|finally\s+)?((?:[a-z]+ed|did|paid|bought|sent|wrote|got|made|took|went to|ran|read|gave|put|fed|ate|met|brought|drove|swept|cut|won|hung|sold|sang|spoke|threw|built|caught|taught)\b.*)$/i;
+
+/** Base forms, so "paid the taxes" matches "Pay taxes" word for word. */
+const IRREGULAR_PAST: Record<string, string> = {
+  paid: 'pay',
+  went: 'go',
+  bought: 'buy',
+  sent: 'send',
+  wrote: 'write',
+  made: 'make',
+  took: 'take',
+  got: 'get',
+  did: 'do',
+  ran: 'run',
+  gave: 'give',
+  fed: 'feed',
+  met: 'meet',
+  brought: 'bring',
+  drove: 'drive',
+  swept: 'sweep',
+  sold: 'sell',
+  built: 'build',
+  read: 'read',
+  put: 'put',
+  cut: 'cut',
+  ate: 'eat',
+};
+
+/**
+ * "booked the flight", "i picked up the dry cleaning": a statement in the past tense whose words
+ * clearly name one open task means it is done. The bar is higher than for explicit commands,
+ * since "booked a table for friday" with no such task is a new task, not a completion.
+ */
+export function parsePastTenseCompletion(text: string, ctx: AssistantContext): Command | null {
+  const m = PAST_TENSE.exec(text);
+  if (!m) return null;
+  const [verb = '', ...rest] = m[1]!.split(/\s+/);
+  const phrase = [IRREGULAR_PAST[verb.toLowerCase()] ?? verb, ...rest].join(' ');
+  const object = rest.join(' ').replace(/^to\s+/i, '');
+  const open = ctx.tasks.filter((t) => t.status === 'open');
+  const best = Math.max(scoreTasks(phrase, open)[0]?.score ?? 0, scoreTasks(object, open)[0]?.score ?? 0);
+  if (best < 0.7) return null;
+  const reference = (scoreTasks(phrase, open)[0]?.score ?? 0) >= 0.7 ? phrase : object;
+  return actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+}

@@ -1,0 +1,142 @@
+/** Rescheduling: "move gym to Thursday", "push the report to next week", "postpone X by 2 days". */
+import { actOn, notFound } from './act-on.js';
+import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
+import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
+import { parseCount } from './text.js';
+import type { AssistantContext, Command, TaskChanges, TaskRef } from './types.js';
+
+/** New due for a task: a bare date keeps its time of day, a bare time keeps its date. */
+export function moveDue(
+  task: TaskRef,
+  when: NonNullable<ReturnType<typeof parseWhen>>,
+  ctx: AssistantContext,
+): Due {
+  const current = dueOfTask(task.dueAt, task.allDay, ctx.timeZone);
+  if (when.due.allDay && current && !current.allDay) {
+    const day = when.due.date;
+    return { allDay: false, at: current.at.set({ year: day.year, month: day.month, day: day.day }) };
+  }
+  if (!when.due.allDay && !when.hasDate && current) {
+    const day = current.allDay ? current.date : current.at;
+    const time = when.timeOfDay ?? { hour: when.due.at.hour, minute: when.due.at.minute };
+    // "move gym to 7" when gym is at 6 pm: an evening task stays in the evening.
+    const evening = when.meridiemGuessed && !current.allDay && current.at.hour >= 12 && time.hour < 12;
+    return {
+      allDay: false,
+      at: day.set({
+        hour: evening ? time.hour + 12 : time.hour,
+        minute: time.minute,
+        second: 0,
+        millisecond: 0,
+      }),
+    };
+  }
+  return when.due;
+}
+
+const MOVE_VERB =
+  '(?:move|push(?:\\s+back)?|reschedule|re-schedule|postpone|delay|shift|bump|defer|snooze|put\\s+off|change\\s+(?:the\\s+)?(?:due\\s+)?date\\s+(?:of|for|on)|set\\s+(?:the\\s+)?due\\s+date\\s+(?:of|for|on)|change|make)';
+
+/** "move gym to Thursday", "push the report to next week", "postpone X by 2 days", "X is now due friday". */
+export function parseReschedule(text: string, ctx: AssistantContext): Command | null {
+  const shift = new RegExp(
+    `^${MOVE_VERB}\\s+(?:back\\s+)?(.+?)\\s+(?:back\\s+)?(?:by\\s+)?(an?|one|two|three|four|five|\\d+)\\s+(day|week|hour|minute)s?(?:\\s+(?:later|back))?$`,
+    'i',
+  ).exec(text);
+  if (shift) {
+    const count = parseCount(shift[2]!.toLowerCase()) ?? 1;
+    const unit = `${shift[3]!.toLowerCase()}s`;
+    return (
+      actOn(
+        shift[1]!,
+        ctx,
+        (task) => {
+          const current = dueOfTask(task.dueAt, task.allDay, ctx.timeZone);
+          const base: Due = current ?? { allDay: true, date: localNow(ctx.now, ctx.timeZone).startOf('day') };
+          const moved: Due = base.allDay
+            ? { allDay: true, date: base.date.plus({ [unit]: count }) }
+            : { allDay: false, at: base.at.plus({ [unit]: count }) };
+          return { kind: 'update_task', taskId: task.id, changes: dueToFields(moved) };
+        },
+        'reschedule',
+      ) ?? notFound(shift[1]!)
+    );
+  }
+
+  const verb = new RegExp(`^${MOVE_VERB}\\s+(.+)$`, 'i').exec(text);
+  const dueNow =
+    /^(.+?)\s+(?:is\s+)?(?:now\s+)?(?:due|happening|scheduled|moved)\s+(?:to\s+|for\s+|on\s+)?(.+?)(?:\s+now|\s+instead)?$/i.exec(
+      text,
+    );
+  let candidates: { reference: string; whenText: string }[] = [];
+  if (verb) {
+    const body = verb[1]!;
+    for (const m of body.matchAll(/\s+(?:to|until|till|til|for|on|into|at|by|over to)\s+/gi)) {
+      candidates.push({ reference: body.slice(0, m.index), whenText: body.slice(m.index + m[0].length) });
+    }
+    // No preposition: the time is the tail ("make the gym session 8pm instead").
+    const tail =
+      /^(.+?)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)|noon|tomorrow|today|tonight|(?:next\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?:\s+instead)?$/i.exec(
+        body,
+      );
+    if (tail) candidates.push({ reference: tail[1]!, whenText: tail[2]! });
+  } else if (dueNow && /\b(?:now|instead|moved|is)\b/i.test(text)) {
+    candidates = [{ reference: dueNow[1]!, whenText: dueNow[2]! }];
+  }
+  // "the gym is at 7 now", "dentist's on friday instead"
+  const isNow = /^(.+?)(?:\s+is|'s)\s+(?:now\s+)?((?:at|on)\s+.+?)\s+(?:now|instead)$/i.exec(text);
+  if (!verb && isNow) candidates.push({ reference: isNow[1]!, whenText: isNow[2]! });
+  for (const { reference, whenText: said } of candidates) {
+    // chrono needs "at" before a bare hour: "move dentist to 10".
+    const whenText = /^\d{1,2}(?::\d{2})?$/.test(said.trim()) ? `at ${said.trim()}` : said;
+    const recurrence = parseRecurrence(whenText);
+    if (recurrence && recurrence.index <= 3) {
+      return (
+        actOn(
+          reference,
+          ctx,
+          (task) => ({
+            kind: 'update_task',
+            taskId: task.id,
+            changes: recurrenceChanges(task, whenText, ctx),
+          }),
+          'change',
+        ) ?? null
+      );
+    }
+    const when = parseWhen(whenText, ctx.now, ctx.timeZone);
+    if (!when || when.index > 3) continue;
+    const resolved = actOn(
+      reference,
+      ctx,
+      (task) => ({ kind: 'update_task', taskId: task.id, changes: dueToFields(moveDue(task, when, ctx)) }),
+      'reschedule',
+    );
+    if (resolved) return resolved;
+    return verb ? notFound(reference) : null;
+  }
+  return null;
+}
+
+function recurrenceChanges(task: TaskRef, whenText: string, ctx: AssistantContext): TaskChanges {
+  const recurrence = parseRecurrence(whenText)!;
+  const rest = `${whenText.slice(0, recurrence.index)} ${whenText.slice(recurrence.index + recurrence.length)}`;
+  const when = parseWhen(rest, ctx.now, ctx.timeZone);
+  const current = dueOfTask(task.dueAt, task.allDay, ctx.timeZone);
+  const now = localNow(ctx.now, ctx.timeZone);
+  const time =
+    recurrence.timeOfDay ??
+    (when?.hasTime
+      ? (when.timeOfDay ?? null)
+      : current && !current.allDay
+        ? { hour: current.at.hour, minute: current.at.minute }
+        : null);
+  let rule = recurrence.rule;
+  if (when?.hasDate)
+    rule = anchorRule(rule, when.due.allDay ? when.due.date : when.due.at, { weekday: true });
+  const first = firstOccurrence(rule, now, time);
+  const changes: TaskChanges = { recurrence: formatRule(rule) };
+  if (first)
+    Object.assign(changes, dueToFields(time ? { allDay: false, at: first } : { allDay: true, date: first }));
+  return changes;
+}
