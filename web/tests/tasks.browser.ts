@@ -214,6 +214,14 @@ describe.sequential('tasks', () => {
     const overflow = await phonePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phonePage, 'phone-list');
+    await phonePage.keyboard.press('n');
+    const dialog = phonePage.getByRole('dialog', { name: 'New task' });
+    await dialog.getByLabel('Due date').fill(nextWeekday(3));
+    await dialog.getByRole('combobox', { name: 'Repeat' }).selectOption('custom');
+    expect(await dialog.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+    await screenshot(phonePage, 'phone-new-task');
+    await phonePage.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     await phonePage.getByRole('button', { name: 'Assistant' }).click();
     await phonePage.getByLabel('Message the assistant').waitFor();
     await screenshot(phonePage, 'phone-chat');

@@ -19,7 +19,7 @@ export const tokenStore = {
 };
 
 /** An error answered by the API (`{ error: { code, message, field? } }`) or a network failure. */
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -143,8 +143,7 @@ export const api = {
     request<ConversationSummary & { messages: ChatMessage[] }>('GET', `/api/chat/conversations/${id}`),
   deleteConversation: (id: string) => request<void>('DELETE', `/api/chat/conversations/${id}`),
 
-  notifications: (unreadOnly: boolean) =>
-    request<Page<AppNotification>>('GET', `/api/notifications${queryString({ unread: unreadOnly })}`),
+  notifications: () => request<Page<AppNotification>>('GET', '/api/notifications'),
   markNotificationRead: (id: string) => request<void>('POST', `/api/notifications/${id}/read`),
   markAllNotificationsRead: () => request<void>('POST', '/api/notifications/read-all'),
 };

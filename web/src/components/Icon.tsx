@@ -9,7 +9,7 @@ const PATHS = {
   close: 'M18 6 6 18M6 6l12 12',
 } as const;
 
-export type IconName = keyof typeof PATHS;
+type IconName = keyof typeof PATHS;
 
 export function Icon({ name, size = 18 }: { name: IconName; size?: number }) {
   return (

@@ -44,6 +44,16 @@ export function Workspace() {
   );
   const { hiddenIds, scheduleDelete, undoDelete } = useDelayedDelete(onDeleted, onDeleteFailed);
 
+  const openTaskById = useCallback(
+    async (id: string) => {
+      try {
+        setEditing({ task: await api.getTask(id) });
+      } catch (error) {
+        showToast({ tone: 'error', message: 'Could not open the task', detail: (error as Error).message });
+      }
+    },
+    [showToast],
+  );
   const rereadAll = useCallback(() => {
     list.refresh();
     void notifications.reload();
@@ -57,18 +67,20 @@ export function Workspace() {
       } else if (frame.type === 'notification') {
         const { notification } = frame;
         notifications.add(notification);
+        const taskId = notification.task_id;
         showToast({
           tone: 'reminder',
           message: notification.title,
           detail: notification.body,
           durationMs: 12_000,
+          action: taskId ? { label: 'Open', run: () => void openTaskById(taskId) } : undefined,
         });
         showBrowserNotification(notification);
       } else if (frame.type === 'resync') {
         rereadAll();
       }
     },
-    [list.removeTask, list.patchTask, tags.reload, notifications.add, showToast, rereadAll],
+    [list.removeTask, list.patchTask, tags.reload, notifications.add, showToast, rereadAll, openTaskById],
   );
   const connection = useLiveSync(token, onFrame, rereadAll);
 
@@ -103,16 +115,6 @@ export function Workspace() {
       durationMs: UNDO_WINDOW_MS,
       action: { label: 'Undo', run: () => undoDelete(task.id) },
     });
-  };
-
-  const openTaskById = async (id: string) => {
-    const shown = list.items.find((task) => task.id === id);
-    if (shown) return setEditing({ task: shown });
-    try {
-      setEditing({ task: await api.getTask(id) });
-    } catch (error) {
-      showToast({ tone: 'error', message: 'Could not open the task', detail: (error as Error).message });
-    }
   };
 
   useShortcuts({

@@ -10,7 +10,7 @@ export function useNotifications() {
 
   const reload = useCallback(async () => {
     try {
-      const page = await api.notifications(false);
+      const page = await api.notifications();
       setItems(page.items);
       setPhase('ready');
       setError(null);

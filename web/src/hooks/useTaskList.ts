@@ -27,7 +27,7 @@ export const DEFAULT_FILTERS: TaskFilters = {
 const PAGE_SIZE = 30;
 const MAX_PAGE_SIZE = 100;
 
-export function toQuery(filters: TaskFilters, timeZone: string, now = new Date()): TaskQuery {
+function toQuery(filters: TaskFilters, timeZone: string, now = new Date()): TaskQuery {
   const query: TaskQuery = {
     q: filters.q.trim(),
     status: filters.status,

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
 
-export interface Toast {
+interface Toast {
   id: number;
   message: string;
   detail?: string;

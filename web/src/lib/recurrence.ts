@@ -3,7 +3,7 @@ import { Frequency, RRule, type Weekday } from 'rrule';
 import type { WallClock } from './time';
 
 /** Weekday codes of RFC 5545, Monday first (rrule's weekday numbering). */
-export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 const WORKWEEK = [0, 1, 2, 3, 4];
 

@@ -125,7 +125,7 @@ export function allDayDate(dueAt: string): WallClock {
   };
 }
 
-export interface DueLabel {
+interface DueLabel {
   text: string;
   overdue: boolean;
   /** Full date and time for a tooltip. */
