@@ -194,7 +194,22 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
 ];
 
 /** Words chrono reads as dates that are, in a task title, far more often ordinary words. */
-const AMBIGUOUS_BARE_WORDS = new Set(['sun', 'sat', 'wed', 'mar', 'may', 'march', 'second', 'now', 'night']);
+const AMBIGUOUS_BARE_WORDS = new Set([
+  'sun',
+  'sat',
+  'wed',
+  'mar',
+  'may',
+  'march',
+  'second',
+  'now',
+  'night',
+  'the week',
+  'week',
+  'the day',
+  'the month',
+  'the year',
+]);
 
 function applyPartOfDay(text: string, day: DateTime): DateTime | null {
   const t = text.toLowerCase();

@@ -192,12 +192,14 @@ const PATTERNS: Pattern[] = [
   {
     // "every Sunday", "every mon, wed and fri", "each Tuesday", "on Mondays", "mondays and thursdays"
     regex: new RegExp(
-      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))\\b`,
+      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))(?:\\s+(morning|afternoon|evening|night))?\\b`,
       'i',
     ),
     build: (m) => {
       const days = dayCodes(m[1] ?? m[2]!);
-      return days.length ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days } } : null;
+      if (!days.length) return null;
+      const rule: RecurrenceRule = { freq: 'WEEKLY', interval: 1, byDay: days };
+      return m[3] ? { rule, timeOfDay: partOfDay(m[3]) } : { rule };
     },
   },
   {
@@ -210,10 +212,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     regex: new RegExp(`\\b${EVERY} (morning|evening|night|afternoon)\\b`, 'i'),
-    build: (m) => {
-      const hour = { morning: 9, afternoon: 15, evening: 19, night: 20 }[m[1]!.toLowerCase()] ?? 9;
-      return { rule: { freq: 'DAILY', interval: 1 }, timeOfDay: { hour, minute: 0 } };
-    },
+    build: (m) => ({ rule: { freq: 'DAILY', interval: 1 }, timeOfDay: partOfDay(m[1]!) }),
   },
   {
     regex: new RegExp(
@@ -233,6 +232,12 @@ const PATTERNS: Pattern[] = [
     },
   },
 ];
+
+/** "every Sunday night" → 20:00, matching the one-off "tonight"; morning 9, afternoon 15, evening 19. */
+function partOfDay(word: string): { hour: number; minute: number } {
+  const hour = { morning: 9, afternoon: 15, evening: 19, night: 20 }[word.toLowerCase()] ?? 9;
+  return { hour, minute: 0 };
+}
 
 function monthDay(day: number): Omit<RecurrenceMatch, 'index' | 'length'> | null {
   return day >= 1 && day <= 31 ? { rule: { freq: 'MONTHLY', interval: 1, byMonthDay: day } } : null;
