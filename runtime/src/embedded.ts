@@ -6,17 +6,20 @@ import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
 import { type Config, loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
-import type { RetryPolicy } from '@todo/platform/consumers/runtime';
+import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { createHttpServer } from '@todo/platform/http/server';
+import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
 import { createLogger } from '@todo/platform/telemetry/logger';
+import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
 import { embeddedJwtSecret } from './secrets.js';
+import { inProcessTaskWriter } from './task-writer.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -32,6 +35,8 @@ export interface EmbeddedOptions {
   retry?: RetryPolicy;
   /** The clock of the write path and the assistant; the chat evaluation pins it to its cases' `now`. */
   clock?: () => Date;
+  /** More services on the same bus and server (tests add a consumer they can break and mend). */
+  extraServices?: (runtime: ConsumerRuntime) => ServiceModule[];
 }
 
 /**
@@ -46,18 +51,23 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
 
   const bus = new LocalEventBus();
   const relay = new OutboxRelay({ db, bus, logger, exclusive: target.kind === 'postgres' });
-  const consumerRuntime = {
-    idempotency: new SqlIdempotencyStore(db),
+  const idempotency = new SqlIdempotencyStore(db);
+  // One process is the only consumer here: any claim still 'processing' belongs to a crashed run.
+  await idempotency.releaseAbandoned();
+  const consumerRuntime: ConsumerRuntime = {
+    idempotency,
     deadLetters: new DeadLetterSink(db),
     logger,
     ...(options.retry ? { retry: options.retry } : {}),
   };
 
+  const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
     db,
     jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    jobs,
     onCommit: () => relay.wake(),
     llm: llmSettingsFrom(config),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -65,9 +75,11 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
 
   const services: ServiceModule[] = [
     api.module,
+    createRecurringTaskService({ writer: inProcessTaskWriter(api), consumerRuntime }),
     createWebsocketSyncService({ db, consumerRuntime, logger, config, api }),
     createNotificationService({ db, consumerRuntime, api, config, onCommit: () => relay.wake() }),
     createAuditService({ db, consumerRuntime, api }),
+    ...(options.extraServices?.(consumerRuntime) ?? []),
   ];
 
   const app = createHttpServer({
@@ -82,12 +94,14 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   await app.register(webApp, { distDir: WEB_DIST });
   for (const service of services) await service.start?.();
   relay.start();
+  jobs.start((job) => api.fireReminder(job.name).then(() => undefined));
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,
     db,
     async close() {
       await app.close();
+      await jobs.stop();
       await relay.stop();
       for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();

@@ -44,6 +44,20 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     return existing?.status === 'done' ? 'done' : 'busy';
   }
 
+  /**
+   * Frees the claims of consumers that died mid-event. Only for a process that knows it is the sole
+   * consumer of this table — the embedded mode at start-up — so a crash does not hold events back
+   * until their claims go stale.
+   */
+  async releaseAbandoned(): Promise<number> {
+    const released = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('status', '=', 'processing')
+      .returning('key')
+      .execute();
+    return released.length;
+  }
+
   async complete(key: string, ttlSeconds: number): Promise<void> {
     await this.db
       .updateTable('idempotency_keys')

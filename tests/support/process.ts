@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { eventually } from './eventually.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** The embedded app as its own OS process, as `npm start` runs it, so a test can kill -9 it. */
+export class AppProcess {
+  private child: ChildProcess | undefined;
+  readonly url: string;
+
+  constructor(
+    private readonly env: Record<string, string>,
+    readonly port: number,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'error', ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await eventually(async () => {
+      const response = await fetch(`${this.url}/healthz`);
+      if (!response.ok) throw new Error(`not healthy: ${response.status}`);
+    }, 90_000);
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing — a crash. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
