@@ -18,16 +18,15 @@ export class SyncLog {
   constructor(private readonly db: Db) {}
 
   async record(eventId: string, userId: string, frame: LoggedFrame): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      // One writer per user at a time, so a user's numbers commit in the order they were drawn:
-      // whoever reads `seq > n` never sees a later number before an earlier one has committed.
-      await sql`select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
-      await trx
-        .insertInto('sync_log')
-        .values({ event_id: eventId, user_id: userId, frame: JSON.stringify(frame) })
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .execute();
-    });
+    // One writer per user at a time, so a user's numbers commit in the order they were drawn:
+    // whoever reads `seq > n` never sees a later number before an earlier one has committed. The
+    // transaction-scoped lock is taken before the row (and its number) is produced, and released
+    // when this one statement commits.
+    await sql`
+      insert into sync_log (event_id, user_id, frame)
+      select ${eventId}, ${userId}, ${JSON.stringify(frame)}::jsonb
+      from (select pg_advisory_xact_lock(${USER_LOCK_CLASS}, hashtext(${userId}))) as locked
+      on conflict (event_id) do nothing`.execute(this.db);
   }
 
   /** The user's frames numbered above `seq`, oldest first, at most `limit`. */
