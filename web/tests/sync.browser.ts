@@ -96,3 +96,36 @@ test('another user sees none of my tasks', async () => {
   await owner.context.close();
   await stranger.context.close();
 });
+
+test('reconnects after the connection drops and catches up on what it missed', async () => {
+  const { page, context, consoleErrors } = await openSession(browser);
+  // Keep a handle on the app's sockets so the test can cut the connection.
+  await context.addInitScript(() => {
+    const NativeWebSocket = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    Object.assign(window, { testSockets: sockets });
+    window.WebSocket = class extends NativeWebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+  await signUp(page, uniqueEmail('reconnect'));
+  await waitForLive(page);
+  const api = await ApiAs.of(page);
+  await api.createTask({ title: 'Before the drop' });
+  await taskRow(page, 'Before the drop').waitFor();
+
+  await page.evaluate(() => (window as unknown as { testSockets: WebSocket[] }).testSockets.at(-1)?.close());
+  await page.locator('.connection.offline').waitFor();
+  await api.createTask({ title: 'Made while offline' });
+  await waitForLive(page);
+  await taskRow(page, 'Made while offline').waitFor({ timeout: 10_000 });
+  const urls = await page.evaluate(() =>
+    (window as unknown as { testSockets: WebSocket[] }).testSockets.map((socket) => socket.url),
+  );
+  expect(urls.at(-1)).toMatch(/[?&]since=\d+/);
+  expect(consoleErrors).toEqual([]);
+  await context.close();
+});

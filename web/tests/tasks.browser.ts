@@ -11,6 +11,7 @@ import {
   signUp,
   taskRow,
   uniqueEmail,
+  unnamedControls,
   waitForLive,
 } from './support/browser';
 import { hoursFromNow, nextWeekday } from './support/dates';
@@ -53,6 +54,7 @@ describe.sequential('tasks', () => {
     const preview = await dialog.locator('.occurrences').textContent();
     expect(preview).toMatch(/Mon.*Wed.*Mon/);
     await screenshot(page, 'create-recurring-task');
+    expect(await unnamedControls(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Add task' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -114,6 +116,7 @@ describe.sequential('tasks', () => {
     await page.getByLabel('Sort').selectOption('priority');
     await eventually(async () => (await rowTitles())[0] === 'File taxes', 'sorting by priority');
     await screenshot(page, 'task-list');
+    expect(await unnamedControls(page)).toEqual([]);
     await page.getByLabel('Sort').selectOption('due');
   });
 

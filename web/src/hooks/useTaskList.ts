@@ -127,6 +127,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
    */
   const patchTask = useCallback(
     (task: Task, insertIfMissing = false) => {
+      generation.current++; // a read already in flight predates this change: drop its answer
       setState((previous) => {
         const index = previous.items.findIndex((item) => item.id === task.id);
         if (index === -1)
@@ -144,6 +145,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
 
   const removeTask = useCallback(
     (id: string) => {
+      generation.current++;
       setState((previous) => ({ ...previous, items: previous.items.filter((item) => item.id !== id) }));
       refresh();
     },

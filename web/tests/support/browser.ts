@@ -102,3 +102,24 @@ export async function eventually(
   }
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for: ${what}`);
 }
+
+/** Controls on the page without an accessible name (label, aria-label(ledby), text or title). */
+export function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href]')]
+      .filter((element) => element.offsetParent !== null || element.getClientRects().length > 0)
+      .filter((element) => {
+        const labelled = 'labels' in element && (element as HTMLInputElement).labels?.length;
+        const text =
+          element.tagName === 'BUTTON' || element.tagName === 'A' ? element.textContent?.trim() : '';
+        return !(
+          labelled ||
+          text ||
+          element.getAttribute('aria-label') ||
+          element.getAttribute('aria-labelledby') ||
+          element.title
+        );
+      })
+      .map((element) => element.outerHTML.slice(0, 120)),
+  );
+}
