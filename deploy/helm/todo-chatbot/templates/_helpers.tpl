@@ -109,6 +109,8 @@ seccompProfile:
   value: {{ .Values.kafka.maxMessageBytes | quote }}
 - name: version
   value: {{ .Values.kafka.version | quote }}
+- name: compression
+  value: {{ .Values.kafka.compression | quote }}
 {{- end -}}
 
 {{/* Dapr resources are hooks (weight -30): a sidecar reads them when it starts, so they must exist
