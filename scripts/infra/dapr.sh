@@ -69,7 +69,7 @@ install() {
   command -v go >/dev/null || die "go not found (needed to build daprd and the scheduler)"
   # One build at a time: they share the 2 cores with everything else.
   build daprd ./cmd/daprd
-  build scheduler github.com/dapr/dapr/cmd/scheduler
+  build scheduler ./cmd/scheduler
 }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }

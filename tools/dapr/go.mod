@@ -247,6 +247,3 @@ replace (
 // module proxy reachable from our machines refuses (403 "not available"); v0.9.1
 // is what dapr v1.16.0-v1.16.2 shipped with. Drop this line once v0.9.2 is served.
 replace github.com/diagridio/go-etcd-cron => github.com/diagridio/go-etcd-cron v0.9.1
-
-// The scheduler is built straight from upstream (go build github.com/dapr/dapr/cmd/scheduler).
-tool github.com/dapr/dapr/cmd/scheduler
