@@ -89,7 +89,14 @@ export function useLiveSync(
       clearTimeout(silenceTimer);
       window.removeEventListener('online', retryNow);
       document.removeEventListener('visibilitychange', retryNow);
-      socket?.close();
+      if (socket?.readyState === WebSocket.CONNECTING) {
+        // Closing a socket still connecting logs a browser warning; close it once it opens.
+        const connecting = socket;
+        connecting.onmessage = null;
+        connecting.onopen = () => connecting.close();
+      } else {
+        socket?.close();
+      }
     };
   }, [token]);
 
