@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { SyncFrame, Task } from '../api/types';
 import { useAuth } from '../hooks/useAuth';
@@ -116,6 +116,11 @@ export function Workspace() {
       action: { label: 'Undo', run: () => undoDelete(task.id) },
     });
   };
+
+  useEffect(() => {
+    document.title =
+      notifications.unreadCount > 0 ? `(${notifications.unreadCount}) Todo Chatbot` : 'Todo Chatbot';
+  }, [notifications.unreadCount]);
 
   useShortcuts({
     n: () => setEditing({ task: null }),

@@ -1,6 +1,9 @@
 import { describeRecurrence, upcomingOccurrences } from '@todo/domain/recurrence/index';
-import { Frequency, RRule, type Weekday } from 'rrule';
+import rrulePkg, { type Frequency as FrequencyCode, type Weekday } from 'rrule';
 import type { WallClock } from './time';
+
+// rrule is CommonJS: Node (and the bundle, see vite.config.ts) expose it as a default export.
+const { Frequency, RRule } = rrulePkg;
 
 /** Weekday codes of RFC 5545, Monday first (rrule's weekday numbering). */
 const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
@@ -31,7 +34,7 @@ const UNIT_FREQ: Record<IntervalUnit, string> = {
   month: 'MONTHLY',
   year: 'YEARLY',
 };
-const FREQ_UNIT: Partial<Record<Frequency, IntervalUnit>> = {
+const FREQ_UNIT: Partial<Record<FrequencyCode, IntervalUnit>> = {
   [Frequency.DAILY]: 'day',
   [Frequency.WEEKLY]: 'week',
   [Frequency.MONTHLY]: 'month',
@@ -83,7 +86,8 @@ export function toRRule(form: RecurrenceForm): string | null {
       break;
   }
   if (form.end === 'count' && form.count > 0) parts.push(`COUNT=${form.count}`);
-  if (form.end === 'until' && form.until) parts.push(`UNTIL=${form.until.replaceAll('-', '')}T235959Z`);
+  // A date-only UNTIL includes that whole day in the user's zone.
+  if (form.end === 'until' && form.until) parts.push(`UNTIL=${form.until.replaceAll('-', '')}`);
   return parts.join(';');
 }
 
