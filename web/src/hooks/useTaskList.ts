@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type TaskQuery } from '../api/client';
 import type { Priority, Task, TaskStatus } from '../api/types';
-import { startOfDay } from '../lib/time';
+import { daysLeftInWeek, startOfDay } from '../lib/time';
 
 export type DueFilter = '' | 'today' | 'week' | 'overdue';
 export type SortKey = 'due' | '-due' | 'priority' | '-priority' | 'created' | '-created' | 'title' | '-title';
@@ -38,7 +38,11 @@ function toQuery(filters: TaskFilters, timeZone: string, now = new Date()): Task
   if (filters.due === 'overdue') query.overdue = true;
   if (filters.due === 'today' || filters.due === 'week') {
     query.due_after = startOfDay(now, timeZone).toISOString();
-    query.due_before = startOfDay(now, timeZone, filters.due === 'today' ? 1 : 7).toISOString();
+    query.due_before = startOfDay(
+      now,
+      timeZone,
+      filters.due === 'today' ? 1 : daysLeftInWeek(now, timeZone),
+    ).toISOString();
   }
   return query;
 }

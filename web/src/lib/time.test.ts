@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { describeDue, startOfDay, wallClockIn, wallClockToInstant } from './time';
+import { daysLeftInWeek, describeDue, startOfDay, wallClockIn, wallClockToInstant } from './time';
 
 describe('wall clocks in a time zone', () => {
   test('round-trips through UTC, also across a daylight-saving change', () => {
@@ -15,6 +15,13 @@ describe('wall clocks in a time zone', () => {
     expect(startOfDay(now, 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(startOfDay(now, 'Europe/Berlin', 1).toISOString()).toBe('2026-03-29T22:00:00.000Z');
   });
+});
+
+test('a week runs Monday to Sunday in the user zone', () => {
+  expect(daysLeftInWeek(new Date('2026-11-30T10:00:00Z'), 'Europe/Berlin')).toBe(7); // Monday
+  expect(daysLeftInWeek(new Date('2026-11-27T10:00:00Z'), 'Europe/Berlin')).toBe(3); // Friday
+  expect(daysLeftInWeek(new Date('2026-11-29T23:30:00Z'), 'Europe/Berlin')).toBe(7); // Monday 00:30 in Berlin
+  expect(daysLeftInWeek(new Date('2026-11-29T10:00:00Z'), 'Europe/Berlin')).toBe(1); // Sunday
 });
 
 describe('due labels', () => {

@@ -106,6 +106,13 @@ export function startOfDay(instant: Date, timeZone: string, dayOffset = 0): Date
   );
 }
 
+/** Days from today until next Monday in `timeZone` (weeks run Monday to Sunday): 7 on a Monday, 1 on a Sunday. */
+export function daysLeftInWeek(instant: Date, timeZone: string): number {
+  const today = wallClockIn(instant, timeZone);
+  const weekday = new Date(Date.UTC(today.year, today.month - 1, today.day)).getUTCDay(); // 0 = Sunday
+  return weekday === 0 ? 1 : 8 - weekday;
+}
+
 /** Whole calendar days from `from` to `to` (both taken as dates without time). */
 function calendarDaysBetween(from: Pick<WallClock, 'year' | 'month' | 'day'>, to: typeof from): number {
   const fromUtc = Date.UTC(from.year, from.month - 1, from.day);
