@@ -6,7 +6,7 @@
 import { FieldError, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES, toTaskJson } from '@todo/domain';
 import { HttpError, notFound } from '@todo/platform/http/errors';
 import * as z from 'zod';
-import { isPriority, TASK_SORTS, type TaskListQuery } from '../tasks/task-query.js';
+import { TASK_SORTS, toListQuery } from '../tasks/task-query.js';
 import type { Actor, TaskService } from '../tasks/task-service.js';
 
 export type TaskJson = ReturnType<typeof toTaskJson>;
@@ -119,7 +119,7 @@ export const TOOLS = [
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
     run: async (tasks, actor, input) => {
-      const page = await tasks.list(actor, listQueryOf(input));
+      const page = await tasks.list(actor, toListQuery(input));
       return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
     },
   }),
@@ -165,15 +165,7 @@ export const TOOLS = [
   }),
 ];
 
-export type ToolName =
-  | 'add_task'
-  | 'list_tasks'
-  | 'update_task'
-  | 'complete_task'
-  | 'reopen_task'
-  | 'delete_task';
-
-export function toolNamed(name: string) {
+function toolNamed(name: string) {
   return TOOLS.find((definition) => definition.name === name);
 }
 
@@ -217,32 +209,4 @@ function asToolError(error: unknown): ToolError | null {
     return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
   }
   return null;
-}
-
-/** The `list_tasks` input (the `GET /api/tasks` filter names) as a repository query. */
-function listQueryOf(input: z.infer<typeof ListTasksInput>): TaskListQuery {
-  return {
-    sort: input.sort ?? 'due',
-    limit: input.limit ?? 50,
-    ...(input.q ? { q: input.q } : {}),
-    ...(input.status ? { status: input.status } : {}),
-    ...(input.priority
-      ? {
-          priority: input.priority
-            .split(',')
-            .map((p) => p.trim())
-            .filter(isPriority),
-        }
-      : {}),
-    ...(input.tag ? { tag: input.tag.replace(/^#/, '').toLowerCase() } : {}),
-    ...(input.due_before ? { dueBefore: instant('due_before', input.due_before) } : {}),
-    ...(input.due_after ? { dueAfter: instant('due_after', input.due_after) } : {}),
-    ...(input.overdue === undefined ? {} : { overdue: input.overdue }),
-  };
-}
-
-function instant(field: string, value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new FieldError(field, `"${value}" is not an RFC 3339 date-time`);
-  return date;
 }

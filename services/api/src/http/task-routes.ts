@@ -3,7 +3,7 @@ import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import type { TokenIssuer } from '../auth/tokens.js';
 import type { UserService } from '../auth/users.js';
-import { isPriority, type TaskListQuery } from '../tasks/task-query.js';
+import { toListQuery } from '../tasks/task-query.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { requireUser } from './authenticate.js';
 import {
@@ -56,20 +56,7 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
       },
     },
     async (request) => {
-      const q = request.query;
-      const query: TaskListQuery = {
-        sort: q.sort ?? 'due',
-        limit: q.limit ?? 50,
-        ...(q.q ? { q: q.q } : {}),
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.priority ? { priority: q.priority.split(',').filter(isPriority) } : {}),
-        ...(q.tag ? { tag: q.tag.replace(/^#/, '').toLowerCase() } : {}),
-        ...(q.due_before ? { dueBefore: new Date(q.due_before) } : {}),
-        ...(q.due_after ? { dueAfter: new Date(q.due_after) } : {}),
-        ...(q.overdue === undefined ? {} : { overdue: q.overdue }),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      };
-      const page = await tasks.list(request.actor, query);
+      const page = await tasks.list(request.actor, toListQuery(request.query));
       return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
     },
   );

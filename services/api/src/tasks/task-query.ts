@@ -76,4 +76,48 @@ export function prefixTsQuery(q: string): string | null {
 export const isPriority = (value: string): value is Priority =>
   (PRIORITIES as readonly string[]).includes(value);
 
+/** The filters of `GET /api/tasks` by their wire names, as the REST route and the `list_tasks` tool take them. */
+export interface TaskListFilter {
+  q?: string;
+  status?: TaskStatus;
+  /** One priority or several, comma-separated. */
+  priority?: string;
+  tag?: string;
+  /** RFC 3339 date-times. */
+  due_before?: string;
+  due_after?: string;
+  overdue?: boolean;
+  sort?: TaskSort;
+  limit?: number;
+  cursor?: string;
+}
+
+export function toListQuery(filter: TaskListFilter): TaskListQuery {
+  return {
+    sort: filter.sort ?? 'due',
+    limit: filter.limit ?? 50,
+    ...(filter.q ? { q: filter.q } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.priority
+      ? {
+          priority: filter.priority
+            .split(',')
+            .map((p) => p.trim())
+            .filter(isPriority),
+        }
+      : {}),
+    ...(filter.tag ? { tag: filter.tag.replace(/^#/, '').toLowerCase() } : {}),
+    ...(filter.due_before ? { dueBefore: instant('due_before', filter.due_before) } : {}),
+    ...(filter.due_after ? { dueAfter: instant('due_after', filter.due_after) } : {}),
+    ...(filter.overdue === undefined ? {} : { overdue: filter.overdue }),
+    ...(filter.cursor ? { cursor: filter.cursor } : {}),
+  };
+}
+
+function instant(field: string, value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new FieldError(field, `"${value}" is not an RFC 3339 date-time`);
+  return date;
+}
+
 export type SqlCondition = Expression<SqlBool>;
