@@ -8,6 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
+import { eventually } from '../support/eventually.js';
 
 describe.each(BACKENDS)('MCP server on %s', (backend) => {
   let app: TestApp;
@@ -96,6 +97,17 @@ describe.each(BACKENDS)('MCP server on %s', (backend) => {
     const deleted = await call(client, 'delete_task', { task_id: task.id });
     expect(deleted.isError).toBeFalsy();
     expect((await ann.get(`/api/tasks/${task.id}`)).status).toBe(404);
+
+    // The tools wrote through the outbox like the REST API: every change reached the audit log.
+    await eventually(async () => {
+      const { body } = await ann.get(`/api/audit/logs?task_id=${task.id}`);
+      expect(body.items.map((e: { action: string }) => e.action).sort()).toEqual([
+        'task.completed',
+        'task.created',
+        'task.deleted',
+        'task.updated',
+      ]);
+    });
   });
 
   it('answers bad input and unknown tasks with tool errors naming the problem', async () => {
