@@ -27,6 +27,9 @@ export function databaseTarget(config: {
 export function openDatabase(target: DatabaseTarget): Db {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
+    // An idle connection the server closed (restart, failover) is replaced on next use; without
+    // a listener, pg would raise it as an uncaught exception and end the process.
+    pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(target.dir, { recursive: true });
