@@ -1,0 +1,224 @@
+/**
+ * Isolation between accounts, over every route the OpenAPI document lists (a new route is covered
+ * without editing this file, or fails it until its ids are known here): user B, holding only its
+ * own token, never reads, changes or learns of user A's data, and nothing answers without a token.
+ */
+import { newEnvelope } from '@todo/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { ApiClient } from '../support/client.js';
+import { publishViaOutbox } from '../support/outbox.js';
+import { SyncClient } from '../support/sync-client.js';
+
+interface Operation {
+  method: string;
+  path: string;
+  tags: string[];
+  body?: JsonSchema;
+}
+interface JsonSchema {
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  required?: string[];
+  properties?: Record<string, JsonSchema>;
+  minLength?: number;
+  anyOf?: JsonSchema[];
+}
+
+/** Routes anyone may call: creating an account and logging in. */
+const PUBLIC_PATHS = new Set(['/api/auth/signup', '/api/auth/login']);
+/** Routes guarded by origin (loopback only: the scheduler's callback), not by a user's token. */
+const isInternal = (operation: Operation) => operation.tags.includes('internal');
+
+const label = (operation: Operation) => `${operation.method} ${operation.path}`;
+
+async function operationsOf(client: ApiClient): Promise<Operation[]> {
+  const { status, body } = await client.get('/api/openapi.json');
+  expect(status).toBe(200);
+  const operations: Operation[] = [];
+  for (const [path, methods] of Object.entries(body.paths as Record<string, Record<string, any>>)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      operations.push({
+        method: method.toUpperCase(),
+        path,
+        tags: operation.tags ?? [],
+        body: operation.requestBody?.content?.['application/json']?.schema,
+      });
+    }
+  }
+  return operations;
+}
+
+/**
+ * A body that passes validation, so the request reaches the owner check: every required field
+ * with a plausible value, uuids pointing at A's resource, then the route's own overrides.
+ */
+function exampleOf(schema: JsonSchema, uuid: string): unknown {
+  const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? schema.anyOf?.[0]?.type);
+  if (schema.enum) return schema.enum[0];
+  if (type === 'object') {
+    return Object.fromEntries(
+      (schema.required ?? []).map((name) => [name, exampleOf(schema.properties?.[name] ?? {}, uuid)]),
+    );
+  }
+  if (type === 'array') return [];
+  if (type === 'integer' || type === 'number') return 1;
+  if (type === 'boolean') return true;
+  if (schema.format === 'uuid') return uuid;
+  if (schema.format === 'date-time') return '2030-01-01T09:00:00Z';
+  if (schema.format === 'email') return `someone-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  return 'x'.repeat(Math.max(schema.minLength ?? 1, 8));
+}
+
+describe('one user’s token never reaches another user’s data', () => {
+  let app: TestApp;
+  let anon: ApiClient;
+  let ann: ApiClient;
+  let bob: ApiClient;
+  let operations: Operation[];
+  /** A's resource id for each path with an `{id}`, by the path's collection. */
+  const annIds: Record<string, string> = {};
+  /** Strings only A's data contains: seeing one in B's answers or frames is a leak. */
+  const annSecrets: string[] = [];
+  const marker = `zebra-${crypto.randomUUID().slice(0, 8)}`;
+
+  const idFor = (path: string): string => {
+    const prefix = Object.keys(annIds).find((candidate) => path.startsWith(candidate));
+    if (!prefix) throw new Error(`no id of user A for ${path}: add its resource to the set-up`);
+    return annIds[prefix] as string;
+  };
+  const concrete = (path: string) => path.replace(/\{[^}]+\}/g, () => idFor(path));
+  const bodyFor = (operation: Operation): unknown => {
+    if (operation.path === '/api/chat')
+      return { conversation_id: idFor('/api/chat/conversations/'), message: `show ${marker}` };
+    return operation.body
+      ? exampleOf(operation.body, operation.path.includes('{') ? idFor(operation.path) : crypto.randomUUID())
+      : undefined;
+  };
+  const call = (client: ApiClient, operation: Operation) =>
+    client.request(operation.method, concrete(operation.path), bodyFor(operation));
+  const leaks = (value: unknown) => annSecrets.filter((secret) => JSON.stringify(value).includes(secret));
+
+  /** Everything A can read, through every parameterless or A-id GET route. */
+  const annView = async () => {
+    const view: Record<string, unknown> = {};
+    for (const operation of operations.filter((o) => o.method === 'GET')) {
+      view[operation.path] = (await ann.get(concrete(operation.path))).body;
+    }
+    return view;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp('pglite');
+    anon = new ApiClient(app.url);
+    ann = await anon.signup('America/New_York');
+    bob = await anon.signup('America/New_York');
+    operations = await operationsOf(anon);
+
+    const me = (await ann.get('/api/me')).body;
+    const task = await ann.post('/api/tasks', {
+      title: `Pay rent ${marker}`,
+      tags: [marker],
+      recurrence: 'FREQ=WEEKLY',
+      due_at: '2030-01-07T14:00:00Z',
+      reminders: ['PT30M'],
+    });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    const chat = await ann.post('/api/chat', { message: `add ${marker} call the bank tomorrow` });
+    expect(chat.status, JSON.stringify(chat.body)).toBe(200);
+    const token = await ann.post('/api/tokens', { name: `laptop ${marker}` });
+    expect(token.status).toBe(201);
+    await publishViaOutbox(app.db, 'reminders', {
+      ...newEnvelope({
+        eventType: 'reminder.due',
+        userId: me.id,
+        taskId: task.body.id,
+        correlationId: crypto.randomUUID(),
+      }),
+      payload: {
+        job_id: `reminder:${task.body.id}:PT30M`,
+        task_title: task.body.title,
+        due_at: task.body.due_at,
+        all_day: false,
+        offset: 'PT30M',
+        fire_at: '2030-01-07T13:30:00Z',
+        late: false,
+      },
+    });
+    const notification = (await ann.get('/api/notifications')).body.items[0];
+    expect(notification?.task_id).toBe(task.body.id);
+
+    Object.assign(annIds, {
+      '/api/tasks/': task.body.id,
+      '/api/chat/conversations/': chat.body.conversation_id,
+      '/api/tokens/': token.body.id,
+      '/api/notifications/': notification.id,
+    });
+    annSecrets.push(marker, me.id, me.email, token.body.token, ...Object.values(annIds));
+  });
+  afterAll(() => app?.close());
+
+  it('lists every authenticated route of the document', () => {
+    const authenticated = operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o));
+    // The routes this suite was written against: fewer means the document lost some.
+    expect(authenticated.length).toBeGreaterThanOrEqual(22);
+  });
+
+  it('answers 401 on every route without a token or with a forged one', async () => {
+    const forged = new ApiClient(app.url, `${ann.token?.slice(0, -4)}AAAA`);
+    const failures: string[] = [];
+    for (const operation of operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o))) {
+      for (const client of [anon, forged]) {
+        const { status, body } = await call(client, operation);
+        if (status !== 401 || leaks(body).length > 0) {
+          failures.push(
+            `${label(operation)} ${client === anon ? 'without' : 'with a forged'} token: ${status}`,
+          );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('gives B 404 for each of A’s ids and nothing of A’s anywhere, leaving A’s data as it was', async () => {
+    const before = await annView();
+    const sockets = [await SyncClient.open(app.url, bob.token as string)];
+    try {
+      const failures: string[] = [];
+      for (const operation of operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o))) {
+        const { status, body } = await call(bob, operation);
+        const targetsAnn = operation.path.includes('{') || operation.path === '/api/chat';
+        if (status >= 500 || (targetsAnn && status !== 404)) {
+          failures.push(`${label(operation)}: ${status} ${JSON.stringify(body)}`);
+        }
+        if (leaks(body).length > 0) failures.push(`${label(operation)} leaks ${leaks(body).join(', ')}`);
+      }
+      // B asks the assistant about A's task by the words of its title (the marker, B cannot know).
+      const asked = await bob.post('/api/chat', { message: 'mark pay rent done' });
+      expect(asked.status).toBe(200);
+      if (leaks(asked.body).length > 0) failures.push(`POST /api/chat leaks ${leaks(asked.body).join(', ')}`);
+
+      expect(failures).toEqual([]);
+      expect(await annView()).toEqual(before);
+
+      // A's next change reaches A's socket; B's socket, live or replaying from 0, never sees it.
+      const annSocket = await SyncClient.open(app.url, ann.token as string);
+      sockets.push(annSocket);
+      const edited = await ann.patch(`/api/tasks/${annIds['/api/tasks/']}`, { description: marker });
+      expect(edited.status).toBe(200);
+      await annSocket.waitFor(
+        (frame) => frame.task_id === annIds['/api/tasks/'] && frame.task?.description === marker,
+      );
+      const own = await bob.post('/api/tasks', { title: 'Bob’s own' });
+      await sockets[0]?.waitFor((frame) => frame.task_id === own.body.id);
+      const replay = await SyncClient.open(app.url, bob.token as string, { since: 0 });
+      sockets.push(replay);
+      await replay.waitFor((frame) => frame.task_id === own.body.id);
+      expect(leaks(sockets[0]?.frames)).toEqual([]);
+      expect(leaks(replay.frames)).toEqual([]);
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
+  });
+});
