@@ -1,0 +1,42 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { SqlJobScheduler } from '../jobs/sql-scheduler.js';
+import type { Job, JobScheduler } from '../ports.js';
+import type { DaprClient } from './client.js';
+
+/**
+ * Reminders as Dapr jobs: the scheduler calls the app's `POST /job/{name}` when one comes due.
+ * The `scheduled_jobs` row is still written in the caller's transaction (through the SQL
+ * scheduler, never started here): the fire handler marks it fired, which is what makes a job that
+ * Dapr delivers twice notify once. The Dapr call runs inside the transaction, so a refused job
+ * fails the write instead of leaving a reminder that never fires.
+ */
+export class DaprJobScheduler implements JobScheduler {
+  constructor(
+    private readonly dapr: DaprClient,
+    private readonly rows: SqlJobScheduler,
+  ) {}
+
+  async schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void> {
+    await this.rows.schedule(jobs, trx);
+    for (const job of jobs) {
+      await this.dapr.ok(`/v1.0-alpha1/jobs/${encodeURIComponent(job.name)}`, {
+        method: 'POST',
+        json: { dueTime: job.dueAt.toISOString(), data: job.data, overwrite: true },
+      });
+    }
+  }
+
+  async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
+    await this.rows.cancel(names, trx);
+    for (const name of names) {
+      const response = await this.dapr.fetch(`/v1.0-alpha1/jobs/${encodeURIComponent(name)}`, {
+        method: 'DELETE',
+      });
+      // Gone already (fired, or never made it): the row's deletion is what counts.
+      if (!response.ok && response.status !== 404) {
+        throw new Error(`dapr job delete ${name}: ${response.status} ${await response.text()}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { SECRET_STORE_NAME } from '@todo/contracts/dapr';
+import type { SecretStore } from '../ports.js';
+import type { DaprClient } from './client.js';
+
+/**
+ * Secrets through the sidecar. Names are `secret/key` (the store is multi-valued, like a
+ * Kubernetes Secret): `app-secrets/jwtSecret`.
+ */
+export class DaprSecretStore implements SecretStore {
+  constructor(private readonly dapr: DaprClient) {}
+
+  async get(name: string): Promise<string | undefined> {
+    const [secret = name, key = name] = name.split('/', 2);
+    const response = await this.dapr.fetch(
+      `/v1.0/secrets/${SECRET_STORE_NAME}/${encodeURIComponent(secret)}`,
+    );
+    // Dapr answers a missing secret with 500 ERR_SECRET_GET (and 403 for one outside the scopes).
+    if (response.status === 204 || response.status === 500 || response.status === 404) return undefined;
+    if (!response.ok) throw new Error(`dapr secret ${secret}: ${response.status} ${await response.text()}`);
+    const values = (await response.json()) as Record<string, string>;
+    return values[key];
+  }
+}

@@ -1,0 +1,66 @@
+import type { ApiService } from '@todo/api';
+import { APP_IDS } from '@todo/contracts/dapr';
+import type { NextOccurrenceTask } from '@todo/domain';
+import type { DaprClient } from '@todo/platform/dapr/client';
+import { localOnly } from '@todo/platform/http/local-only';
+import type { HttpServer } from '@todo/platform/http/server';
+import type { TaskWriter } from '@todo/recurring-task';
+import { inProcessTaskWriter } from './task-writer.js';
+
+/**
+ * The task write path as an internal api route, for the recurring-task service in distributed
+ * mode. It goes through the api (Dapr service invocation) rather than a TaskService on the shared
+ * database, so that the reminders of a new occurrence are Dapr jobs of the api's app id — the
+ * scheduler calls back the app that scheduled a job, and only the api serves `POST /job/{name}`.
+ */
+const BASE = '/internal/task-writer';
+
+type Owner = { userId: string; correlationId: string };
+
+/** Api side: the routes, reachable only from the api's own sidecar (loopback). */
+export function taskWriterRoutes(api: ApiService) {
+  const writer = inProcessTaskWriter(api);
+  return async (app: HttpServer) => {
+    localOnly(app, 'the internal task writer');
+    app.post<{ Body: { owner: Owner; next: NextOccurrenceTask } }>(
+      `${BASE}/create-occurrence`,
+      { schema: { hide: true } },
+      async (request) => {
+        await writer.createOccurrence(request.body.owner, request.body.next);
+        return { ok: true };
+      },
+    );
+    app.post<{ Body: { owner: Owner; seriesId: string; occurrence: number } }>(
+      `${BASE}/remove-following-occurrence`,
+      { schema: { hide: true } },
+      async (request) => {
+        const { owner, seriesId, occurrence } = request.body;
+        await writer.removeFollowingOccurrence(owner, seriesId, occurrence);
+        return { ok: true };
+      },
+    );
+    app.get<{ Params: { userId: string } }>(
+      `${BASE}/time-zone/:userId`,
+      { schema: { hide: true } },
+      async (request) => ({ timeZone: await writer.timeZoneOf(request.params.userId) }),
+    );
+  };
+}
+
+/** Recurring-task side: the same writer, called through the sidecar's service invocation. */
+export function daprTaskWriter(dapr: DaprClient): TaskWriter {
+  const invoke = (method: string, init: RequestInit & { json?: unknown } = {}) =>
+    dapr.ok(`/v1.0/invoke/${APP_IDS.api}/method${BASE}/${method}`, init);
+  return {
+    async createOccurrence(owner, next) {
+      await invoke('create-occurrence', { method: 'POST', json: { owner, next } });
+    },
+    async removeFollowingOccurrence(owner, seriesId, occurrence) {
+      await invoke('remove-following-occurrence', { method: 'POST', json: { owner, seriesId, occurrence } });
+    },
+    async timeZoneOf(userId) {
+      const response = await invoke(`time-zone/${encodeURIComponent(userId)}`);
+      return ((await response.json()) as { timeZone: string }).timeZone;
+    },
+  };
+}
