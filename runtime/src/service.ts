@@ -11,6 +11,7 @@ import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
 import { ErrorBody, TaskJson, UserJson } from '@todo/api/http/schemas';
 import { webApp } from '@todo/api/http/web-app';
 import { createAuditService } from '@todo/audit';
+import { APP_IDS, type AppId } from '@todo/contracts/dapr';
 import { createNotificationService } from '@todo/notification';
 import { loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
@@ -34,6 +35,14 @@ import { kafkaAdmin, missingTopics } from './topics.js';
 
 export const SERVICE_NAMES = ['api', 'recurring-task', 'notification', 'audit', 'websocket-sync'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const APP_ID_OF: Record<ServiceName, AppId> = {
+  api: APP_IDS.api,
+  'recurring-task': APP_IDS.recurringTask,
+  notification: APP_IDS.notification,
+  audit: APP_IDS.audit,
+  'websocket-sync': APP_IDS.websocketSync,
+};
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 /** The sidecar must answer before anything else (secrets come from it). */
@@ -159,7 +168,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const running = await startService(name);
-  console.log(`${name} listening at ${running.url}`);
+  console.log(`${APP_ID_OF[name]} listening at ${running.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void running.close().then(() => process.exit(0)));
   }
