@@ -1,28 +1,12 @@
 /** Wire types of the HTTP API (snake_case, times RFC 3339 UTC). */
-export type TaskStatus = 'open' | 'completed';
-export type Priority = 'low' | 'medium' | 'high' | 'urgent';
-export const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'medium', 'low'];
-export type RecurrenceAnchor = 'due' | 'completion';
+import type { TaskSnapshot } from '@todo/contracts/generated';
 
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: Priority;
-  tags: string[];
-  due_at: string | null;
-  all_day: boolean;
-  reminders: string[];
-  recurrence: string | null;
-  recurrence_anchor: RecurrenceAnchor;
-  series_id: string | null;
-  occurrence: number;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
-  version: number;
-}
+/** The task resource, exactly as the API's event contract defines it. */
+export type Task = TaskSnapshot;
+export type TaskStatus = Task['status'];
+export type Priority = Task['priority'];
+export type RecurrenceAnchor = Task['recurrence_anchor'];
+export const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'medium', 'low'];
 
 /** The fields a client may write when creating or editing a task. */
 export type TaskDraft = Pick<
