@@ -110,7 +110,15 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const config = loadConfig();
+  const config = (() => {
+    try {
+      return loadConfig();
+    } catch (error) {
+      // A configuration mistake is the operator's to fix: say which variable, without a stack trace.
+      console.error(`Todo Chatbot cannot start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  })();
   const running = await startEmbedded(config);
   console.log(`Todo Chatbot is running at ${running.url.replace('127.0.0.1', 'localhost')}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
