@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
-import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from '../runtime/src/service.js';
+import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from '../runtime/src/service-names.js';
 import { kafkaAdmin, provisionTopics } from '../runtime/src/topics.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

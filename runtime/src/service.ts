@@ -11,7 +11,6 @@ import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
 import { ErrorBody, TaskJson, UserJson } from '@todo/api/http/schemas';
 import { webApp } from '@todo/api/http/web-app';
 import { createAuditService } from '@todo/audit';
-import { APP_IDS, type AppId } from '@todo/contracts/dapr';
 import { createNotificationService } from '@todo/notification';
 import { loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
@@ -30,19 +29,9 @@ import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
+import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from './service-names.js';
 import { daprTaskWriter, taskWriterRoutes } from './task-writer-service.js';
 import { kafkaAdmin, missingTopics } from './topics.js';
-
-export const SERVICE_NAMES = ['api', 'recurring-task', 'notification', 'audit', 'websocket-sync'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export const APP_ID_OF: Record<ServiceName, AppId> = {
-  api: APP_IDS.api,
-  'recurring-task': APP_IDS.recurringTask,
-  notification: APP_IDS.notification,
-  audit: APP_IDS.audit,
-  'websocket-sync': APP_IDS.websocketSync,
-};
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 /** The sidecar must answer before anything else (secrets come from it). */

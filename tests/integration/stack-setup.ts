@@ -1,0 +1,37 @@
+import type { TestProject } from 'vitest/node';
+import { type Stack, startStack } from '../../scripts/stack.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: {
+      apiUrl: string;
+      notificationUrl: string;
+      auditUrl: string;
+      apiSidecarUrl: string;
+      databaseUrl: string;
+      kafkaBrokers: string;
+    };
+  }
+}
+
+/** Port base apart from `npm run stack` and `npm start` (3000), so a running app is not in the way. */
+const BASE_PORT = 3100;
+
+let stack: Stack | undefined;
+
+export async function setup(project: TestProject) {
+  stack = await startStack({ basePort: BASE_PORT, log: (line) => console.log(`stack: ${line}`) });
+  console.log(`stack: ready in ${stack.startSeconds.toFixed(1)}s`);
+  project.provide('stack', {
+    apiUrl: stack.url,
+    notificationUrl: stack.services.notification.url,
+    auditUrl: stack.services.audit.url,
+    apiSidecarUrl: `http://127.0.0.1:${stack.services.api.daprHttpPort}`,
+    databaseUrl: stack.databaseUrl,
+    kafkaBrokers: stack.kafkaBrokers,
+  });
+}
+
+export async function teardown() {
+  await stack?.stop();
+}
