@@ -4,8 +4,8 @@
  * daprd sidecar, all on loopback. Ctrl-C stops what it started (infrastructure that was already
  * running is left running). The integration tests start the same stack through `startStack`.
  *
- * Env: STACK_PORT (3000; the api, which serves the web app — the other services take the next
- * ports), STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
+ * Env: STACK_PORT (3000: the gateway — /ws to websocket-sync, the rest to the api, which serves
+ * the web app — as the cluster's ingress does; the services take the next five ports), STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from '../runtime/src/service-names.js';
 import { kafkaAdmin, provisionTopics } from '../runtime/src/topics.js';
+import { startGateway } from './stack-gateway.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INFRA = join(ROOT, 'scripts/infra');
@@ -29,7 +30,7 @@ export interface StackService {
 }
 
 export interface Stack {
-  /** The api's URL, which also serves the web app. */
+  /** The gateway: one origin for the web app, the REST API and /ws. */
   url: string;
   services: Record<ServiceName, StackService>;
   databaseUrl: string;
@@ -127,7 +128,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         const service: StackService = {
           name,
           appId: APP_ID_OF[name],
-          url: `http://127.0.0.1:${basePort + i}`,
+          url: `http://127.0.0.1:${basePort + 1 + i}`,
           daprHttpPort: 3500 + i,
         };
         services[name] = service;
@@ -141,8 +142,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     );
     log(`waiting for ${SERVICE_NAMES.length} services to be ready (logs: ${LOGS})`);
     await Promise.all(SERVICE_NAMES.map((name) => waitReady(services[name], readyTimeoutMs)));
+    const gateway = await startGateway(basePort, {
+      ws: services['websocket-sync'].url,
+      api: services.api.url,
+    });
+    cleanups.push(() => gateway.close());
     return {
-      url: services.api.url,
+      url: `http://127.0.0.1:${basePort}`,
       services,
       databaseUrl,
       kafkaBrokers,

@@ -11,7 +11,9 @@ import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
 import { ErrorBody, TaskJson, UserJson } from '@todo/api/http/schemas';
 import { webApp } from '@todo/api/http/web-app';
 import { createAuditService } from '@todo/audit';
+import { auditRoutes } from '@todo/audit/http/audit-routes';
 import { createNotificationService } from '@todo/notification';
+import { notificationRoutes } from '@todo/notification/http/notification-routes';
 import { loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime } from '@todo/platform/consumers/runtime';
@@ -119,6 +121,10 @@ export async function startService(
   await service.register?.(app);
   if (name === 'api') {
     await app.register(taskWriterRoutes(api));
+    // The ingress sends every path but /ws to the api: it serves the notification and audit reads
+    // too (queries of the shared database; the consumers stay in their own services).
+    await app.register(notificationRoutes, { db, api });
+    await app.register(auditRoutes, { db, api });
     await app.register(webApp, { distDir: WEB_DIST });
   }
   await service.start?.();

@@ -5,6 +5,7 @@ import { type Db, openDatabase } from '@todo/platform/db/connect';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
+import { SyncClient } from '../support/sync-client.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');
@@ -18,7 +19,7 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
   let db: Db;
 
   beforeAll(async () => {
-    user = await new ApiClient(stack.apiUrl).signup('Europe/Berlin');
+    user = await new ApiClient(stack.gatewayUrl).signup('Europe/Berlin');
     db = openDatabase({ kind: 'postgres', url: stack.databaseUrl });
   });
   afterAll(() => db?.destroy());
@@ -48,9 +49,8 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
 
     // The audit service consumed the same completion from the same topic (another group); by then
     // the recurring-task consumer has long settled, and there is still one next occurrence.
-    const audit = new ApiClient(stack.auditUrl, user.token);
     await eventually(async () => {
-      const { body } = await audit.get(`/api/audit/logs?task_id=${first.id}`);
+      const { body } = await user.get(`/api/audit/logs?task_id=${first.id}`);
       expect(JSON.stringify(body)).toContain('task.completed');
     }, 30_000);
     expect(await series(first.id)).toHaveLength(2);
@@ -72,9 +72,8 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
     const scheduled = await fetch(`${stack.apiSidecarUrl}/v1.0-alpha1/jobs/${job.name}`);
     expect(scheduled.status).toBe(200);
 
-    const notifications = new ApiClient(stack.notificationUrl, user.token);
     const [notification] = await eventually(async () => {
-      const { body } = await notifications.get('/api/notifications');
+      const { body } = await user.get('/api/notifications');
       expect(body.items).toHaveLength(1);
       return body.items;
     }, 30_000);
@@ -93,8 +92,25 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
       body: '{}',
     });
     expect(await again.json()).toEqual({ outcome: 'already_fired' });
-    const { body } = await notifications.get('/api/notifications');
+    const { body } = await user.get('/api/notifications');
     expect(body.items).toHaveLength(1);
+  });
+
+  it('a write reaches an open WebSocket through task-updates and the websocket-sync sidecar', async () => {
+    const client = await SyncClient.open(stack.gatewayUrl, user.token as string);
+    try {
+      const started = Date.now();
+      const { body: task } = await user.post('/api/tasks', { title: 'Pushed live' });
+      const frame = await eventually(() => {
+        const found = client.of('task.sync').find((candidate) => candidate.task_id === task.id);
+        expect(found).toBeDefined();
+        return found;
+      }, 30_000);
+      console.log(`write → WebSocket frame through Dapr + Kafka: ${Date.now() - started} ms`);
+      expect(frame.task).toMatchObject({ id: task.id, title: 'Pushed live' });
+    } finally {
+      client.socket.close();
+    }
   });
 
   it('an independent Kafka consumer (kcat) reads task-events: every message matches its schema, keyed by task_id', async () => {

@@ -4,9 +4,9 @@ import { type Stack, startStack } from '../../scripts/stack.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: {
+      /** The gateway (as the ingress): the web app, the REST API and /ws on one origin. */
+      gatewayUrl: string;
       apiUrl: string;
-      notificationUrl: string;
-      auditUrl: string;
       apiSidecarUrl: string;
       databaseUrl: string;
       kafkaBrokers: string;
@@ -23,9 +23,8 @@ export async function setup(project: TestProject) {
   stack = await startStack({ basePort: BASE_PORT, log: (line) => console.log(`stack: ${line}`) });
   console.log(`stack: ready in ${stack.startSeconds.toFixed(1)}s`);
   project.provide('stack', {
-    apiUrl: stack.url,
-    notificationUrl: stack.services.notification.url,
-    auditUrl: stack.services.audit.url,
+    gatewayUrl: stack.url,
+    apiUrl: stack.services.api.url,
     apiSidecarUrl: `http://127.0.0.1:${stack.services.api.daprHttpPort}`,
     databaseUrl: stack.databaseUrl,
     kafkaBrokers: stack.kafkaBrokers,

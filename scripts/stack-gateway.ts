@@ -1,0 +1,71 @@
+import { createServer, request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
+
+/**
+ * The local stand-in for the cluster's ingress (deploy/helm/.../ingress.yaml): `/ws` to
+ * websocket-sync, everything else to the api, so the web app has one origin. Plain HTTP and
+ * WebSocket upgrades are forwarded as bytes; loopback only.
+ */
+export async function startGateway(
+  port: number,
+  routes: { ws: string; api: string },
+): Promise<{ close(): Promise<void> }> {
+  const tunnels = new Set<Socket>();
+  const targetOf = (url = '/') => new URL(url === '/ws' || url.startsWith('/ws?') ? routes.ws : routes.api);
+
+  const server = createServer((request, response) => {
+    const target = targetOf(request.url);
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on('error', () => {
+      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
+      response.end('{"error":{"code":"bad_gateway","message":"service unavailable"}}');
+    });
+    request.pipe(upstream);
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const target = targetOf(request.url);
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      const headers = Object.entries(request.headers).flatMap(([name, value]) =>
+        (Array.isArray(value) ? value : [value ?? '']).map((v) => `${name}: ${v}\r\n`),
+      );
+      upstream.write(`${request.method} ${request.url} HTTP/1.1\r\n${headers.join('')}\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    tunnels.add(socket as Socket);
+    socket.once('close', () => tunnels.delete(socket as Socket));
+    const close = () => {
+      socket.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', close);
+    socket.on('error', close);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    // Open sockets (keep-alive, WebSocket tunnels) are cut, or close would wait for them.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of tunnels) socket.destroy();
+      }),
+  };
+}
