@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../telemetry/logger.js';
 import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
-import { HttpError } from './errors.js';
+import { badRequest, HttpError } from './errors.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -49,6 +49,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   );
   // Only JSON bodies are accepted: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // PostgreSQL text cannot hold U+0000: refused once here for every route, before it fails a query.
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['query', request.query],
+      ['body', request.body],
+    ] as const) {
+      const field = fieldWithNul(value);
+      if (field !== undefined) throw badRequest(field || part, 'must not contain NUL characters');
+    }
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.statusCode).send(error.toBody());
@@ -115,6 +126,19 @@ function newAjv(coerceTypes: false | 'array') {
   });
   addFormats(ajv);
   return ajv;
+}
+
+/** The path ("tags.0", "" for the value itself) of the first string or key containing U+0000. */
+function fieldWithNul(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return itemPath;
+    const found = fieldWithNul(item, itemPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Domain errors (FieldError) say they are safe to show by `expose`; their shape is all we rely on. */
