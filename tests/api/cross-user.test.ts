@@ -165,7 +165,7 @@ describe('one user’s token never reaches another user’s data', () => {
     expect(authenticated.length).toBeGreaterThanOrEqual(22);
   });
 
-  it('answers 401 on every route without a token or with a forged one', async () => {
+  it('answers 401 on every route and /ws without a token or with a forged one', async () => {
     const forged = new ApiClient(app.url, `${ann.token?.slice(0, -4)}AAAA`);
     const failures: string[] = [];
     for (const operation of operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o))) {
@@ -179,6 +179,9 @@ describe('one user’s token never reaches another user’s data', () => {
       }
     }
     expect(failures).toEqual([]);
+    for (const token of [undefined, forged.token]) {
+      expect((await SyncClient.refusal(app.url, { token })).status).toBe(401);
+    }
   });
 
   it('gives B 404 for each of A’s ids and nothing of A’s anywhere, leaving A’s data as it was', async () => {
