@@ -1,4 +1,4 @@
-import type { TaskEvent } from '@todo/contracts';
+import { assertValidEvent, type DlqEnvelope, type TaskEvent } from '@todo/contracts';
 import { PUBSUB_NAME } from '@todo/contracts/dapr';
 import { type Db, openDatabase } from '@todo/platform/db/connect';
 import type { Admin } from 'kafkajs';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kafkaAdmin, missingTopics, provisionTopics } from '../../runtime/src/topics.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
+import { consumeAll } from './kcat.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const stack = inject('stack');
@@ -22,6 +23,34 @@ describe('delivery guarantees and topics in distributed mode', () => {
   });
   afterAll(() => db?.destroy());
 
+  const completedEventOf = async (taskId: string): Promise<TaskEvent> => {
+    const row = await db
+      .selectFrom('outbox')
+      .select('event')
+      .where('partition_key', '=', taskId)
+      .where(sql<string>`event->>'event_type'`, '=', 'task.completed')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    return row.event as TaskEvent;
+  };
+
+  const occurrencesOf = async (seriesId: string): Promise<number[]> => {
+    const { body } = await user.get('/api/tasks?limit=200&sort=created');
+    return body.items
+      .filter((t: { series_id: string | null }) => t.series_id === seriesId)
+      .map((t: { occurrence: number }) => t.occurrence)
+      .sort();
+  };
+
+  /** Straight onto task-events through the api's sidecar, as the relay publishes (raw, keyed). */
+  const publishRaw = async (event: TaskEvent, key: string) => {
+    const response = await fetch(
+      `${stack.apiSidecarUrl}/v1.0/publish/${PUBSUB_NAME}/task-events?metadata.rawPayload=true&metadata.partitionKey=${key}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
+    );
+    expect(response.status).toBe(204);
+  };
+
   it('a duplicate on the topic (Dapr’s producer may send one on retry) has no second effect', async () => {
     const { body: task } = await user.post('/api/tasks', {
       title: 'Floss',
@@ -29,20 +58,9 @@ describe('delivery guarantees and topics in distributed mode', () => {
       recurrence: 'FREQ=DAILY',
     });
     await user.post(`/api/tasks/${task.id}/complete`);
-    const { event } = await db
-      .selectFrom('outbox')
-      .select('event')
-      .where('partition_key', '=', task.id)
-      .where(sql<string>`event->>'event_type'`, '=', 'task.completed')
-      .executeTakeFirstOrThrow();
-    const completed = event as TaskEvent;
-
+    const completed = await completedEventOf(task.id);
     // The same event again, as the relay would publish it: same key, same event id.
-    const published = await fetch(
-      `${stack.apiSidecarUrl}/v1.0/publish/${PUBSUB_NAME}/task-events?metadata.rawPayload=true&metadata.partitionKey=${task.id}`,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(completed) },
-    );
-    expect(published.status).toBe(204);
+    await publishRaw(completed, task.id);
     // A later event of the same task: one partition, so once audit has it, it has seen the duplicate.
     await user.patch(`/api/tasks/${task.id}`, { title: 'Floss well' });
     const entries = await eventually(async () => {
@@ -54,6 +72,40 @@ describe('delivery guarantees and topics in distributed mode', () => {
 
     const { body } = await user.get('/api/tasks?limit=200&sort=created');
     expect(body.items.filter((t: { series_id: string | null }) => t.series_id === task.id)).toHaveLength(2);
+  });
+
+  it('an event that fails 5 times goes to dlq-events (read by kcat) and the partition moves on', async () => {
+    const { body: task } = await user.post('/api/tasks', {
+      title: 'Poison',
+      due_at: '2099-06-01T08:00:00Z',
+      recurrence: 'FREQ=WEEKLY',
+    });
+    await user.post(`/api/tasks/${task.id}/complete`);
+    await eventually(async () => expect(await occurrencesOf(task.id)).toEqual([1, 2]), 30_000);
+    const completed = await completedEventOf(task.id);
+    // The same completion for a user who does not exist: the api refuses the time zone lookup
+    // every time, so recurring-task's five attempts fail.
+    const poison: TaskEvent = { ...completed, event_id: crypto.randomUUID(), user_id: crypto.randomUUID() };
+    await publishRaw(poison, task.id);
+
+    const envelope = await eventually(async () => {
+      const found = (await consumeAll('dlq-events')).find(
+        (message) =>
+          (message.value as DlqEnvelope).original_event_id === poison.event_id &&
+          (message.value as DlqEnvelope).error_context.consumer_service === 'recurring-task-service',
+      );
+      expect(found).toBeDefined();
+      return found as { key: string; value: DlqEnvelope };
+    }, 60_000);
+    assertValidEvent('dlq-events', envelope.value);
+    expect(envelope.key).toBe(poison.event_id);
+    expect(envelope.value.error_context.retry_count).toBe(5);
+    expect(envelope.value.original_event).toEqual(poison);
+
+    // The partition was not blocked: reopening the task (same key, after the poison) still makes
+    // recurring-task take back the occurrence it created.
+    expect((await user.post(`/api/tasks/${task.id}/reopen`)).status).toBe(200);
+    await eventually(async () => expect(await occurrencesOf(task.id)).toEqual([1]), 30_000);
   });
 
   it('/readyz names a missing topic, and provisioning brings it back and reports drift', async () => {

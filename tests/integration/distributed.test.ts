@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { assertValidEvent, type TopicName } from '@todo/contracts';
+import { assertValidEvent } from '@todo/contracts';
 import { type Db, openDatabase } from '@todo/platform/db/connect';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { SyncClient } from '../support/sync-client.js';
+import { consumeAll } from './kcat.js';
 
-const run = promisify(execFile);
 const stack = inject('stack');
 
 /**
@@ -135,19 +133,3 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
     }
   });
 });
-
-/** Every message on a topic, from the beginning, as kcat (librdkafka, not the project's code) sees it. */
-async function consumeAll(topic: TopicName): Promise<{ key: string; value: unknown }[]> {
-  const { stdout } = await run(
-    'kcat',
-    ['-b', stack.kafkaBrokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'],
-    { maxBuffer: 256 * 1024 * 1024 },
-  );
-  return stdout
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const tab = line.indexOf('\t');
-      return { key: line.slice(0, tab), value: JSON.parse(line.slice(tab + 1)) };
-    });
-}

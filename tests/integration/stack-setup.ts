@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../scripts/stack.js';
 
@@ -19,7 +20,21 @@ const BASE_PORT = 3100;
 
 let stack: Stack | undefined;
 
+/** kcat (Debian's package) is the independent Kafka consumer the tests read topics with. */
+function ensureKcat() {
+  try {
+    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
+  } catch {
+    console.log('stack: installing kcat from Debian packages');
+    execFileSync('apt-get', ['install', '-y', '-qq', 'kcat'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
+}
+
 export async function setup(project: TestProject) {
+  ensureKcat();
   stack = await startStack({ basePort: BASE_PORT, log: (line) => console.log(`stack: ${line}`) });
   console.log(`stack: ready in ${stack.startSeconds.toFixed(1)}s`);
   project.provide('stack', {

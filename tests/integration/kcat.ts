@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TopicName } from '@todo/contracts';
+import { inject } from 'vitest';
+
+const run = promisify(execFile);
+
+/** Every message on a topic, from the beginning, as kcat (librdkafka, not the project's code) sees it. */
+export async function consumeAll(topic: TopicName): Promise<{ key: string; value: unknown }[]> {
+  const { stdout } = await run(
+    'kcat',
+    ['-b', inject('stack').kafkaBrokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      return { key: line.slice(0, tab), value: JSON.parse(line.slice(tab + 1)) };
+    });
+}
