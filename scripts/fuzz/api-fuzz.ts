@@ -1,0 +1,149 @@
+/**
+ * Hostile input against the embedded default: schemathesis (from PyPI, in a venv under .cache/)
+ * fuzzes every operation of /api/openapi.json as a freshly signed-up user, then random and
+ * oversized text goes to POST /api/chat. Passes when nothing answers 5xx and the app stays up.
+ * Usage: npm run fuzz:api [-- --examples 50 --seconds 300 --chat-runs 300 --seed 1]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import fc from 'fast-check';
+import { ApiClient } from '../../tests/support/client.js';
+import { AppProcess, freePort } from '../../tests/support/process.js';
+
+const SCHEMATHESIS = '4.32.5';
+const VENV = '.cache/fuzz-venv';
+const { values } = parseArgs({
+  options: {
+    examples: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '300' },
+    'chat-runs': { type: 'string', default: '300' },
+    seed: { type: 'string', default: String(Date.now() % 100_000) },
+  },
+});
+
+/** Installs the pinned schemathesis into the project's venv once; later runs reuse it. */
+function schemathesis(): string {
+  const bin = join(VENV, 'bin', 'schemathesis');
+  const installed = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  if (installed.includes(SCHEMATHESIS)) return bin;
+  if (!existsSync(VENV)) run('python3', ['-m', 'venv', VENV]);
+  run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`]);
+  return bin;
+}
+
+function run(command: string, args: string[]): number {
+  const result = spawnSync(command, args, { stdio: 'inherit' });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+/**
+ * One chat request. A connection reset is retried once if the app is still healthy: the client
+ * may reuse a keep-alive socket the server just timed out; a crash fails the health check instead.
+ */
+async function postChat(user: ApiClient, body: string | undefined) {
+  const send = () => user.request('POST', '/api/chat', body, { 'content-type': 'application/json' });
+  try {
+    return await send();
+  } catch (error) {
+    if (!(await fetch(`${user.baseUrl}/healthz`)).ok) throw error;
+    return send();
+  }
+}
+
+/** Random text of every kind and size, oversized included, must never be a 5xx. */
+async function fuzzChat(user: ApiClient, runs: number, seed: number) {
+  const statuses = new Map<number, number>();
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 500 }),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2000 }),
+    fc.string({ unit: 'binary', minLength: 2001, maxLength: 20_000 }),
+    fc.string({ unit: 'binary-ascii', minLength: 60_000, maxLength: 100_000 }),
+  );
+  const body = fc.oneof(
+    fc.record({ message: text }),
+    fc.record({ message: text, conversation_id: fc.uuid() }),
+    fc.anything(),
+  );
+  await fc.assert(
+    fc.asyncProperty(body, async (payload) => {
+      const { status } = await postChat(user, JSON.stringify(payload));
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status >= 500) throw new Error(`POST /api/chat answered ${status}`);
+    }),
+    { numRuns: runs, seed },
+  );
+  return Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+}
+
+const bin = schemathesis();
+const dataDir = mkdtempSync(join(tmpdir(), 'todo-fuzz-'));
+// Signup and login are fuzzed too: the login limit must not turn the run into a stream of 429s.
+const app = new AppProcess({ DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' }, await freePort());
+await app.start();
+let failed = false;
+try {
+  const user = await new ApiClient(app.url).signup('Europe/Berlin');
+  const seed = Number(values.seed);
+  const exitCode = run(bin, [
+    'run',
+    `${app.url}/api/openapi.json`,
+    '--header',
+    `Authorization: Bearer ${user.token}`,
+    '--checks',
+    'not_a_server_error,response_schema_conformance,content_type_conformance',
+    '--max-examples',
+    values.examples,
+    '--max-time',
+    values.seconds,
+    '--seed',
+    String(seed),
+    // The scheduler's loopback-only callback: not part of the public surface.
+    '--exclude-tag',
+    'internal',
+    '--no-color',
+  ]);
+  const chat = await fuzzChat(user, Number(values['chat-runs']), seed);
+  const alive = (await fetch(`${app.url}/healthz`)).ok;
+  const tally = await tallyFromMetrics(app.url);
+  const serverErrors = Object.values(tally).reduce((sum, row) => sum + row['5xx'], 0);
+  console.log('\nrequests the server answered, by route (schemathesis and the chat fuzz together):');
+  console.table(tally);
+  console.log('chat fuzz (POST /api/chat), responses by status:', chat);
+  console.log(
+    `schemathesis exit code ${exitCode}; 5xx answered: ${serverErrors}; app still healthy: ${alive}; seed ${seed}`,
+  );
+  failed = exitCode !== 0 || serverErrors > 0 || !alive;
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  await app.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exitCode = failed ? 1 : 0;
+
+/**
+ * What the server itself answered, per route, from its own request counter: requests, 4xx, 5xx.
+ * Counted at the server, so no 5xx can hide behind a client-side retry or a skipped check.
+ */
+async function tallyFromMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const rows = new Map<string, { requests: number; '4xx': number; '5xx': number }>();
+  const line = /^http_requests_total\{method="([^"]+)",route="([^"]+)",status="(\d+)"\} (\d+)$/;
+  for (const match of text.split('\n').map((l) => line.exec(l))) {
+    if (!match) continue;
+    const [, method, route, status, count] = match as unknown as [string, string, string, string, string];
+    if (route === '/metrics' || route === '/healthz') continue;
+    const key = `${method} ${route}`;
+    const row = rows.get(key) ?? { requests: 0, '4xx': 0, '5xx': 0 };
+    row.requests += Number(count);
+    if (status.startsWith('4')) row['4xx'] += Number(count);
+    if (status.startsWith('5')) row['5xx'] += Number(count);
+    rows.set(key, row);
+  }
+  return Object.fromEntries([...rows].sort(([a], [b]) => a.localeCompare(b)));
+}
