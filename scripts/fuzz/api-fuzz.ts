@@ -5,16 +5,16 @@
  * Usage: npm run fuzz:api [-- --examples 50 --seconds 300 --chat-runs 300 --seed 1]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { ApiClient } from '../../tests/support/client.js';
 import { AppProcess, freePort } from '../../tests/support/process.js';
 
 const SCHEMATHESIS = '4.32.5';
-const VENV = '.cache/fuzz-venv';
+const VENV = resolve('.cache/fuzz-venv');
 const { values } = parseArgs({
   options: {
     examples: { type: 'string', default: '50' },
@@ -29,13 +29,17 @@ function schemathesis(): string {
   const bin = join(VENV, 'bin', 'schemathesis');
   const installed = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout ?? '';
   if (installed.includes(SCHEMATHESIS)) return bin;
-  if (!existsSync(VENV)) run('python3', ['-m', 'venv', VENV]);
-  run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`]);
+  mkdirSync(VENV, { recursive: true });
+  if (!existsSync(join(VENV, 'bin', 'pip'))) run('python3', ['-m', 'venv', VENV]);
+  if (run(join(VENV, 'bin', 'pip'), ['install', '--quiet', `schemathesis==${SCHEMATHESIS}`]) !== 0) {
+    throw new Error(`pip could not install schemathesis ${SCHEMATHESIS} into ${VENV}`);
+  }
   return bin;
 }
 
+/** Runs in .cache/ (ignored by git): schemathesis keeps its crash cache in the working directory. */
 function run(command: string, args: string[]): number {
-  const result = spawnSync(command, args, { stdio: 'inherit' });
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: resolve('.cache') });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
