@@ -15,8 +15,8 @@ export interface ReminderJob {
  * scheduled: a reminder never fires for a moment that was in the past when it was set.
  */
 export function reminderJobsFor(task: Task | null, timeZone: string, now: Date): ReminderJob[] {
-  if (!task || task.status !== 'open' || !task.dueAt || task.reminders.length === 0) return [];
-  const dueAt = task.dueAt;
+  const dueAt = task?.dueAt;
+  if (!task || !dueAt || task.status !== 'open' || task.reminders.length === 0) return [];
   return reminderFireTimes({ dueAt, allDay: task.allDay, timeZone, offsets: task.reminders })
     .filter(({ fireAt }) => fireAt.getTime() > now.getTime())
     .map(({ offset, fireAt }) => ({
