@@ -1,7 +1,7 @@
 /**
  * Drift between the contracts (contracts/topics.yaml, contracts/src/dapr.ts) and the Dapr resources
  * under deploy/: literal component sets (local, local-compose, cloud) and the Helm chart rendered
- * with every values file (when helm is available: .infra/bin/helm or on PATH).
+ * with every values file (helm from .infra/bin or PATH: `npm run check:deploy` builds it first).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -127,7 +127,6 @@ const literalSets: Array<[string, string]> = [
 const valuesFiles = readdirSync(CHART)
   .filter((f) => /^values(-[a-z]+)?\.yaml$/.test(f))
   .sort();
-const haveHelm = helmBinary() !== undefined;
 
 function checkDaprResources(set: Resource[], kubernetes: boolean): void {
   const components = set.filter((r) => r.kind === 'Component');
@@ -254,7 +253,7 @@ describe('local stack configuration', () => {
   });
 });
 
-describe.skipIf(!haveHelm).each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
+describe.each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
   it('renders Dapr resources that match the contracts', () => {
     checkDaprResources(render(valuesFile), true);
   });
