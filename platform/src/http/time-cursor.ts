@@ -26,3 +26,13 @@ export function decodeTimeCursor(cursor: string, keyPattern: RegExp): TimeCursor
   }
   throw badRequest('cursor', 'is not a cursor of this listing');
 }
+
+/**
+ * One page out of the `limit + 1` rows a keyset query fetched: the rows to show, and the cursor
+ * after the last of them when the extra row proves there is more.
+ */
+export function pageOf<T>(rows: T[], limit: number, cursorAfter: (last: T) => string) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? cursorAfter(last) : null };
+}

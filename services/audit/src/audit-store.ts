@@ -1,6 +1,6 @@
 import type { TopicName } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
-import { encodeTimeCursor, type TimeCursor } from '@todo/platform/http/time-cursor';
+import { encodeTimeCursor, pageOf, type TimeCursor } from '@todo/platform/http/time-cursor';
 import { sql } from 'kysely';
 import { type AuditedEvent, summarize } from './summary.js';
 
@@ -68,13 +68,5 @@ export async function listEntries(db: Db, userId: string, query: AuditQuery) {
     .orderBy('audit_log.seq', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeTimeCursor({ at: last.occurred_at, key: last.position })
-        : null,
-  };
+  return pageOf(rows, query.limit, (last) => encodeTimeCursor({ at: last.occurred_at, key: last.position }));
 }

@@ -1,7 +1,7 @@
 import { newEnvelope, type ReminderEvent } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
 import type { NotificationsTable } from '@todo/platform/db/schema';
-import { encodeTimeCursor, type TimeCursor } from '@todo/platform/http/time-cursor';
+import { encodeTimeCursor, pageOf, type TimeCursor } from '@todo/platform/http/time-cursor';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import { type Selectable, sql } from 'kysely';
 import type { InAppText } from './reminder-message.js';
@@ -107,13 +107,7 @@ export async function listNotifications(
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor:
-      rows.length > query.limit && last ? encodeTimeCursor({ at: last.created_at, key: last.id }) : null,
-  };
+  return pageOf(rows, query.limit, (last) => encodeTimeCursor({ at: last.created_at, key: last.id }));
 }
 
 /** Marks one of the user's notifications read (keeping the first read time); undefined if not theirs. */

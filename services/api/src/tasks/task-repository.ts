@@ -1,5 +1,6 @@
 import type { Task } from '@todo/domain';
 import type { Database } from '@todo/platform/db/schema';
+import { pageOf } from '@todo/platform/http/time-cursor';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { decodeCursor, encodeCursor, prefixTsQuery, sortKey, type TaskListQuery } from './task-query.js';
 
@@ -185,13 +186,10 @@ export async function listTasks(
     .limit(query.limit + 1)
     .execute();
 
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor(query.sort, cursorValueOf(last.sort_value), last.id)
-      : null;
-  return { items: page.map(toTask), nextCursor };
+  const page = pageOf(rows, query.limit, (last) =>
+    encodeCursor(query.sort, cursorValueOf(last.sort_value), last.id),
+  );
+  return { items: page.items.map(toTask), nextCursor: page.nextCursor };
 }
 
 /** Postgres returns 'infinity' timestamps as the JS Infinity number or a string; keep them as text. */
