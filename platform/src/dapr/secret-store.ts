@@ -14,8 +14,9 @@ export class DaprSecretStore implements SecretStore {
     const response = await this.dapr.fetch(
       `/v1.0/secrets/${SECRET_STORE_NAME}/${encodeURIComponent(secret)}`,
     );
-    // Dapr answers a missing secret with 500 ERR_SECRET_GET (and 403 for one outside the scopes).
-    if (response.status === 204 || response.status === 500 || response.status === 404) return undefined;
+    // A secret outside the Configuration's allowed list (403) or a failing store (500) is an error,
+    // not an absent value: the caller would otherwise fall back silently.
+    if (response.status === 204 || response.status === 404) return undefined;
     if (!response.ok) throw new Error(`dapr secret ${secret}: ${response.status} ${await response.text()}`);
     const values = (await response.json()) as Record<string, string>;
     return values[key];
