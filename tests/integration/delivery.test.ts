@@ -48,7 +48,7 @@ describe('delivery guarantees and topics in distributed mode', () => {
       `${stack.apiSidecarUrl}/v1.0/publish/${PUBSUB_NAME}/task-events?metadata.rawPayload=true&metadata.partitionKey=${key}`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
     );
-    expect(response.status).toBe(204);
+    expect(response.status, await response.text()).toBe(204);
   };
 
   it('a duplicate on the topic (Dapr’s producer may send one on retry) has no second effect', async () => {
