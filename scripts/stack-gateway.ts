@@ -3,15 +3,21 @@ import { connect, type Socket } from 'node:net';
 
 /**
  * The local stand-in for the cluster's ingress (deploy/helm/.../ingress.yaml): `/ws` to
- * websocket-sync, everything else to the api, so the web app has one origin. Plain HTTP and
- * WebSocket upgrades are forwarded as bytes; loopback only.
+ * websocket-sync, everything else to the api, so the web app has one origin. Each request or
+ * upgrade goes to the next replica in turn, as a Kubernetes Service spreads connections. Plain
+ * HTTP and WebSocket upgrades are forwarded as bytes; loopback only.
  */
 export async function startGateway(
   port: number,
-  routes: { ws: string; api: string },
+  routes: { ws: string[]; api: string[] },
 ): Promise<{ close(): Promise<void> }> {
   const tunnels = new Set<Socket>();
-  const targetOf = (url = '/') => new URL(url === '/ws' || url.startsWith('/ws?') ? routes.ws : routes.api);
+  let turn = 0;
+  const targetOf = (url = '/') => {
+    const replicas = url === '/ws' || url.startsWith('/ws?') ? routes.ws : routes.api;
+    turn = (turn + 1) % 1_000_000;
+    return new URL(replicas[turn % replicas.length] as string);
+  };
 
   const server = createServer((request, response) => {
     const target = targetOf(request.url);

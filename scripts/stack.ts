@@ -5,7 +5,9 @@
  * running is left running). The integration tests start the same stack through `startStack`.
  *
  * Env: STACK_PORT (3000: the gateway — /ws to websocket-sync, the rest to the api, which serves
- * the web app — as the cluster's ingress does; the services take the next five ports), STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
+ * the web app — as the cluster's ingress does; the service processes take the next ports),
+ * STACK_REPLICAS (`recurring-task=2,websocket-sync=2`: processes per service, 1 by default),
+ * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
@@ -24,6 +26,8 @@ const run = promisify(execFile);
 
 export interface StackService {
   name: ServiceName;
+  /** `api`, `recurring-task-2`: names the process, its sidecar and their log files. */
+  instance: string;
   appId: string;
   url: string;
   daprHttpPort: number;
@@ -32,19 +36,43 @@ export interface StackService {
 export interface Stack {
   /** The gateway: one origin for the web app, the REST API and /ws. */
   url: string;
+  /** The first replica of each service. */
   services: Record<ServiceName, StackService>;
+  /** Every replica of every service. */
+  instances: StackService[];
   databaseUrl: string;
   kafkaBrokers: string;
   /** Seconds from start to every service ready. */
   startSeconds: number;
+  /** SIGKILL a service process; its sidecar stays up, as when a pod's app container crashes. */
+  kill(instance: string): Promise<void>;
+  /** Starts a killed service process again; resolves with the seconds until it was ready. */
+  restart(instance: string): Promise<number>;
   stop(): Promise<void>;
 }
 
 export interface StackOptions {
   basePort?: number;
   readyTimeoutMs?: number;
+  /** Processes per service (1 each by default); env STACK_REPLICAS, e.g. `recurring-task=2,websocket-sync=2`. */
+  replicas?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
   log?: (line: string) => void;
+}
+
+/** `recurring-task=2,websocket-sync=2` → { 'recurring-task': 2, 'websocket-sync': 2 }. */
+export function parseReplicas(spec = ''): Partial<Record<ServiceName, number>> {
+  const replicas: Partial<Record<ServiceName, number>> = {};
+  for (const part of spec.split(',').filter(Boolean)) {
+    const [name, count] = part.split('=');
+    if (!SERVICE_NAMES.includes(name as ServiceName) || !/^[1-4]$/.test(count ?? '')) {
+      throw new Error(
+        `STACK_REPLICAS: "${part}" is not <service>=<1-4> (services: ${SERVICE_NAMES.join(', ')})`,
+      );
+    }
+    replicas[name as ServiceName] = Number(count);
+  }
+  return replicas;
 }
 
 async function script(name: string, ...args: string[]): Promise<string> {
@@ -122,37 +150,62 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     mkdirSync(LOGS, { recursive: true });
-    const services = {} as Record<ServiceName, StackService>;
-    await Promise.all(
-      SERVICE_NAMES.map(async (name, i) => {
-        const service: StackService = {
-          name,
-          appId: APP_ID_OF[name],
-          url: `http://127.0.0.1:${basePort + 1 + i}`,
-          daprHttpPort: 3500 + i,
-        };
-        services[name] = service;
-        await startSidecar(service, i, cleanups);
-        startProcess(
-          service,
-          { ...options.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers },
-          cleanups,
-        );
+    const replicas = { ...parseReplicas(process.env.STACK_REPLICAS), ...options.replicas };
+    const instances = SERVICE_NAMES.flatMap((name) =>
+      Array.from({ length: replicas[name] ?? 1 }, (_, replica) => ({
+        name,
+        instance: replica === 0 ? name : `${name}-${replica + 1}`,
+        appId: APP_ID_OF[name],
+      })),
+    ).map(
+      (service, i): StackService => ({
+        ...service,
+        url: `http://127.0.0.1:${basePort + 1 + i}`,
+        daprHttpPort: 3500 + i,
       }),
     );
-    log(`waiting for ${SERVICE_NAMES.length} services to be ready (logs: ${LOGS})`);
-    await Promise.all(SERVICE_NAMES.map((name) => waitReady(services[name], readyTimeoutMs)));
+    const env = { ...options.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers };
+    const processes = new Map<string, ServiceProcess>();
+    await Promise.all(
+      instances.map(async (service, i) => {
+        await startSidecar(service, i, cleanups);
+        const child = new ServiceProcess(service, env);
+        processes.set(service.instance, child);
+        cleanups.push(() => child.stop());
+      }),
+    );
+    log(`waiting for ${instances.length} service processes to be ready (logs: ${LOGS})`);
+    await Promise.all([...processes.values()].map((child) => child.ready(readyTimeoutMs)));
+    const replicasOf = (name: ServiceName) =>
+      instances.filter((service) => service.name === name).map((service) => service.url);
     const gateway = await startGateway(basePort, {
-      ws: services['websocket-sync'].url,
-      api: services.api.url,
+      ws: replicasOf('websocket-sync'),
+      api: replicasOf('api'),
     });
     cleanups.push(() => gateway.close());
+    const processOf = (instance: string) => {
+      const child = processes.get(instance);
+      if (!child)
+        throw new Error(`no service instance "${instance}" (have: ${[...processes.keys()].join(', ')})`);
+      return child;
+    };
     return {
       url: `http://127.0.0.1:${basePort}`,
-      services,
+      services: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [name, instances.find((service) => service.name === name)]),
+      ) as Record<ServiceName, StackService>,
+      instances,
       databaseUrl,
       kafkaBrokers,
       startSeconds: (Date.now() - started) / 1000,
+      kill: (instance) => processOf(instance).kill('SIGKILL'),
+      restart: async (instance) => {
+        const started = Date.now();
+        const child = processOf(instance);
+        child.spawn();
+        await child.ready(readyTimeoutMs);
+        return (Date.now() - started) / 1000;
+      },
       stop,
     };
   } catch (error) {
@@ -166,6 +219,7 @@ async function startSidecar(service: StackService, i: number, cleanups: (() => P
     ...process.env,
     DAPR_RESOURCES_PATH: 'deploy/dapr/local',
     DAPR_CONFIG: 'deploy/dapr/local/config/config.yaml',
+    DAPR_INSTANCE: service.instance,
     DAPR_HTTP_PORT: String(service.daprHttpPort),
     DAPR_GRPC_PORT: String(50_001 + 10 * i),
     DAPR_INTERNAL_GRPC_PORT: String(50_002 + 10 * i),
@@ -177,64 +231,79 @@ async function startSidecar(service: StackService, i: number, cleanups: (() => P
     await run('bash', [join(INFRA, 'dapr.sh'), 'start-daprd', service.appId], { cwd: ROOT, env });
   } catch (error) {
     throw new Error(
-      `daprd for ${service.appId} did not start:\n${(error as { stderr?: string }).stderr ?? error}`,
+      `daprd ${service.instance} did not start:\n${(error as { stderr?: string }).stderr ?? error}`,
     );
   }
-  cleanups.push(() => script('dapr.sh', 'stop-daprd', service.appId));
+  cleanups.push(() => script('dapr.sh', 'stop-daprd', service.instance));
 }
 
-function startProcess(
-  service: StackService,
-  env: Record<string, string>,
-  cleanups: (() => Promise<unknown>)[],
-) {
-  const out = openSync(join(LOGS, `${service.name}.log`), 'a');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'runtime/src/service.ts', service.name],
-    {
+/** One service's Node process (`runtime/src/service.ts <name>`), logging to .infra/stack/<instance>.log. */
+class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private readonly logFile: string;
+
+  constructor(
+    private readonly service: StackService,
+    private readonly env: Record<string, string>,
+  ) {
+    this.logFile = join(LOGS, `${service.instance}.log`);
+    this.spawn();
+  }
+
+  spawn(): void {
+    if (this.running) throw new Error(`${this.service.instance} is already running`);
+    const out = openSync(this.logFile, 'a');
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/service.ts', this.service.name], {
       cwd: ROOT,
       env: {
         ...process.env,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        ...env,
-        PORT: new URL(service.url).port,
-        DAPR_HTTP_PORT: String(service.daprHttpPort),
+        ...this.env,
+        // As Kubernetes names a pod: stable across restarts of the process, unique per replica.
+        POD_NAME: this.service.instance,
+        PORT: new URL(this.service.url).port,
+        DAPR_HTTP_PORT: String(this.service.daprHttpPort),
       },
       stdio: ['ignore', out, out],
-    },
-  );
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  (service as StackService & { process?: ChildProcess }).process = child;
-}
-
-async function waitReady(service: StackService, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const child = (service as StackService & { process?: ChildProcess }).process;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) {
-      throw new Error(
-        `${service.name} exited (code ${child.exitCode}); see ${join(LOGS, `${service.name}.log`)}`,
-      );
-    }
-    try {
-      const response = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) return;
-      last = `${response.status} ${await response.text()}`;
-    } catch (error) {
-      last = String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    });
   }
-  throw new Error(`${service.name} not ready at ${service.url}/readyz after ${timeoutMs / 1000}s: ${last}`);
+
+  private get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
+    await this.kill('SIGTERM');
+    clearTimeout(timer);
+  }
+
+  async ready(timeoutMs: number): Promise<void> {
+    const { instance, url } = this.service;
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (Date.now() < deadline) {
+      if (!this.running)
+        throw new Error(`${instance} exited (code ${this.child?.exitCode}); see ${this.logFile}`);
+      try {
+        const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5000) });
+        if (response.ok) return;
+        last = `${response.status} ${await response.text()}`;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`${instance} not ready at ${url}/readyz after ${timeoutMs / 1000}s: ${last}`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -249,8 +318,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     stack = await startStack();
     console.log(`stack: ready in ${stack.startSeconds.toFixed(1)}s`);
-    for (const service of Object.values(stack.services)) {
-      console.log(`  ${service.appId.padEnd(24)} ${service.url}  (sidecar http ${service.daprHttpPort})`);
+    for (const service of stack.instances) {
+      console.log(
+        `  ${service.instance.padEnd(18)} ${service.url}  (daprd ${service.appId}, http ${service.daprHttpPort})`,
+      );
     }
     console.log(`Open ${stack.url.replace('127.0.0.1', 'localhost')} — Ctrl-C stops everything.`);
   } catch (error) {

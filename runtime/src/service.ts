@@ -5,6 +5,7 @@
  * live in Dapr's state store, reminders are Dapr jobs, and the database URL and JWT secret come
  * from the Dapr secret store unless DATABASE_URL / JWT_SECRET are set.
  */
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
@@ -74,7 +75,10 @@ export async function startService(
       : undefined;
   const onCommit = () => relay?.wake();
   const consumerRuntime: ConsumerRuntime = {
-    idempotency: new DaprIdempotencyStore(dapr),
+    idempotency: new DaprIdempotencyStore(dapr, {
+      name: env.POD_NAME ?? `${hostname()}/${name}`,
+      startedAt: Date.now(),
+    }),
     deadLetters: new DeadLetterSink(db),
     logger,
   };

@@ -10,11 +10,12 @@
 #        start a sidecar in the background, wait until /v1.0/healthz/outbound answers.
 #        Env (defaults): DAPR_RESOURCES_PATH (required), DAPR_HTTP_PORT (3500),
 #        DAPR_GRPC_PORT (50001), DAPR_INTERNAL_GRPC_PORT (50002), DAPR_METRICS_PORT (9091),
-#        APP_PORT (none: no app channel), DAPR_CONFIG (none), DAPR_LOG_LEVEL (info).
+#        APP_PORT (none: no app channel), DAPR_CONFIG (none), DAPR_LOG_LEVEL (info),
+#        DAPR_INSTANCE (APP_ID: names the pid and log files, so replicas of one app id can run).
 #        Example:
 #          DAPR_RESOURCES_PATH=deploy/dapr/local APP_PORT=8080 \
 #            scripts/infra/dapr.sh start-daprd api --enable-api-logging
-#   scripts/infra/dapr.sh stop-daprd APP_ID
+#   scripts/infra/dapr.sh stop-daprd INSTANCE   (DAPR_INSTANCE of start-daprd; APP_ID by default)
 #   scripts/infra/dapr.sh stop               stop the scheduler and every sidecar started here
 #   scripts/infra/dapr.sh status
 #   scripts/infra/dapr.sh daprd-args APP_ID  print the daprd command line start-daprd would run
@@ -158,19 +159,20 @@ daprd_args() {
 start_daprd() {
   local app_id="${1:?usage: $0 start-daprd APP_ID [daprd flags...]}"; shift
   install
-  local pidfile="$STATE/daprd-$app_id.pid" logfile="$STATE/daprd-$app_id.log" cmdline
+  local instance="${DAPR_INSTANCE:-$app_id}"
+  local pidfile="$STATE/daprd-$instance.pid" logfile="$STATE/daprd-$instance.log" cmdline
   local http_port="${DAPR_HTTP_PORT:-3500}"
-  if pid_alive "$pidfile"; then die "daprd for $app_id already running (pid $(cat "$pidfile"))"; fi
+  if pid_alive "$pidfile"; then die "daprd $instance already running (pid $(cat "$pidfile"))"; fi
   if port_open "$http_port"; then die "port 127.0.0.1:$http_port is already in use (set DAPR_HTTP_PORT)"; fi
   cmdline="$(daprd_args "$app_id" "$@")"
   mkdir -p "$STATE"
-  log "starting daprd for $app_id on http 127.0.0.1:$http_port (log: $logfile)"
+  log "starting daprd $instance (app id $app_id) on http 127.0.0.1:$http_port (log: $logfile)"
   # eval: cmdline was quoted with printf %q above.
   eval "setsid nohup $cmdline >>\"\$logfile\" 2>&1 </dev/null &"
   echo $! >"$pidfile"
   # outbound = the sidecar's own APIs and components are up (independent of the app).
-  wait_ready "daprd[$app_id]" "$pidfile" "$logfile" "http://127.0.0.1:$http_port/v1.0/healthz/outbound"
-  log "daprd for $app_id ready (pid $(cat "$pidfile"))"
+  wait_ready "daprd[$instance]" "$pidfile" "$logfile" "http://127.0.0.1:$http_port/v1.0/healthz/outbound"
+  log "daprd $instance ready (pid $(cat "$pidfile"))"
 }
 
 stop_all() {
@@ -202,9 +204,9 @@ case "$cmd" in
   install) install; log "daprd and scheduler $DAPR_VERSION in $BIN" ;;
   start-scheduler) start_scheduler ;;
   start-daprd) start_daprd "$@" ;;
-  stop-daprd) stop_pid "$STATE/daprd-${1:?usage: $0 stop-daprd APP_ID}.pid" "daprd[$1]" ;;
+  stop-daprd) stop_pid "$STATE/daprd-${1:?usage: $0 stop-daprd INSTANCE}.pid" "daprd[$1]" ;;
   daprd-args) daprd_args "$@" ;;
   stop) stop_all ;;
   status) status ;;
-  *) echo "usage: $0 install|start-scheduler|start-daprd APP_ID [flags]|stop-daprd APP_ID|daprd-args APP_ID|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start-scheduler|start-daprd APP_ID [flags]|stop-daprd INSTANCE|daprd-args APP_ID|stop|status" >&2; exit 2 ;;
 esac

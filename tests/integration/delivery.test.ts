@@ -9,6 +9,7 @@ import { kafkaAdmin, missingTopics, provisionTopics } from '../../runtime/src/to
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { consumeAll } from './kcat.js';
+import { occurrencesBySeries } from './series.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const stack = inject('stack');
@@ -34,13 +35,7 @@ describe('delivery guarantees and topics in distributed mode', () => {
     return row.event as TaskEvent;
   };
 
-  const occurrencesOf = async (seriesId: string): Promise<number[]> => {
-    const { body } = await user.get('/api/tasks?limit=200&sort=created');
-    return body.items
-      .filter((t: { series_id: string | null }) => t.series_id === seriesId)
-      .map((t: { occurrence: number }) => t.occurrence)
-      .sort();
-  };
+  const occurrencesOf = async (seriesId: string) => (await occurrencesBySeries(user)).get(seriesId);
 
   /** Straight onto task-events through the api's sidecar, as the relay publishes (raw, keyed). */
   const publishRaw = async (event: TaskEvent, key: string) => {

@@ -8,6 +8,14 @@ const STALE_CLAIM_MS = 120_000;
 interface ClaimValue {
   status: 'processing' | 'done';
   claimedAt: number;
+  /** The claiming process's stable name (its pod; the same across container restarts). */
+  owner?: string;
+}
+
+/** Who claims: a name that survives a restart of the process, and when this run of it started. */
+export interface ClaimOwner {
+  name: string;
+  startedAt: number;
 }
 
 /**
@@ -17,24 +25,41 @@ interface ClaimValue {
  * breaker — so that failure is kept for true races between replicas. Taking over a stale claim
  * saves with the etag read, which the store refuses (409, not retried) if anyone moved first.
  * Keys expire by `ttlInSeconds`.
+ *
+ * A claim is abandoned when its consumer died: at once if it is this pod's from before this
+ * process started (the container was restarted: its sidecar redelivers the same events to it),
+ * otherwise once it is STALE_CLAIM_MS old (the pod is gone; another replica got its partitions).
  */
 export class DaprIdempotencyStore implements IdempotencyStore {
   private readonly path = `/v1.0/state/${STATE_STORE_NAME}`;
 
-  constructor(private readonly dapr: DaprClient) {}
+  constructor(
+    private readonly dapr: DaprClient,
+    private readonly owner: ClaimOwner,
+  ) {}
 
   async claim(key: string, ttlSeconds: number): Promise<ClaimResult> {
     const current = await this.read(key);
-    const claim: ClaimValue = { status: 'processing', claimedAt: Date.now() };
+    const claim: ClaimValue = { status: 'processing', claimedAt: Date.now(), owner: this.owner.name };
     if (!current) return (await this.save(key, claim, ttlSeconds, 'first-write')) ? 'acquired' : 'busy';
     if (current.value.status === 'done') return 'done';
-    if (Date.now() - current.value.claimedAt < STALE_CLAIM_MS) return 'busy';
-    // A crashed consumer's claim: take it over, but only if nobody else did since we read it.
+    if (!this.abandoned(current.value)) return 'busy';
+    // Take it over, but only if nobody else did since we read it.
     return (await this.save(key, claim, ttlSeconds, 'first-write', current.etag)) ? 'acquired' : 'busy';
   }
 
   async complete(key: string, ttlSeconds: number): Promise<void> {
-    await this.save(key, { status: 'done', claimedAt: Date.now() }, ttlSeconds, 'last-write');
+    await this.save(
+      key,
+      { status: 'done', claimedAt: Date.now(), owner: this.owner.name },
+      ttlSeconds,
+      'last-write',
+    );
+  }
+
+  private abandoned(claim: ClaimValue): boolean {
+    const mineFromAnEarlierRun = claim.owner === this.owner.name && claim.claimedAt < this.owner.startedAt;
+    return mineFromAnEarlierRun || Date.now() - claim.claimedAt >= STALE_CLAIM_MS;
   }
 
   async release(key: string): Promise<void> {
