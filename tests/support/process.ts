@@ -39,6 +39,11 @@ export class AppProcess {
     }, 90_000);
   }
 
+  /** The OS process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** SIGKILL: no shutdown hooks, no flushing — a crash. */
   async kill(): Promise<void> {
     const child = this.child;

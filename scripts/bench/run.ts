@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: how fast the system is, in the embedded default and the distributed stack.
+ * For each mode: HTTP throughput and latency per operation (autocannon), events sustained to every
+ * consumer, write → WebSocket frame at a fixed offered rate, completing a recurring task → its
+ * next occurrence, 1,000 reminders due at the same second, and the resident memory of every
+ * process. Prints tables and writes artifacts/bench/bench-<mode>.json. Everything is bounded.
+ *
+ *   npm run bench [-- --mode embedded|distributed|both] [--seconds 10] [--connections 10]
+ *     [--ws-writes 200] [--ws-rate 50] [--samples 30] [--reminders 1000]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ApiClient } from '../../tests/support/client.js';
+import {
+  measureEventThroughput,
+  measureNextOccurrence,
+  measureReminderBurst,
+  measureWriteToFrame,
+} from './event-paths.js';
+import { runHttpLoad, seedTasks } from './http-load.js';
+import { sampleMemory } from './memory.js';
+import { type Mode, startDistributedTarget, startEmbeddedTarget } from './targets.js';
+
+const { values } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'both' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    'ws-writes': { type: 'string', default: '200' },
+    'ws-rate': { type: 'string', default: '50' },
+    samples: { type: 'string', default: '30' },
+    reminders: { type: 'string', default: '1000' },
+  },
+});
+const bounded = (name: string, value: string | undefined, max: number) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) throw new Error(`--${name} must be 1..${max}`);
+  return number;
+};
+const settings = {
+  seconds: bounded('seconds', values.seconds, 120),
+  connections: bounded('connections', values.connections, 200),
+  wsWrites: bounded('ws-writes', values['ws-writes'], 5000),
+  wsRate: bounded('ws-rate', values['ws-rate'], 1000),
+  samples: bounded('samples', values.samples, 500),
+  reminders: bounded('reminders', values.reminders, 5000),
+};
+const modes: Mode[] =
+  values.mode === 'both'
+    ? ['embedded', 'distributed']
+    : values.mode === 'embedded'
+      ? ['embedded']
+      : ['distributed'];
+if (!['both', 'embedded', 'distributed'].includes(values.mode as string)) {
+  throw new Error('--mode must be embedded, distributed or both');
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+mkdirSync('artifacts/bench', { recursive: true });
+
+for (const mode of modes) {
+  console.log(`\n== ${mode} (${machine})`);
+  const target = mode === 'embedded' ? await startEmbeddedTarget() : await startDistributedTarget();
+  const memory = sampleMemory(target);
+  try {
+    const user = await new ApiClient(target.url).signup();
+    await seedTasks(user);
+    const http = await runHttpLoad(target.url, user, settings);
+    console.table(http);
+    const failed = http.filter((row) => row.non_2xx > 0 || row.errors > 0).map((row) => row.phase);
+    if (failed.length > 0) {
+      // Refused or failed requests are fast: their numbers would flatter the phase.
+      console.error(`error answers in: ${failed.join(', ')} — those rows do not measure the operation`);
+      process.exitCode = 1;
+    }
+    const throughput = await measureEventThroughput(target.url, target.serviceUrls, settings);
+    console.table([throughput]);
+    const latencies = [
+      await measureWriteToFrame(target.url, { writes: settings.wsWrites, rate: settings.wsRate }),
+      await measureNextOccurrence(target.url, settings.samples),
+      await measureReminderBurst(target.url, settings.reminders),
+    ];
+    console.table(latencies);
+    const rss = await memory.stop();
+    console.table(rss);
+    const file = `artifacts/bench/bench-${mode}.json`;
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { mode, date: new Date().toISOString(), machine, settings, http, throughput, latencies, rss },
+        null,
+        2,
+      ),
+    );
+    console.log(`written: ${file}`);
+  } finally {
+    await memory.stop();
+    await target.stop();
+  }
+}

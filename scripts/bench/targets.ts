@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { AppProcess, freePort } from '../../tests/support/process.js';
+import { type StackOptions, startStack } from '../stack.js';
+
+const run = promisify(execFile);
+
+export type Mode = 'embedded' | 'distributed';
+
+/** A running system under test: where to send requests and which OS processes it is made of. */
+export interface Target {
+  mode: Mode;
+  /** The one origin users talk to (the app, or the stack's gateway). */
+  url: string;
+  /** Every process that serves requests or events, for /metrics (events consumed). */
+  serviceUrls: string[];
+  /** The OS processes of the system, labelled, for their resident memory. */
+  processes(): Promise<{ label: string; pids: number[] }[]>;
+  stop(): Promise<void>;
+}
+
+/** The embedded default as `npm start` runs it: one process, a fresh PGlite directory. */
+export async function startEmbeddedTarget(): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
+  // Every benchmark user signs in once; the login limit is not what is measured.
+  const app = new AppProcess({ DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' }, await freePort());
+  await app.start();
+  return {
+    mode: 'embedded',
+    url: app.url,
+    serviceUrls: [app.url],
+    processes: async () => [{ label: 'todo-chatbot (all services, PGlite)', pids: app.pid ? [app.pid] : [] }],
+    stop: async () => {
+      await app.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The distributed stack (`npm run stack`) on its own ports: every service behind its own daprd. */
+export async function startDistributedTarget(options: StackOptions = {}): Promise<Target> {
+  const stack = await startStack({
+    basePort: 3200,
+    ...options,
+    log: (line) => console.error(`stack: ${line}`),
+  });
+  return {
+    mode: 'distributed',
+    url: stack.url,
+    serviceUrls: stack.instances.map((instance) => instance.url),
+    processes: async () => {
+      const table = await processTable();
+      const matching = (test: (args: string) => boolean) =>
+        table.filter(({ args }) => test(args)).map(({ pid }) => pid);
+      return [
+        ...stack.instances.flatMap((instance) => [
+          {
+            label: instance.instance,
+            pids: matching((args) => args.endsWith(`runtime/src/service.ts ${instance.name}`)),
+          },
+          {
+            label: `daprd ${instance.appId}`,
+            pids: matching((args) => args.includes('daprd') && args.includes(`--app-id ${instance.appId} `)),
+          },
+        ]),
+        { label: 'dapr scheduler', pids: matching((args) => args.includes('.infra/bin/scheduler')) },
+        { label: 'kafka (KRaft, JVM)', pids: matching((args) => args.includes('kafka.Kafka')) },
+        {
+          label: 'postgresql (postmaster + backends)',
+          pids: matching((args) => /^postgres(:|\s|$)|\/postgresql\/\d+\/bin\/postgres/.test(args)),
+        },
+      ];
+    },
+    stop: () => stack.stop(),
+  };
+}
+
+async function processTable(): Promise<{ pid: number; args: string }[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,args='], { maxBuffer: 8 * 1024 * 1024 });
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
+    .filter((match): match is RegExpMatchArray => match !== null)
+    .map((match) => ({ pid: Number(match[1]), args: match[2] as string }));
+}
