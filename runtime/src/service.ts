@@ -37,6 +37,11 @@ import { daprTaskWriter, taskWriterRoutes } from './task-writer-service.js';
 import { kafkaAdmin, missingTopics } from './topics.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/**
+ * A reminder not fired by Dapr this long after its time is fired by the api itself. Dapr retries
+ * a failed job callback for a minute (DaprJobScheduler's failure policy): well under this.
+ */
+const MISSED_JOB_AFTER_MS = 90_000;
 /** The sidecar must answer before anything else (secrets come from it). */
 const SIDECAR_WAIT_MS = 60_000;
 
@@ -82,12 +87,14 @@ export async function startService(
     deadLetters: new DeadLetterSink(db),
     logger,
   };
+  // Dapr fires reminders; this fires those it lost (see SqlJobSchedulerOptions), in the api only.
+  const missedJobs = new SqlJobScheduler(db, logger, { overdueAfterMs: MISSED_JOB_AFTER_MS });
   const api = createApiService({
     db,
     jwtSecret: config.JWT_SECRET as string,
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
-    jobs: new DaprJobScheduler(dapr, new SqlJobScheduler(db, logger)),
+    jobs: new DaprJobScheduler(dapr, missedJobs),
     onCommit,
     llm: llmSettingsFrom(config),
   });
@@ -133,6 +140,7 @@ export async function startService(
   }
   await service.start?.();
   relay?.start();
+  if (name === 'api') missedJobs.start((job) => api.fireReminder(job.name).then(() => undefined));
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url, appId: service.name }, 'service listening');
   return {
@@ -140,6 +148,7 @@ export async function startService(
     async close() {
       await app.close();
       await relay?.stop();
+      await missedJobs.stop();
       await service.stop?.();
       await admin.disconnect();
       await db.destroy();

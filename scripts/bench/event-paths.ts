@@ -177,15 +177,8 @@ export async function measureReminderBurst(baseUrl: string, count: number): Prom
 }
 
 async function notificationTimes(user: ApiClient): Promise<number[]> {
-  const times: number[] = [];
-  let cursor: string | null = null;
-  do {
-    const { body }: { body: { items: { created_at: string }[]; next_cursor: string | null } } =
-      await user.get(`/api/notifications?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    times.push(...body.items.map((item) => Date.parse(item.created_at)));
-    cursor = body.next_cursor;
-  } while (cursor);
-  return times;
+  const items = await user.getAll<{ created_at: string }>('/api/notifications?limit=200');
+  return items.map((item) => Date.parse(item.created_at));
 }
 
 export interface ThroughputRow {

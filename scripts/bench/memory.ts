@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Target } from './targets.js';
+import type { Target } from '../targets.js';
 
 export interface MemoryRow {
   process: string;

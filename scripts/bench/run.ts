@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../../tests/support/client.js';
+import { type Mode, startDistributedTarget, startEmbeddedTarget } from '../targets.js';
 import {
   measureEventThroughput,
   measureNextOccurrence,
@@ -20,7 +21,6 @@ import {
 } from './event-paths.js';
 import { runHttpLoad, seedTasks } from './http-load.js';
 import { sampleMemory } from './memory.js';
-import { type Mode, startDistributedTarget, startEmbeddedTarget } from './targets.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { newEnvelope, type TaskEvent } from '@todo/contracts';
+import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import { createConsumer } from '@todo/platform/consumers/runtime';
+import { DependencyUnavailable } from '@todo/platform/dependency-unavailable';
+import { createLogger } from '@todo/platform/telemetry/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
@@ -116,8 +119,8 @@ describe('dead-letter queue (embedded)', () => {
           complete: async () => undefined,
           release: async () => undefined,
         },
-        deadLetters: new (await import('@todo/platform/consumers/dead-letters')).DeadLetterSink(app.db),
-        logger: (await import('@todo/platform/telemetry/logger')).createLogger('silent'),
+        deadLetters: new DeadLetterSink(app.db),
+        logger: createLogger('silent'),
       },
     );
     const valid = {
@@ -141,5 +144,44 @@ describe('dead-letter queue (embedded)', () => {
     expect(notJson.body.original_event).toBe('{not json');
     const replay = await new ApiClient(app.url).post(`/internal/dlq/${items[2].dlq_id}/replay`);
     expect(replay.status).toBe(409);
+  });
+
+  it('an event that failed only because a service it needs is down is handed back, not dead-lettered', async () => {
+    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const released: string[] = [];
+    let apiDown = true;
+    const subscription = createConsumer(
+      {
+        service: 'dependent-service',
+        topic: 'task-events',
+        handle: async () => {
+          if (apiDown) throw new DependencyUnavailable('api-service: connection refused');
+        },
+      },
+      {
+        idempotency: {
+          claim: async () => 'acquired',
+          complete: async () => undefined,
+          release: async (key) => void released.push(key),
+        },
+        deadLetters: new DeadLetterSink(app.db),
+        logger: createLogger('silent'),
+        retry: { attempts: 3, baseDelayMs: 1 },
+      },
+    );
+    const user = await new ApiClient(app.url).signup();
+    const { body: task } = await user.post('/api/tasks', { title: 'needs the api' });
+    const { event } = await app.db
+      .selectFrom('outbox')
+      .select('event')
+      .where('partition_key', '=', task.id)
+      .where('topic', '=', 'task-events')
+      .executeTakeFirstOrThrow();
+    expect(await subscription.handle(event)).toBe('retry');
+    // The claim is released so that the redelivery is processed, and nothing went to the DLQ.
+    expect(released).toEqual([`dependent-service:${(event as TaskEvent).event_id}`]);
+    expect((await new ApiClient(app.url).get('/internal/dlq')).body.items).toHaveLength(before);
+    apiDown = false;
+    expect(await subscription.handle(event)).toBe('success');
   });
 });

@@ -40,6 +40,22 @@ export class ApiClient {
   delete = <T = any>(path: string, headers?: Record<string, string>) =>
     this.request<T>('DELETE', path, undefined, headers);
 
+  /** Every item of a paginated listing (`{ items, next_cursor }`), following the cursors. */
+  async getAll<T = any>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: Response<{ items: T[]; next_cursor: string | null }> = await this.get(
+        `${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      if (page.status !== 200) throw new Error(`GET ${path}: ${page.status} ${JSON.stringify(page.body)}`);
+      items.push(...page.body.items);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    return items;
+  }
+
   /** Signs up a new user with a unique address and keeps its token. */
   async signup(timezone = 'Europe/Berlin'): Promise<ApiClient> {
     const email = `user-${crypto.randomUUID().slice(0, 8)}@example.test`;

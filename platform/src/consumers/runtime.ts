@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { assertValidEvent, type DlqEnvelope, type TopicEvents, type TopicName } from '@todo/contracts';
+import { DependencyUnavailable } from '../dependency-unavailable.js';
 import type { DeliveryResult, IdempotencyStore, Subscription } from '../ports.js';
 import type { Logger } from '../telemetry/logger.js';
 import { eventFailures, eventProcessingDuration, eventsConsumed } from '../telemetry/metrics.js';
@@ -37,7 +38,8 @@ export interface ConsumerRuntime {
  * Wraps a handler with what every consumer needs: parse and validate against the topic's schema,
  * claim the event id (first write wins) so a redelivered or concurrently delivered event has one
  * effect, retry with exponential backoff, and after the last attempt put the event in the DLQ and
- * move on — a poison message never blocks its partition.
+ * move on — a poison message never blocks its partition. An event that failed only because a
+ * service it needs is unavailable is not poison: it is handed back for redelivery instead.
  */
 export function createConsumer<T extends TopicName>(
   definition: ConsumerDefinition<T>,
@@ -115,6 +117,12 @@ export function createConsumer<T extends TopicName>(
             return 'success';
           } catch (error) {
             eventFailures.inc(labels);
+            if (attempt >= retry.attempts && error instanceof DependencyUnavailable) {
+              // The event is fine, a service it needs is not: redeliver later, however long that takes.
+              await runtime.idempotency.release(key);
+              log.warn({ eventId, err: error }, 'a dependency is unavailable; asking for redelivery');
+              return 'retry';
+            }
             if (attempt >= retry.attempts) {
               // Released, so that a replay after the fix is processed rather than seen as done.
               await runtime.idempotency.release(key);

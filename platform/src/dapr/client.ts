@@ -1,3 +1,14 @@
+import { DependencyUnavailable } from '../dependency-unavailable.js';
+
+/**
+ * Answers that mean "not reachable right now" rather than "this request is wrong": gateway and
+ * availability statuses, and Dapr's ERR_DIRECT_INVOKE (the target app did not answer: down,
+ * restarting, or its circuit breaker is open). An app's own 500 passes through with its own body.
+ */
+const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
+const isUnavailable = (status: number, body: string) =>
+  UNAVAILABLE_STATUSES.has(status) || body.includes('ERR_DIRECT_INVOKE');
+
 /** The loopback HTTP API of this process's Dapr sidecar. */
 export class DaprClient {
   readonly baseUrl: string;
@@ -17,11 +28,19 @@ export class DaprClient {
     });
   }
 
-  /** Throws with the sidecar's own error text when the answer is not 2xx. */
+  /**
+   * Throws with the sidecar's own error text when the answer is not 2xx: DependencyUnavailable
+   * when the sidecar or the service behind it could not be reached, a plain Error otherwise.
+   */
   async ok(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-    const response = await this.fetch(path, init);
+    const what = `dapr ${init.method ?? 'GET'} ${path}`;
+    const response = await this.fetch(path, init).catch((error: unknown) => {
+      throw new DependencyUnavailable(`${what}: sidecar unreachable (${String(error)})`);
+    });
     if (!response.ok) {
-      throw new Error(`dapr ${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+      const body = await response.text();
+      const message = `${what}: ${response.status} ${body}`;
+      throw isUnavailable(response.status, body) ? new DependencyUnavailable(message) : new Error(message);
     }
     return response;
   }

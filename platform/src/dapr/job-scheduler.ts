@@ -11,6 +11,13 @@ import type { DaprClient } from './client.js';
  * Dapr delivers twice notify once. The Dapr call runs inside the transaction, so a refused job
  * fails the write instead of leaving a reminder that never fires.
  */
+/**
+ * Dapr's default gives up on a job after 3 failed callbacks 1 s apart — a reminder due while the
+ * api restarts would be lost. Retry for a minute instead; the api's missed-job backstop
+ * (runtime/src/service.ts) fires whatever is still unfired after that.
+ */
+const CALLBACK_RETRIES = { constant: { interval: '5s', maxRetries: 12 } };
+
 export class DaprJobScheduler implements JobScheduler {
   constructor(
     private readonly dapr: DaprClient,
@@ -22,7 +29,12 @@ export class DaprJobScheduler implements JobScheduler {
     for (const job of jobs) {
       await this.dapr.ok(`/v1.0-alpha1/jobs/${encodeURIComponent(job.name)}`, {
         method: 'POST',
-        json: { dueTime: job.dueAt.toISOString(), data: job.data, overwrite: true },
+        json: {
+          dueTime: job.dueAt.toISOString(),
+          data: job.data,
+          overwrite: true,
+          failurePolicy: CALLBACK_RETRIES,
+        },
       });
     }
   }

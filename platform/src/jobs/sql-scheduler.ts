@@ -13,6 +13,16 @@ export interface DueJob {
 /** Longest sleep between looks at the table: jobs may be added by another process. */
 const MAX_SLEEP_MS = 1000;
 
+export interface SqlJobSchedulerOptions {
+  /**
+   * Run as the backstop of another scheduler (Dapr jobs, distributed mode): fire only jobs overdue
+   * by this much — those the other one lost, e.g. when it could not reach a restarting api and gave
+   * up — and look less often. Firing marks the row, so a job the other scheduler fires late as
+   * well still notifies once.
+   */
+  overdueAfterMs?: number;
+}
+
 /**
  * Durable timers in a SQL table (embedded mode): scheduling joins the task write's transaction,
  * and the timer survives restarts because it is only a row. On start-up, jobs that came due while
@@ -24,10 +34,17 @@ export class SqlJobScheduler implements JobScheduler {
   private running: Promise<void> | undefined;
   private stopped = true;
 
+  private readonly overdueAfterMs: number;
+  private readonly maxSleepMs: number;
+
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-  ) {}
+    options: SqlJobSchedulerOptions = {},
+  ) {
+    this.overdueAfterMs = options.overdueAfterMs ?? 0;
+    this.maxSleepMs = this.overdueAfterMs > 0 ? 5 * MAX_SLEEP_MS : MAX_SLEEP_MS;
+  }
 
   async schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void> {
     if (jobs.length === 0) return;
@@ -36,7 +53,8 @@ export class SqlJobScheduler implements JobScheduler {
       .values(jobs.map((job) => ({ name: job.name, due_at: job.dueAt, data: JSON.stringify(job.data) })))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
-    this.wake();
+    // A backstop only fires overdue jobs: a new one is not its business yet.
+    if (this.overdueAfterMs === 0) this.wake();
   }
 
   async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
@@ -69,7 +87,7 @@ export class SqlJobScheduler implements JobScheduler {
     this.running = this.runDue()
       .catch((error) => {
         this.logger.error({ err: error }, 'job scheduler: could not run due jobs; will retry');
-        return MAX_SLEEP_MS;
+        return this.maxSleepMs;
       })
       .then((sleepMs) => {
         this.running = undefined;
@@ -84,17 +102,17 @@ export class SqlJobScheduler implements JobScheduler {
         .selectFrom('scheduled_jobs')
         .select(['name', 'due_at', 'data'])
         .where('fired_at', 'is', null)
-        .where('due_at', '<=', new Date())
+        .where('due_at', '<=', new Date(Date.now() - this.overdueAfterMs))
         .orderBy('due_at')
         .limit(100)
         .execute();
       for (const job of due) {
-        if (this.stopped) return MAX_SLEEP_MS;
+        if (this.stopped) return this.maxSleepMs;
         try {
           await this.fire({ name: job.name, dueAt: job.due_at, data: job.data as Record<string, unknown> });
         } catch (error) {
           this.logger.error({ err: error, job: job.name }, 'job scheduler: job failed; will retry');
-          return MAX_SLEEP_MS;
+          return this.maxSleepMs;
         }
       }
       if (due.length < 100) break;
@@ -106,7 +124,7 @@ export class SqlJobScheduler implements JobScheduler {
       .orderBy('due_at')
       .limit(1)
       .executeTakeFirst();
-    const untilNext = next ? next.due_at.getTime() - Date.now() : MAX_SLEEP_MS;
-    return Math.max(0, Math.min(untilNext, MAX_SLEEP_MS));
+    const untilNext = next ? next.due_at.getTime() + this.overdueAfterMs - Date.now() : this.maxSleepMs;
+    return Math.max(0, Math.min(untilNext, this.maxSleepMs));
   }
 }

@@ -2,11 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AppProcess, freePort } from '../../tests/support/process.js';
-import { type StackOptions, startStack } from '../stack.js';
+import { PUBSUB_NAME } from '@todo/contracts/dapr';
+import { AppProcess, freePort } from '../tests/support/process.js';
+import { type StackOptions, startStack } from './stack.js';
 
 const run = promisify(execFile);
+const KAFKA = fileURLToPath(new URL('infra/kafka.sh', import.meta.url));
 
 export type Mode = 'embedded' | 'distributed';
 
@@ -19,20 +22,39 @@ export interface Target {
   serviceUrls: string[];
   /** The OS processes of the system, labelled, for their resident memory. */
   processes(): Promise<{ label: string; pids: number[] }[]>;
+  /** Faults to inject: kill -9 a service process (embedded: the one process) and start it again. */
+  kill(service: string): Promise<void>;
+  /** Resolves with the seconds until the restarted process answered ready. */
+  restart(service: string): Promise<number>;
+  /** Stop and start the Kafka broker (distributed mode only). */
+  broker?: { stop(): Promise<void>; start(): Promise<void> };
+  /** The PostgreSQL the services share (distributed mode only). */
+  databaseUrl?: string;
+  /** Puts raw bytes on a topic through the api's sidecar, as a foreign producer would (distributed mode only). */
+  publishRaw?(topic: string, key: string, body: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The embedded default as `npm start` runs it: one process, a fresh PGlite directory. */
-export async function startEmbeddedTarget(): Promise<Target> {
+export async function startEmbeddedTarget(env: Record<string, string> = {}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
   // Every benchmark user signs in once; the login limit is not what is measured.
-  const app = new AppProcess({ DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' }, await freePort());
+  const app = new AppProcess(
+    { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
+    await freePort(),
+  );
   await app.start();
   return {
     mode: 'embedded',
     url: app.url,
     serviceUrls: [app.url],
     processes: async () => [{ label: 'todo-chatbot (all services, PGlite)', pids: app.pid ? [app.pid] : [] }],
+    kill: () => app.kill(),
+    restart: async () => {
+      const started = Date.now();
+      await app.start();
+      return (Date.now() - started) / 1000;
+    },
     stop: async () => {
       await app.kill();
       rmSync(dataDir, { recursive: true, force: true });
@@ -73,6 +95,21 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
           pids: matching((args) => /^postgres(:|\s|$)|\/postgresql\/\d+\/bin\/postgres/.test(args)),
         },
       ];
+    },
+    kill: (service) => stack.kill(service),
+    restart: (service) => stack.restart(service),
+    databaseUrl: stack.databaseUrl,
+    publishRaw: async (topic, key, body) => {
+      const sidecar = `http://127.0.0.1:${stack.services.api.daprHttpPort}`;
+      const response = await fetch(
+        `${sidecar}/v1.0/publish/${PUBSUB_NAME}/${topic}?metadata.rawPayload=true&metadata.partitionKey=${key}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      );
+      if (!response.ok) throw new Error(`publish to ${topic}: ${response.status} ${await response.text()}`);
+    },
+    broker: {
+      stop: () => run('bash', [KAFKA, 'stop']).then(() => undefined),
+      start: () => run('bash', [KAFKA, 'start']).then(() => undefined),
     },
     stop: () => stack.stop(),
   };
