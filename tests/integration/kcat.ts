@@ -5,11 +5,16 @@ import { inject } from 'vitest';
 
 const run = promisify(execFile);
 
-/** Every message on a topic, from the beginning, as kcat (librdkafka, not the project's code) sees it. */
+/**
+ * Every message put on a topic since this test run started, as kcat (librdkafka, not the project's
+ * code) sees it. Earlier ones are not this run's: the broker's data outlives runs, and
+ * `npm run chaos` deliberately leaves malformed messages on the topics.
+ */
 export async function consumeAll(topic: TopicName): Promise<{ key: string; value: unknown }[]> {
+  const { kafkaBrokers, startedAt } = inject('stack');
   const { stdout } = await run(
     'kcat',
-    ['-b', inject('stack').kafkaBrokers, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\t%s\n'],
+    ['-b', kafkaBrokers, '-C', '-t', topic, '-o', `s@${startedAt}`, '-e', '-q', '-f', '%k\t%s\n'],
     { maxBuffer: 256 * 1024 * 1024 },
   );
   return stdout

@@ -18,6 +18,8 @@ declare module 'vitest' {
       instances: StackService[];
       /** The stack control of this global setup (tests/integration/control.ts talks to it). */
       controlUrl: string;
+      /** When this run began (ms since the epoch): messages on the topics from before are not its own. */
+      startedAt: number;
     };
   }
 }
@@ -82,6 +84,7 @@ function startControl(running: Stack, mail: SmtpSink): Promise<string> {
 }
 
 export async function setup(project: TestProject) {
+  const startedAt = Date.now();
   ensureKcat();
   smtp = await startSmtpSink();
   stack = await startStack({
@@ -99,6 +102,7 @@ export async function setup(project: TestProject) {
     kafkaBrokers: stack.kafkaBrokers,
     instances: stack.instances,
     controlUrl: await startControl(stack, smtp),
+    startedAt,
   });
 }
 
