@@ -23,6 +23,11 @@ export interface ConsumerDefinition<T extends TopicName> {
   topic: T;
   /** Defaults to the service: replicas share the work. */
   group?: string;
+  /**
+   * The events this consumer acts on (default: all). Others are acknowledged without a claim:
+   * handling them would change nothing, so there is nothing to deduplicate and nothing to write.
+   */
+  accepts?(event: TopicEvents[T]): boolean;
   handle(event: TopicEvents[T]): Promise<void>;
 }
 
@@ -95,6 +100,10 @@ export function createConsumer<T extends TopicName>(
           assertValidEvent(definition.topic, event);
         } catch (error) {
           await deadLetter(event, eventId, error, 1, firstAt);
+          return 'success';
+        }
+        if (definition.accepts && !definition.accepts(event as TopicEvents[T])) {
+          eventsConsumed.inc({ ...labels, outcome: 'ignored' });
           return 'success';
         }
 
