@@ -23,6 +23,8 @@ export class SqlJobScheduler implements JobScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** When the timer looks at the table next (0 while a look is running or none is planned). */
+  private nextLookAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -36,7 +38,8 @@ export class SqlJobScheduler implements JobScheduler {
       .values(jobs.map((job) => ({ name: job.name, due_at: job.dueAt, data: JSON.stringify(job.data) })))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
-    this.wake();
+    // Only a job due before the planned look needs an earlier one; the others are found then.
+    if (jobs.some((job) => job.dueAt.getTime() < this.nextLookAt)) this.wake();
   }
 
   async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
@@ -66,6 +69,7 @@ export class SqlJobScheduler implements JobScheduler {
   private wake(): void {
     if (this.stopped || this.running) return;
     clearTimeout(this.timer);
+    this.nextLookAt = 0;
     this.running = this.runDue()
       .catch((error) => {
         this.logger.error({ err: error }, 'job scheduler: could not run due jobs; will retry');
@@ -73,7 +77,9 @@ export class SqlJobScheduler implements JobScheduler {
       })
       .then((sleepMs) => {
         this.running = undefined;
-        if (!this.stopped) this.timer = setTimeout(() => this.wake(), sleepMs);
+        if (this.stopped) return;
+        this.nextLookAt = Date.now() + sleepMs;
+        this.timer = setTimeout(() => this.wake(), sleepMs);
       });
   }
 
