@@ -22,7 +22,8 @@ export function createAuditService(options: AuditServiceOptions): ServiceModule 
     accepts?: (event: TopicEvents[T]) => boolean,
   ) =>
     createConsumer(
-      { service: APP_IDS.audit, topic, handle, ...(accepts ? { accepts } : {}) },
+      // An entry is inserted once per event id (unique), whatever the number of deliveries.
+      { service: APP_IDS.audit, topic, handle, deduplicatesItself: true, ...(accepts ? { accepts } : {}) },
       consumerRuntime,
     );
 
