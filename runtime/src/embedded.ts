@@ -69,6 +69,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
+    // A PGlite directory is opened by one process at a time: every change to a user passes here.
+    cacheUsers: target.kind === 'pglite',
     llm: llmSettingsFrom(config),
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -24,6 +24,17 @@ export interface ConsumerDefinition<T extends TopicName> {
   topic: T;
   /** Defaults to the service: replicas share the work. */
   group?: string;
+  /**
+   * The events this consumer acts on (default: all). Others are acknowledged without a claim:
+   * handling them would change nothing, so there is nothing to deduplicate and nothing to write.
+   */
+  accepts?(event: TopicEvents[T]): boolean;
+  /**
+   * The handler deduplicates by itself: its one effect is keyed by the event id (an insert that a
+   * unique index turns into nothing on a second delivery), so the event-id claim would only repeat
+   * that check at the cost of two more writes. Its retries and dead letters stay as they are.
+   */
+  deduplicatesItself?: boolean;
   handle(event: TopicEvents[T]): Promise<void>;
 }
 
@@ -99,9 +110,14 @@ export function createConsumer<T extends TopicName>(
           await deadLetter(event, eventId, error, 1, firstAt);
           return 'success';
         }
+        if (definition.accepts && !definition.accepts(event as TopicEvents[T])) {
+          eventsConsumed.inc({ ...labels, outcome: 'ignored' });
+          return 'success';
+        }
 
+        const idempotency = definition.deduplicatesItself ? NO_CLAIMS : runtime.idempotency;
         const key = `${group}:${eventId}`;
-        const claim = await runtime.idempotency.claim(key, CLAIM_TTL_SECONDS);
+        const claim = await idempotency.claim(key, CLAIM_TTL_SECONDS);
         if (claim === 'done') {
           eventsConsumed.inc({ ...labels, outcome: 'duplicate' });
           return 'success';
@@ -112,7 +128,7 @@ export function createConsumer<T extends TopicName>(
         for (let attempt = 1; ; attempt++) {
           try {
             await definition.handle(event as TopicEvents[T]);
-            await runtime.idempotency.complete(key, CLAIM_TTL_SECONDS);
+            await idempotency.complete(key, CLAIM_TTL_SECONDS);
             eventsConsumed.inc({ ...labels, outcome: 'processed' });
             return 'success';
           } catch (error) {
@@ -125,7 +141,7 @@ export function createConsumer<T extends TopicName>(
             }
             if (attempt >= retry.attempts) {
               // Released, so that a replay after the fix is processed rather than seen as done.
-              await runtime.idempotency.release(key);
+              await idempotency.release(key);
               await deadLetter(event, eventId, error, attempt, firstAt);
               return 'success';
             }
@@ -143,6 +159,13 @@ export function createConsumer<T extends TopicName>(
     },
   };
 }
+
+/** For handlers that deduplicate by themselves: every delivery may run them. */
+const NO_CLAIMS: IdempotencyStore = {
+  claim: async () => 'acquired',
+  complete: async () => undefined,
+  release: async () => undefined,
+};
 
 type Parsed = { ok: true; value: unknown } | { ok: false; raw: string; error: Error };
 

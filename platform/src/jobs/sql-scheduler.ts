@@ -33,6 +33,8 @@ export class SqlJobScheduler implements JobScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** When the timer looks at the table next (0 while a look is running or none is planned). */
+  private nextLookAt = 0;
 
   private readonly overdueAfterMs: number;
   private readonly maxSleepMs: number;
@@ -53,8 +55,8 @@ export class SqlJobScheduler implements JobScheduler {
       .values(jobs.map((job) => ({ name: job.name, due_at: job.dueAt, data: JSON.stringify(job.data) })))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
-    // A backstop only fires overdue jobs: a new one is not its business yet.
-    if (this.overdueAfterMs === 0) this.wake();
+    // Only a job to fire before the planned look needs an earlier one; the others are found then.
+    if (jobs.some((job) => job.dueAt.getTime() + this.overdueAfterMs < this.nextLookAt)) this.wake();
   }
 
   async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
@@ -84,6 +86,7 @@ export class SqlJobScheduler implements JobScheduler {
   private wake(): void {
     if (this.stopped || this.running) return;
     clearTimeout(this.timer);
+    this.nextLookAt = 0;
     this.running = this.runDue()
       .catch((error) => {
         this.logger.error({ err: error }, 'job scheduler: could not run due jobs; will retry');
@@ -91,7 +94,9 @@ export class SqlJobScheduler implements JobScheduler {
       })
       .then((sleepMs) => {
         this.running = undefined;
-        if (!this.stopped) this.timer = setTimeout(() => this.wake(), sleepMs);
+        if (this.stopped) return;
+        this.nextLookAt = Date.now() + sleepMs;
+        this.timer = setTimeout(() => this.wake(), sleepMs);
       });
   }
 

@@ -22,6 +22,9 @@ export interface OutboxRelayOptions {
 
 const RELAY_LOCK_ID = 72_410_001;
 
+/** The backlog gauge is refreshed at most this often, not after every drain (a query per wake under load). */
+const BACKLOG_MEASURE_INTERVAL_MS = 1000;
+
 /**
  * Publishes outbox rows in id order (hence in order per task) and marks them sent only after the
  * bus accepted them. A crash in between re-publishes on restart: delivery is at least once, and
@@ -32,6 +35,7 @@ export class OutboxRelay {
   private running: Promise<unknown> | undefined;
   private again = false;
   private stopped = true;
+  private backlogMeasuredAt = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
@@ -80,7 +84,10 @@ export class OutboxRelay {
     } catch (error) {
       this.options.logger.warn({ err: error }, 'outbox relay: bus did not accept a batch; will retry');
     }
-    await this.measureBacklog().catch(() => undefined);
+    if (Date.now() - this.backlogMeasuredAt >= BACKLOG_MEASURE_INTERVAL_MS) {
+      this.backlogMeasuredAt = Date.now();
+      await this.measureBacklog().catch(() => undefined);
+    }
     return sent;
   }
 

@@ -31,7 +31,7 @@ export const eventsPublished = new Counter({
 
 export const eventsConsumed = new Counter({
   name: 'events_consumed_total',
-  help: 'Events a consumer finished, by service, topic and outcome (processed, duplicate, dead_lettered)',
+  help: 'Events a consumer finished, by service, topic and outcome (processed, ignored, duplicate, dead_lettered)',
   labelNames: ['service', 'topic', 'outcome'] as const,
   registers: [registry],
 });

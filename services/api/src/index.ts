@@ -34,6 +34,8 @@ export interface ApiOptions {
   llm?: LlmSettings | undefined;
   /** The time the write path and the assistant see; the chat evaluation pins it to its cases' `now`. */
   clock?: () => Date;
+  /** Keep users in memory: only when this process is the sole writer of the users table (see UserService). */
+  cacheUsers?: boolean;
 }
 
 /** The api service: its module for a process, and the pieces other services are built on. */
@@ -48,7 +50,7 @@ export interface ApiService {
 
 export function createApiService(options: ApiOptions): ApiService {
   const tokens = new TokenIssuer(options.jwtSecret, options.jwtTtl);
-  const users = new UserService(options.db);
+  const users = new UserService(options.db, { cache: options.cacheUsers ?? false });
   const onCommit = options.onCommit ?? (() => undefined);
   const tasks = new TaskService({
     db: options.db,

@@ -19,18 +19,24 @@ export function createAuditService(options: AuditServiceOptions): ServiceModule 
   const consume = <T extends Exclude<TopicName, 'dlq-events'>>(
     topic: T,
     handle: (event: TopicEvents[T]) => Promise<void>,
-  ) => createConsumer({ service: APP_IDS.audit, topic, handle }, consumerRuntime);
+    accepts?: (event: TopicEvents[T]) => boolean,
+  ) =>
+    createConsumer(
+      // An entry is inserted once per event id (unique), whatever the number of deliveries.
+      { service: APP_IDS.audit, topic, handle, deduplicatesItself: true, ...(accepts ? { accepts } : {}) },
+      consumerRuntime,
+    );
 
   return {
     name: APP_IDS.audit,
     subscriptions: [
       consume('task-events', (event) => appendEntry(db, 'task-events', event)),
-      consume('task-updates', async (event) => {
+      consume(
+        'task-updates',
+        (event) => appendEntry(db, 'task-updates', { ...event, event_type: 'notification.created' }),
         // task.sync repeats what task-events already recorded; only new notifications are news here.
-        if (event.event_type === 'notification.created') {
-          await appendEntry(db, 'task-updates', { ...event, event_type: 'notification.created' });
-        }
-      }),
+        (event) => event.event_type === 'notification.created',
+      ),
       consume('reminders', (event) => appendEntry(db, 'reminders', event)),
     ],
     async register(app: HttpServer) {

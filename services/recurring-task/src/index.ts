@@ -28,6 +28,11 @@ export function createRecurringTaskService(deps: {
   clock?: () => Date;
 }): ServiceModule {
   const clock = deps.clock ?? (() => new Date());
+  // Only completing or reopening an occurrence of a series makes or takes back an occurrence.
+  const accepts = (event: TaskEvent) =>
+    (event.event_type === 'task.completed' || event.event_type === 'task.reopened') &&
+    event.payload.task.recurrence !== null &&
+    event.payload.task.series_id !== null;
   const handle = async (event: TaskEvent) => {
     const task = fromTaskJson(event.payload.task);
     if (!task.recurrence || !task.seriesId) return;
@@ -43,7 +48,10 @@ export function createRecurringTaskService(deps: {
   return {
     name: APP_IDS.recurringTask,
     subscriptions: [
-      createConsumer({ service: APP_IDS.recurringTask, topic: 'task-events', handle }, deps.consumerRuntime),
+      createConsumer(
+        { service: APP_IDS.recurringTask, topic: 'task-events', accepts, handle },
+        deps.consumerRuntime,
+      ),
     ],
   };
 }

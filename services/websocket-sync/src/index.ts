@@ -50,6 +50,9 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
       service: APP_IDS.websocketSync,
       topic: 'task-updates',
       group: `${APP_IDS.websocketSync}-${process.env.POD_NAME ?? `${hostname()}-${process.pid}`}`,
+      // A frame is logged once per event id (unique); sending catches clients up from the log, so a
+      // second delivery sends nothing new.
+      deduplicatesItself: true,
       async handle(event) {
         const frame = frameOf(event);
         if (!frame) return;

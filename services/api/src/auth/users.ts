@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
+import { UserCache } from './user-cache.js';
 
 export interface User {
   id: string;
@@ -48,8 +49,25 @@ const toUser = (row: {
   emailNotifications: row.email_notifications,
 });
 
+export interface UserServiceOptions {
+  /**
+   * Serve `get` from memory (every request authenticates through it). Only for a process that is
+   * the sole writer of the users table — the embedded mode on PGlite, whose directory one process
+   * opens at a time — since every change then goes through `update` here, which drops the entry:
+   * a changed zone applies from the next request on.
+   */
+  cache?: boolean;
+}
+
 export class UserService {
-  constructor(private readonly db: Db) {}
+  private readonly cache: UserCache | undefined;
+
+  constructor(
+    private readonly db: Db,
+    options: UserServiceOptions = {},
+  ) {
+    this.cache = options.cache ? new UserCache() : undefined;
+  }
 
   async signup(input: { email: string; password: string; timezone?: string }): Promise<User> {
     const timezone = input.timezone ?? 'UTC';
@@ -89,17 +107,23 @@ export class UserService {
   }
 
   async get(id: string): Promise<User> {
+    const cached = this.cache?.get(id);
+    if (cached) return cached;
+    const readStartedAt = this.cache?.readStarting() ?? 0;
     const row = await this.db
       .selectFrom('users')
       .select(USER_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound('user');
-    return toUser(row);
+    const user = toUser(row);
+    this.cache?.remember(user, readStartedAt);
+    return user;
   }
 
   async update(id: string, changes: { timezone?: string; email_notifications?: boolean }): Promise<User> {
     if (changes.timezone !== undefined) assertTimeZone(changes.timezone);
+    this.cache?.forget(id);
     const row = await this.db
       .updateTable('users')
       .set({
@@ -112,6 +136,7 @@ export class UserService {
       .where('id', '=', id)
       .returning(USER_COLUMNS)
       .executeTakeFirst();
+    this.cache?.forget(id);
     if (!row) throw notFound('user');
     return toUser(row);
   }
