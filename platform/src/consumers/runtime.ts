@@ -135,7 +135,7 @@ export function createConsumer<T extends TopicName>(
             eventFailures.inc(labels);
             if (attempt >= retry.attempts && error instanceof DependencyUnavailable) {
               // The event is fine, a service it needs is not: redeliver later, however long that takes.
-              await runtime.idempotency.release(key);
+              await idempotency.release(key);
               log.warn({ eventId, err: error }, 'a dependency is unavailable; asking for redelivery');
               return 'retry';
             }
