@@ -134,28 +134,35 @@ export async function measureNextOccurrence(baseUrl: string, samples: number): P
  */
 export async function measureReminderBurst(baseUrl: string, count: number): Promise<LatencyRow> {
   const user = await new ApiClient(baseUrl).signup();
-  // Probe the create rate to place the fire time: the creations must all be done before it.
-  const probeStart = performance.now();
-  for (let i = 0; i < 10; i++) await user.post('/api/tasks', { title: `probe ${i}` });
-  const perCreateMs = (performance.now() - probeStart) / 10;
-  const fireAt = Math.ceil((Date.now() + 15_000 + (count * perCreateMs * 1.5) / 10) / 1000) * 1000;
-  const dueAt = new Date(fireAt + 60_000).toISOString();
-
-  let next = 0;
-  let createdLate = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const { status } = await user.post('/api/tasks', {
-        title: `Burst ${i}`,
-        due_at: dueAt,
-        reminders: ['PT1M'],
-      });
-      if (status !== 201) throw new Error(`burst task ${i}: ${status}`);
-      if (Date.now() > fireAt - 1000) createdLate++;
-    }
+  /** Creates `total` tasks with one reminder each, 10 requests in flight; resolves with the creates per ms. */
+  const createAll = async (total: number, dueAt: string, fireAt: number) => {
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      while (next < total) {
+        const i = next++;
+        const { status } = await user.post('/api/tasks', {
+          title: `Burst ${i}`,
+          due_at: dueAt,
+          reminders: ['PT1M'],
+        });
+        if (status !== 201) throw new Error(`burst task ${i}: ${status}`);
+        if (Date.now() > fireAt - 1000) createdLate++;
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, worker));
+    return total / (performance.now() - started);
   };
-  await Promise.all(Array.from({ length: 10 }, worker));
+  let createdLate = 0;
+  // Probe the create rate the same way (their reminders fire a day later) to place the fire time
+  // so that the creations are all done before it.
+  const perMs = await createAll(
+    50,
+    new Date(Date.now() + 86_400_000).toISOString(),
+    Number.POSITIVE_INFINITY,
+  );
+  const fireAt = Math.ceil((Date.now() + 10_000 + (count / perMs) * 1.5) / 1000) * 1000;
+  await createAll(count, new Date(fireAt + 60_000).toISOString(), fireAt);
   const createdAllAt = Date.now();
 
   const delays = await poll(
