@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
+import { expectCreationsAuditedOnce } from './effects.js';
 
 const run = promisify(execFile);
 const stack = inject('stack');
@@ -33,12 +34,6 @@ describe('Kafka outage', () => {
     for (let i = 0; i < 2; i++) ids.push(await create(`after ${i}`));
 
     // Publishing resumes once the sidecar's circuit breaker half-opens (30 s) and the relay retries.
-    await eventually(async () => {
-      for (const id of ids) {
-        const { body } = await user.get(`/api/audit/logs?task_id=${id}`);
-        const created = body.items.filter((entry: { action: string }) => entry.action === 'task.created');
-        expect(created, id).toHaveLength(1);
-      }
-    }, 150_000);
+    await eventually(() => expectCreationsAuditedOnce(user, ids), 150_000);
   }, 240_000);
 });

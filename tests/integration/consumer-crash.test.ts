@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { killInstance, restartInstance } from './control.js';
-import { occurrencesBySeries } from './series.js';
+import { createSeries, expectCreationsAuditedOnce, occurrencesBySeries } from './effects.js';
 
 const stack = inject('stack');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,25 +41,11 @@ describe('a consumer killed mid-stream', () => {
       expect(status).toBe(201);
       return body.id;
     });
-    await eventually(async () => {
-      for (const id of ids) {
-        const { body } = await user.get(`/api/audit/logs?task_id=${id}`);
-        const created = body.items.filter((entry: { action: string }) => entry.action === 'task.created');
-        expect(created, id).toHaveLength(1);
-      }
-    }, 90_000);
+    await eventually(() => expectCreationsAuditedOnce(user, ids), 90_000);
   }, 180_000);
 
   it('recurring-task: every completion of the stream gets exactly one next occurrence', async () => {
-    const firsts: string[] = [];
-    for (let i = 0; i < 18; i++) {
-      const { body } = await user.post('/api/tasks', {
-        title: `Take vitamins ${i}`,
-        due_at: '2099-04-01T07:00:00Z',
-        recurrence: 'FREQ=DAILY',
-      });
-      firsts.push(body.id);
-    }
+    const firsts = await createSeries(user, 18, 'Take vitamins', 'FREQ=DAILY');
     await writeThroughCrash('recurring-task', firsts.length, async (i) => {
       const id = firsts[i] as string;
       expect((await user.post(`/api/tasks/${id}/complete`)).status).toBe(200);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kafkaAdmin, missingTopics, provisionTopics } from '../../runtime/src/topics.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
+import { occurrencesBySeries } from './effects.js';
 import { consumeAll } from './kcat.js';
-import { occurrencesBySeries } from './series.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const stack = inject('stack');

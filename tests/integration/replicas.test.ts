@@ -5,7 +5,7 @@ import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { SyncClient } from '../support/sync-client.js';
 import { receivedMail } from './control.js';
-import { occurrencesBySeries } from './series.js';
+import { createSeries, occurrencesBySeries } from './effects.js';
 
 const stack = inject('stack');
 const replicasOf = (name: string) => stack.instances.filter((instance) => instance.name === name);
@@ -44,15 +44,7 @@ describe('replicas in distributed mode', () => {
     expect(replicas).toHaveLength(2);
     const before = await Promise.all(replicas.map((replica) => consumed(replica.url, 'processed')));
 
-    const firsts: string[] = [];
-    for (let i = 0; i < 16; i++) {
-      const { body } = await user.post('/api/tasks', {
-        title: `Water plant ${i}`,
-        due_at: '2099-03-01T08:00:00Z',
-        recurrence: 'FREQ=WEEKLY',
-      });
-      firsts.push(body.id);
-    }
+    const firsts = await createSeries(user, 16, 'Water plant', 'FREQ=WEEKLY');
     await Promise.all(firsts.map((id) => user.post(`/api/tasks/${id}/complete`)));
 
     await eventually(async () => {
