@@ -10,7 +10,7 @@
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,6 +22,8 @@ import { startGateway } from './stack-gateway.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INFRA = join(ROOT, 'scripts/infra');
 const LOGS = join(ROOT, '.infra/stack');
+/** Where scripts/infra/dapr.sh keeps its pid files (its DAPR_STATE_DIR default). */
+const DAPR_STATE = process.env.DAPR_STATE_DIR ?? join(ROOT, '.infra/dapr');
 const run = promisify(execFile);
 
 export interface StackService {
@@ -48,6 +50,8 @@ export interface Stack {
   kill(instance: string): Promise<void>;
   /** Starts a killed service process again; resolves with the seconds until it was ready. */
   restart(instance: string): Promise<number>;
+  /** The OS process ids of an instance: its service process and its daprd (while they run). */
+  pids(instance: string): { service?: number; sidecar?: number };
   stop(): Promise<void>;
 }
 
@@ -199,6 +203,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kafkaBrokers,
       startSeconds: (Date.now() - started) / 1000,
       kill: (instance) => processOf(instance).kill('SIGKILL'),
+      pids: (instance) => ({ service: processOf(instance).pid, sidecar: sidecarPid(instance) }),
       restart: async (instance) => {
         const started = Date.now();
         const child = processOf(instance);
@@ -237,6 +242,12 @@ async function startSidecar(service: StackService, i: number, cleanups: (() => P
   cleanups.push(() => script('dapr.sh', 'stop-daprd', service.instance));
 }
 
+/** The pid dapr.sh recorded for an instance's sidecar. */
+function sidecarPid(instance: string): number | undefined {
+  const file = join(DAPR_STATE, `daprd-${instance}.pid`);
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
+}
+
 /** One service's Node process (`runtime/src/service.ts <name>`), logging to .infra/stack/<instance>.log. */
 class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -266,6 +277,10 @@ class ServiceProcess {
       },
       stdio: ['ignore', out, out],
     });
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
   }
 
   private get running(): boolean {

@@ -77,17 +77,15 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
       const table = await processTable();
       const matching = (test: (args: string) => boolean) =>
         table.filter(({ args }) => test(args)).map(({ pid }) => pid);
+      const present = (pid: number | undefined) => (pid === undefined ? [] : [pid]);
       return [
-        ...stack.instances.flatMap((instance) => [
-          {
-            label: instance.instance,
-            pids: matching((args) => args.endsWith(`runtime/src/service.ts ${instance.name}`)),
-          },
-          {
-            label: `daprd ${instance.appId}`,
-            pids: matching((args) => args.includes('daprd') && args.includes(`--app-id ${instance.appId} `)),
-          },
-        ]),
+        ...stack.instances.flatMap(({ instance, appId }) => {
+          const { service, sidecar } = stack.pids(instance);
+          return [
+            { label: instance, pids: present(service) },
+            { label: `daprd ${appId}${instance.match(/-\d+$/)?.[0] ?? ''}`, pids: present(sidecar) },
+          ];
+        }),
         { label: 'dapr scheduler', pids: matching((args) => args.includes('.infra/bin/scheduler')) },
         { label: 'kafka (KRaft, JVM)', pids: matching((args) => args.includes('kafka.Kafka')) },
         {
