@@ -154,7 +154,9 @@ async function runScenario(
   const loadEnds = sleep(seconds * 1000);
   await sleep(Math.min(4000, (seconds * 1000) / 3));
   await scenario.fault(target);
-  await loadEnds;
+  // Writes go on for a while after the repair, so the longest gap between acknowledged writes
+  // spans the whole outage even when the repair took longer than the planned load.
+  await Promise.all([loadEnds, sleep(3000)]);
   await workload.stop();
   const loadEnded = Date.now();
 
