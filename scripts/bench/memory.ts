@@ -37,16 +37,21 @@ export function sampleMemory(target: Target): { stop(): Promise<MemoryRow[]> } {
     sampling = sampling.then(sample);
   }, 1000);
   const mib = (kib: number) => Math.round(kib / 102.4) / 10;
+  let stopped: Promise<MemoryRow[]> | undefined;
   return {
-    async stop() {
-      clearInterval(timer);
-      await sampling;
-      await sample();
-      return [...peak.keys()].map((label) => ({
-        process: label,
-        peak_rss_mib: mib(peak.get(label) ?? 0),
-        last_rss_mib: mib(last.get(label) ?? 0),
-      }));
+    // Once: a second call (the caller's cleanup after an error) gets the same rows, no new sample.
+    stop: () => {
+      stopped ??= (async () => {
+        clearInterval(timer);
+        await sampling;
+        await sample();
+        return [...peak.keys()].map((label) => ({
+          process: label,
+          peak_rss_mib: mib(peak.get(label) ?? 0),
+          last_rss_mib: mib(last.get(label) ?? 0),
+        }));
+      })();
+      return stopped;
     },
   };
 }
