@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, LogController } from 
 import type { Logger } from '../telemetry/logger.js';
 import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
 import { badRequest, HttpError } from './errors.js';
+import { ErrorBody } from './schemas.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -39,6 +40,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Every service's routes answer errors in this shape and refer to it as 'Error'.
+  app.addSchema(ErrorBody);
 
   // Query strings and paths are text, so their numbers and booleans are coerced; a JSON body means
   // what it says, so `"tags": "work"` or `"due_at": null` is never silently reinterpreted.

@@ -1,11 +1,10 @@
 import { hostname } from 'node:os';
 import websocket from '@fastify/websocket';
-import type { ApiService } from '@todo/api';
-import { requireUser } from '@todo/api';
 import { APP_IDS } from '@todo/contracts';
 import type { Config } from '@todo/platform/config';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
+import { requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { ServiceModule } from '@todo/platform/service';
 import type { Logger } from '@todo/platform/telemetry/logger';
@@ -23,7 +22,6 @@ export interface WebsocketSyncOptions {
   consumerRuntime: ConsumerRuntime;
   logger: Logger;
   config: Pick<Config, 'WS_HEARTBEAT_MS'>;
-  api: Pick<ApiService, 'tokens' | 'users'>;
 }
 
 const WsQuerystring = Type.Object(
@@ -39,7 +37,7 @@ const WsQuerystring = Type.Object(
  * process needs every update to reach its own sockets, so its consumer group is its own.
  */
 export function createWebsocketSyncService(options: WebsocketSyncOptions): ServiceModule {
-  const { db, logger, config, api } = options;
+  const { db, logger, config } = options;
   const log = new SyncLog(db);
   const hub = new SyncHub(log, logger.child({ service: APP_IDS.websocketSync }));
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -66,7 +64,7 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
   const routes = async (app: HttpServer) => {
     await app.register(websocket, { options: { maxPayload: 4096 } });
     // Runs before the upgrade: a missing or bad token is answered 401 and no socket is opened.
-    requireUser(app, api.tokens, api.users);
+    requireUser(app);
     app.get('/ws', { websocket: true, schema: { querystring: WsQuerystring } }, (socket, request) => {
       // Clients have nothing to say; anything they send is ignored.
       hub.connect(request.actor.userId, socket, request.query.since).catch((error: unknown) => {
@@ -79,6 +77,7 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
   return {
     name: APP_IDS.websocketSync,
     subscriptions: [subscription],
+    broadcast: true,
     async register(app) {
       await app.register(routes);
     },

@@ -1,10 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { FieldError } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { notFound, unauthorized } from '@todo/platform/http/errors';
-
-/** Recognisable in logs and secret scanners, and never mistaken for a JWT. */
-export const ACCESS_TOKEN_PREFIX = 'tdc_';
+import { notFound } from '@todo/platform/http/errors';
+import { ACCESS_TOKEN_PREFIX, accessTokenHash } from '@todo/platform/identity/access-tokens';
 
 export interface AccessToken {
   id: string;
@@ -20,11 +18,9 @@ export const toAccessTokenJson = (token: AccessToken) => ({
   last_used_at: token.lastUsedAt?.toISOString() ?? null,
 });
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /**
  * Personal access tokens for programs (MCP clients) that cannot log in: long-lived, revocable one
- * by one. A token has 256 random bits, so a plain SHA-256 is enough to store it (no slow hash needed).
+ * by one. Verifying them is the platform's (`verifyAccessToken`), since every service accepts them.
  */
 export class AccessTokenService {
   constructor(private readonly db: Db) {}
@@ -36,7 +32,7 @@ export class AccessTokenService {
     const token = `${ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row = await this.db
       .insertInto('access_tokens')
-      .values({ id: crypto.randomUUID(), user_id: userId, name: trimmed, token_hash: sha256(token) })
+      .values({ id: crypto.randomUUID(), user_id: userId, name: trimmed, token_hash: accessTokenHash(token) })
       .returning(['id', 'name', 'created_at', 'last_used_at'])
       .executeTakeFirstOrThrow();
     return { ...toAccessToken(row), token };
@@ -63,19 +59,6 @@ export class AccessTokenService {
       .returning('id')
       .executeTakeFirst();
     if (!row) throw notFound('access token');
-  }
-
-  /** The user id of a live token; 401 for an unknown or revoked one. */
-  async verify(token: string): Promise<string> {
-    const row = await this.db
-      .updateTable('access_tokens')
-      .set({ last_used_at: new Date() })
-      .where('token_hash', '=', sha256(token))
-      .where('revoked_at', 'is', null)
-      .returning('user_id')
-      .executeTakeFirst();
-    if (!row) throw unauthorized('unknown or revoked access token');
-    return row.user_id;
   }
 }
 

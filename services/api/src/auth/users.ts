@@ -2,14 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
-import { UserCache } from './user-cache.js';
-
-export interface User {
-  id: string;
-  email: string;
-  timezone: string;
-  emailNotifications: boolean;
-}
+import { toUser, USER_COLUMNS, type User, type UserDirectory } from '@todo/platform/identity/user-directory';
 
 export const toUserJson = (user: User) => ({
   id: user.id,
@@ -36,38 +29,12 @@ function assertTimeZone(timezone: string) {
   }
 }
 
-const USER_COLUMNS = ['id', 'email', 'timezone', 'email_notifications'] as const;
-const toUser = (row: {
-  id: string;
-  email: string;
-  timezone: string;
-  email_notifications: boolean;
-}): User => ({
-  id: row.id,
-  email: row.email,
-  timezone: row.timezone,
-  emailNotifications: row.email_notifications,
-});
-
-export interface UserServiceOptions {
-  /**
-   * Serve `get` from memory (every request authenticates through it). Only for a process that is
-   * the sole writer of the users table — the embedded mode on PGlite, whose directory one process
-   * opens at a time — since every change then goes through `update` here, which drops the entry:
-   * a changed zone applies from the next request on.
-   */
-  cache?: boolean;
-}
-
+/** Accounts: sign-up, login and profile changes; reads go through the shared directory. */
 export class UserService {
-  private readonly cache: UserCache | undefined;
-
   constructor(
     private readonly db: Db,
-    options: UserServiceOptions = {},
-  ) {
-    this.cache = options.cache ? new UserCache() : undefined;
-  }
+    private readonly directory: UserDirectory,
+  ) {}
 
   async signup(input: { email: string; password: string; timezone?: string }): Promise<User> {
     const timezone = input.timezone ?? 'UTC';
@@ -106,24 +73,13 @@ export class UserService {
     return toUser(row);
   }
 
-  async get(id: string): Promise<User> {
-    const cached = this.cache?.get(id);
-    if (cached) return cached;
-    const readStartedAt = this.cache?.readStarting() ?? 0;
-    const row = await this.db
-      .selectFrom('users')
-      .select(USER_COLUMNS)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound('user');
-    const user = toUser(row);
-    this.cache?.remember(user, readStartedAt);
-    return user;
+  get(id: string): Promise<User> {
+    return this.directory.get(id);
   }
 
   async update(id: string, changes: { timezone?: string; email_notifications?: boolean }): Promise<User> {
     if (changes.timezone !== undefined) assertTimeZone(changes.timezone);
-    this.cache?.forget(id);
+    this.directory.forget(id);
     const row = await this.db
       .updateTable('users')
       .set({
@@ -136,7 +92,7 @@ export class UserService {
       .where('id', '=', id)
       .returning(USER_COLUMNS)
       .executeTakeFirst();
-    this.cache?.forget(id);
+    this.directory.forget(id);
     if (!row) throw notFound('user');
     return toUser(row);
   }

@@ -1,10 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
+import { requireUser } from '@todo/platform/http/authentication';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
+import type { TokenIssuer } from '@todo/platform/identity/session-tokens';
 import { Type } from 'typebox';
-import type { TokenIssuer } from '../auth/tokens.js';
 import { toUserJson, type UserService } from '../auth/users.js';
-import { requireUser } from './authenticate.js';
-import { errorResponses, UserJson } from './schemas.js';
+import { UserJson } from './schemas.js';
 
 const Credentials = {
   email: Type.String({ format: 'email', maxLength: 254 }),
@@ -78,7 +79,7 @@ export async function authRoutes(
   );
 
   await app.register(async (scope: HttpServer) => {
-    requireUser(scope, tokens, users);
+    requireUser(scope);
     scope.get(
       '/api/me',
       { schema: { tags: ['auth'], summary: 'Your profile', response: { 200: UserJson, ...errorResponses } } },

@@ -1,15 +1,11 @@
+import { requireUser } from '@todo/platform/http/authentication';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import { type AccessTokenService, toAccessTokenJson } from '../auth/access-tokens.js';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import { requireUser } from './authenticate.js';
-import { errorResponses } from './schemas.js';
 
 export interface TokenRoutesOptions {
   accessTokens: AccessTokenService;
-  tokens: TokenIssuer;
-  users: UserService;
 }
 
 const AccessTokenJson = Type.Object({
@@ -20,8 +16,8 @@ const AccessTokenJson = Type.Object({
 });
 
 /** Personal access tokens: created and revoked by a logged-in user, used by MCP clients at `/mcp`. */
-export async function tokenRoutes(app: HttpServer, { accessTokens, tokens, users }: TokenRoutesOptions) {
-  requireUser(app, tokens, users);
+export async function tokenRoutes(app: HttpServer, { accessTokens }: TokenRoutesOptions) {
+  requireUser(app);
 
   app.post(
     '/api/tokens',

@@ -1,5 +1,5 @@
-import { unauthorized } from '@todo/platform/http/errors';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { unauthorized } from '../http/errors.js';
 
 const ISSUER = 'todo-chatbot';
 

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/connect.js';
+import { unauthorized } from '../http/errors.js';
+
+/** Recognisable in logs and secret scanners, and never mistaken for a JWT. */
+export const ACCESS_TOKEN_PREFIX = 'tdc_';
+
+/**
+ * A token has 256 random bits, so a plain SHA-256 is enough to store it (no slow hash needed):
+ * a leaked table does not leak usable tokens.
+ */
+export const accessTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The user id of a live personal access token; 401 for an unknown or revoked one. */
+export async function verifyAccessToken(db: Db, token: string): Promise<string> {
+  const row = await db
+    .updateTable('access_tokens')
+    .set({ last_used_at: new Date() })
+    .where('token_hash', '=', accessTokenHash(token))
+    .where('revoked_at', 'is', null)
+    .returning('user_id')
+    .executeTakeFirst();
+  if (!row) throw unauthorized('unknown or revoked access token');
+  return row.user_id;
+}
