@@ -20,6 +20,13 @@ const ConfigSchema = Type.Object({
   JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
+  /** Across every client: bounds a distributed guessing attack on one account. */
+  LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: Type.Integer({ default: 100, minimum: 1 }),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address: empty (none: the socket's
+   * peer is the client), `true`, a hop count, or addresses/CIDRs/`loopback` comma-separated.
+   */
+  TRUST_PROXY: Type.String({ default: '', maxLength: 1000 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
@@ -47,3 +54,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return config;
 }
+
+/** TRUST_PROXY as Fastify's `trustProxy` option. */
+export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): TrustProxy {
+  const value = config.TRUST_PROXY.trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (!/^[0-9]+$/.test(value)) return value;
+  const hops = Number(value);
+  return (_address, hop) => hop < hops;
+}
+
+/** Whose X-Forwarded-For to believe: nobody, everybody, these addresses, or the first `n` hops. */
+export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);

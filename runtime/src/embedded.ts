@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
+import { loginLimitsOf } from '@todo/api/http/auth-routes';
 import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
-import { type Config, loadConfig } from '@todo/platform/config';
+import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
@@ -73,7 +74,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     db,
     tokens: identity.tokens,
     users: identity.users,
-    loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginLimits: loginLimitsOf(config),
     jobs,
     onCommit: () => relay.wake(),
     llm: llmSettingsFrom(config),
@@ -93,6 +94,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(config),
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
   await app.register(authentication, { authenticator: identity.authenticator });

@@ -9,9 +9,10 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
+import { loginLimitsOf } from '@todo/api/http/auth-routes';
 import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
-import { type Config, loadConfig } from '@todo/platform/config';
+import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime } from '@todo/platform/consumers/runtime';
 import { DaprClient } from '@todo/platform/dapr/client';
@@ -99,7 +100,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     db: parts.db,
     tokens: parts.tokens,
     users: parts.users,
-    loginRateLimitPerMinute: parts.config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    loginLimits: loginLimitsOf(parts.config),
     jobs: new DaprJobScheduler(parts.dapr, missedJobs),
     onCommit: parts.onCommit,
     llm: llmSettingsFrom(parts.config),
@@ -174,6 +175,7 @@ export async function startService(
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(config),
     readiness: [
       { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
       { name: 'sidecar', check: () => dapr.healthy() },

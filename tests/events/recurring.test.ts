@@ -112,7 +112,7 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
         db: app.db,
         tokens: identity.tokens,
         users: identity.users,
-        loginRateLimitPerMinute: 10,
+        loginLimits: { perClientPerMinute: 10, perAccountPerHour: 100 },
         jobs: new SqlJobScheduler(app.db, logger),
       });
       const runtime = {

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { TrustProxy } from '../config.js';
 import type { Logger } from '../telemetry/logger.js';
 import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
 import { badRequest, HttpError } from './errors.js';
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   logger: Logger;
   bodyLimit: number;
   readiness: ReadinessCheck[];
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (`request.ip`). */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     // Ids in logs let one request be followed through its events (they become correlation ids).
     genReqId: () => crypto.randomUUID(),
     // Per-request lines would dominate the logs and the CPU under load; metrics count requests instead.

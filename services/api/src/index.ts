@@ -10,7 +10,7 @@ import type { ServiceModule } from '@todo/platform/service';
 import type { LlmSettings } from './assistant/llm-agent.js';
 import { registerAssistant } from './assistant/register.js';
 import { UserService } from './auth/users.js';
-import { authRoutes } from './http/auth-routes.js';
+import { authRoutes, type LoginLimits } from './http/auth-routes.js';
 import { dlqRoutes } from './http/dlq-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
 import { TaskJson, UserJson } from './http/schemas.js';
@@ -28,7 +28,7 @@ export interface ApiOptions {
   /** Issues the session tokens that the process's Authenticator verifies. */
   tokens: TokenIssuer;
   users: UserDirectory;
-  loginRateLimitPerMinute: number;
+  loginLimits: LoginLimits;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
   jobs: JobScheduler;
   onCommit?: () => void;
@@ -83,7 +83,7 @@ export function createApiService(options: ApiOptions): ApiService {
     await app.register(authRoutes, {
       tokens,
       users,
-      loginRateLimitPerMinute: options.loginRateLimitPerMinute,
+      loginLimits: options.loginLimits,
     });
     await app.register(taskRoutes, { tasks });
     await app.register(reminderRoutes, { fire });

@@ -3,6 +3,7 @@ import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
 import { toUser, USER_COLUMNS, type User, type UserDirectory } from '@todo/platform/identity/user-directory';
+import { assertAcceptablePassword, displayEmail, normalizeEmail } from './credentials.js';
 
 export const toUserJson = (user: User) => ({
   id: user.id,
@@ -39,11 +40,12 @@ export class UserService {
   async signup(input: { email: string; password: string; timezone?: string }): Promise<User> {
     const timezone = input.timezone ?? 'UTC';
     assertTimeZone(timezone);
-    const email = input.email.trim();
+    assertAcceptablePassword(input.password);
+    const email = displayEmail(input.email);
     const existing = await this.db
       .selectFrom('users')
       .select('id')
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
       .executeTakeFirst();
     if (existing) throw conflict('email_taken', 'an account with this e-mail already exists');
     const row = await this.db
@@ -66,7 +68,7 @@ export class UserService {
     const row = await this.db
       .selectFrom('users')
       .select([...USER_COLUMNS, 'password_hash'])
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
       .executeTakeFirst();
     const valid = await verify(row?.password_hash ?? (await DUMMY_HASH), password);
     if (!row || !valid) throw unauthorized('wrong e-mail or password');

@@ -1,31 +1,78 @@
 import rateLimit from '@fastify/rate-limit';
+import type { Config } from '@todo/platform/config';
 import { requireUser } from '@todo/platform/http/authentication';
+import { HttpError } from '@todo/platform/http/errors';
 import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { TokenIssuer } from '@todo/platform/identity/session-tokens';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { normalizeEmail, PASSWORD_MIN_LENGTH } from '../auth/credentials.js';
 import { toUserJson, type UserService } from '../auth/users.js';
 import { UserJson } from './schemas.js';
 
 const Credentials = {
   email: Type.String({ format: 'email', maxLength: 254 }),
-  password: Type.String({ minLength: 8, maxLength: 200 }),
+  password: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 200 }),
 };
 const TokenReply = Type.Object({ token: Type.String(), user: Type.Ref('User') });
+
+/** How many login attempts are answered before 429. */
+export interface LoginLimits {
+  /** Per client address and account: one attacker cannot lock everyone out. */
+  perClientPerMinute: number;
+  /** Per account across every client: many addresses cannot try many passwords either. */
+  perAccountPerHour: number;
+}
+
+export const loginLimitsOf = (
+  config: Pick<Config, 'LOGIN_RATE_LIMIT_PER_MINUTE' | 'LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR'>,
+): LoginLimits => ({
+  perClientPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+  perAccountPerHour: config.LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR,
+});
 
 export interface AuthRoutesOptions {
   tokens: TokenIssuer;
   users: UserService;
-  loginRateLimitPerMinute: number;
+  loginLimits: LoginLimits;
 }
 
-/** Sign-up and login (public, login rate-limited per address and client), and the caller's profile. */
-export async function authRoutes(
-  app: HttpServer,
-  { tokens, users, loginRateLimitPerMinute }: AuthRoutesOptions,
-) {
-  // preHandler, not onRequest: the login key includes the e-mail address from the parsed body.
+/** The account a login names, in the one form the lookup uses too (see `normalizeEmail`). */
+const accountOf = (request: FastifyRequest) => {
+  const email = (request.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? normalizeEmail(email) : '';
+};
+
+/** Sign-up and login (public, rate-limited), and the caller's profile. */
+export async function authRoutes(app: HttpServer, { tokens, users, loginLimits }: AuthRoutesOptions) {
+  // preHandler, not onRequest: the login keys include the e-mail address from the parsed body.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
+  const loginLimiters = [
+    app.createRateLimit({
+      max: loginLimits.perClientPerMinute,
+      timeWindow: '1 minute',
+      keyGenerator: (request) => `client|${request.ip}|${accountOf(request)}`,
+    }),
+    app.createRateLimit({
+      max: loginLimits.perAccountPerHour,
+      timeWindow: '1 hour',
+      keyGenerator: (request) => `account|${accountOf(request)}`,
+    }),
+  ];
+  const limitLogins = async (request: FastifyRequest, reply: FastifyReply) => {
+    for (const limiter of loginLimiters) {
+      const outcome = await limiter(request);
+      if (!outcome.isAllowed && outcome.isExceeded) {
+        reply.header('retry-after', outcome.ttlInSeconds);
+        throw new HttpError(
+          429,
+          'rate_limited',
+          `too many login attempts, retry in ${outcome.ttlInSeconds} s`,
+        );
+      }
+    }
+  };
 
   app.post(
     '/api/auth/signup',
@@ -42,7 +89,7 @@ export async function authRoutes(
         ),
         response: { 201: TokenReply, 409: Type.Ref('Error'), ...errorResponses },
       },
-      config: { rateLimit: { max: loginRateLimitPerMinute * 3, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: loginLimits.perClientPerMinute * 3, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const user = await users.signup(request.body);
@@ -62,15 +109,7 @@ export async function authRoutes(
         ),
         response: { 200: TokenReply, 429: Type.Ref('Error'), ...errorResponses },
       },
-      config: {
-        rateLimit: {
-          max: loginRateLimitPerMinute,
-          timeWindow: '1 minute',
-          // Per client and per address: one attacker cannot lock everyone out, nor try many passwords.
-          keyGenerator: (request) =>
-            `${request.ip}|${String((request.body as { email?: unknown })?.email).toLowerCase()}`,
-        },
-      },
+      preHandler: limitLogins,
     },
     async (request) => {
       const user = await users.login(request.body.email, request.body.password);
