@@ -39,6 +39,11 @@ const ConfigSchema = Type.Object({
   DAPR_HTTP_PORT: Type.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
   /** Live-sync heartbeat and dead-socket check; clients treat long silence as a broken socket. */
   WS_HEARTBEAT_MS: Type.Integer({ default: 25_000, minimum: 50 }),
+  /**
+   * Pages allowed to open `/ws`, comma-separated origins: the app's own origin (the request's Host,
+   * and PUBLIC_URL's) always is; clients that send no Origin (programs) are not browsers.
+   */
+  WS_ALLOWED_ORIGINS: Type.String({ default: '', maxLength: 2000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -72,7 +72,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
     db,
-    tokens: identity.tokens,
+    sessions: identity.sessions,
     users: identity.users,
     loginLimits: loginLimitsOf(config),
     jobs,

@@ -23,7 +23,7 @@ import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
 import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
 import { authentication } from '@todo/platform/http/authentication';
 import { createHttpServer } from '@todo/platform/http/server';
-import type { TokenIssuer } from '@todo/platform/identity/session-tokens';
+import type { SessionStore } from '@todo/platform/identity/sessions';
 import { processIdentity } from '@todo/platform/identity/token-authenticator';
 import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
@@ -58,7 +58,7 @@ interface ProcessParts {
   config: Config;
   logger: Logger;
   consumerRuntime: ConsumerRuntime;
-  tokens: TokenIssuer;
+  sessions: SessionStore;
   users: UserDirectory;
   /** Wakes the process's outbox relay after a commit (a no-op where it runs none). */
   onCommit: () => void;
@@ -98,7 +98,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
   const missedJobs = new SqlJobScheduler(parts.db, parts.logger, { overdueAfterMs: MISSED_JOB_AFTER_MS });
   const api = createApiService({
     db: parts.db,
-    tokens: parts.tokens,
+    sessions: parts.sessions,
     users: parts.users,
     loginLimits: loginLimitsOf(parts.config),
     jobs: new DaprJobScheduler(parts.dapr, missedJobs),
@@ -157,7 +157,7 @@ export async function startService(
     config,
     logger,
     consumerRuntime,
-    tokens: identity.tokens,
+    sessions: identity.sessions,
     users: identity.users,
     onCommit: () => relay?.wake(),
   });

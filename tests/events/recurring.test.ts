@@ -110,7 +110,7 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
       });
       const api = createApiService({
         db: app.db,
-        tokens: identity.tokens,
+        sessions: identity.sessions,
         users: identity.users,
         loginLimits: { perClientPerMinute: 10, perAccountPerHour: 100 },
         jobs: new SqlJobScheduler(app.db, logger),

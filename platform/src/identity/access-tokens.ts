@@ -11,15 +11,20 @@ export const ACCESS_TOKEN_PREFIX = 'tdc_';
  */
 export const accessTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The user id of a live personal access token; 401 for an unknown or revoked one. */
-export async function verifyAccessToken(db: Db, token: string): Promise<string> {
+/** The owner and scope of a live personal access token; 401 for an unknown, revoked or expired one. */
+export async function verifyAccessToken(
+  db: Db,
+  token: string,
+): Promise<{ userId: string; tokenId: string; readOnly: boolean }> {
+  const now = new Date();
   const row = await db
     .updateTable('access_tokens')
-    .set({ last_used_at: new Date() })
+    .set({ last_used_at: now })
     .where('token_hash', '=', accessTokenHash(token))
     .where('revoked_at', 'is', null)
-    .returning('user_id')
+    .where('expires_at', '>', now)
+    .returning(['id', 'user_id', 'read_only'])
     .executeTakeFirst();
-  if (!row) throw unauthorized('unknown or revoked access token');
-  return row.user_id;
+  if (!row) throw unauthorized('unknown, revoked or expired access token');
+  return { userId: row.user_id, tokenId: row.id, readOnly: row.read_only };
 }

@@ -3,7 +3,7 @@ import { APP_IDS } from '@todo/contracts';
 import { DeadLetterStore } from '@todo/platform/consumers/dead-letters';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
-import type { TokenIssuer } from '@todo/platform/identity/session-tokens';
+import type { SessionStore } from '@todo/platform/identity/sessions';
 import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { JobScheduler } from '@todo/platform/ports';
 import type { ServiceModule } from '@todo/platform/service';
@@ -25,8 +25,8 @@ export { TaskService } from './tasks/task-service.js';
 
 export interface ApiOptions {
   db: Db;
-  /** Issues the session tokens that the process's Authenticator verifies. */
-  tokens: TokenIssuer;
+  /** Opens the sessions that the process's Authenticator verifies. */
+  sessions: SessionStore;
   users: UserDirectory;
   loginLimits: LoginLimits;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
@@ -44,14 +44,13 @@ export interface ApiOptions {
 export interface ApiService {
   tasks: TaskService;
   users: UserService;
-  tokens: TokenIssuer;
   module: ServiceModule;
   /** The reminder job callback: fires a job by name (once). */
   fireReminder(name: string): Promise<FireOutcome>;
 }
 
 export function createApiService(options: ApiOptions): ApiService {
-  const { tokens } = options;
+  const { sessions } = options;
   const users = new UserService(options.db, options.users);
   const onCommit = options.onCommit ?? (() => undefined);
   const tasks = new TaskService({
@@ -81,7 +80,7 @@ export function createApiService(options: ApiOptions): ApiService {
     });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(authRoutes, {
-      tokens,
+      sessions,
       users,
       loginLimits: options.loginLimits,
     });
@@ -99,7 +98,6 @@ export function createApiService(options: ApiOptions): ApiService {
   return {
     tasks,
     users,
-    tokens,
     module: {
       name: APP_IDS.api,
       // Task changes and their live-sync copies, and fired reminders.

@@ -9,6 +9,14 @@ export interface AccessToken {
   name: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date;
+  readOnly: boolean;
+}
+
+/** What a new token may do and for how long. */
+export interface AccessTokenGrant {
+  expiresInDays: number;
+  readOnly: boolean;
 }
 
 export const toAccessTokenJson = (token: AccessToken) => ({
@@ -16,24 +24,37 @@ export const toAccessTokenJson = (token: AccessToken) => ({
   name: token.name,
   created_at: token.createdAt.toISOString(),
   last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  expires_at: token.expiresAt.toISOString(),
+  read_only: token.readOnly,
 });
 
 /**
- * Personal access tokens for programs (MCP clients) that cannot log in: long-lived, revocable one
- * by one. Verifying them is the platform's (`verifyAccessToken`), since every service accepts them.
+ * Personal access tokens for programs (MCP clients, scripts) that cannot log in: each with an
+ * expiry and optionally read-only, revocable one by one. Verifying them is the platform's (`verifyAccessToken`), since every service accepts them.
  */
 export class AccessTokenService {
   constructor(private readonly db: Db) {}
 
   /** Creates a token; the secret is returned this once and never stored. */
-  async create(userId: string, name: string): Promise<AccessToken & { token: string }> {
+  async create(
+    userId: string,
+    name: string,
+    grant: AccessTokenGrant,
+  ): Promise<AccessToken & { token: string }> {
     const trimmed = name.trim();
     if (!trimmed) throw new FieldError('name', 'must not be empty');
     const token = `${ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row = await this.db
       .insertInto('access_tokens')
-      .values({ id: crypto.randomUUID(), user_id: userId, name: trimmed, token_hash: accessTokenHash(token) })
-      .returning(['id', 'name', 'created_at', 'last_used_at'])
+      .values({
+        id: crypto.randomUUID(),
+        user_id: userId,
+        name: trimmed,
+        token_hash: accessTokenHash(token),
+        expires_at: new Date(Date.now() + grant.expiresInDays * 86_400_000),
+        read_only: grant.readOnly,
+      })
+      .returning(COLUMNS)
       .executeTakeFirstOrThrow();
     return { ...toAccessToken(row), token };
   }
@@ -41,9 +62,10 @@ export class AccessTokenService {
   async list(userId: string): Promise<AccessToken[]> {
     const rows = await this.db
       .selectFrom('access_tokens')
-      .select(['id', 'name', 'created_at', 'last_used_at'])
+      .select(COLUMNS)
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
+      .where('expires_at', '>', new Date())
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map(toAccessToken);
@@ -62,9 +84,20 @@ export class AccessTokenService {
   }
 }
 
+const COLUMNS = ['id', 'name', 'created_at', 'last_used_at', 'expires_at', 'read_only'] as const;
+
 const toAccessToken = (row: {
   id: string;
   name: string;
   created_at: Date;
   last_used_at: Date | null;
-}): AccessToken => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at });
+  expires_at: Date;
+  read_only: boolean;
+}): AccessToken => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+  expiresAt: row.expires_at,
+  readOnly: row.read_only,
+});

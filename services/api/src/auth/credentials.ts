@@ -38,17 +38,17 @@ const commonPasswords = () => {
   return common;
 };
 
-/** Refuses, as a 400 naming `password`, a new password that is short, repetitive or common. */
-export function assertAcceptablePassword(password: string): void {
+/** Refuses, as a 400 naming `field`, a new password that is short, repetitive or common. */
+export function assertAcceptablePassword(password: string, field = 'password'): void {
   const chars = [...password];
   if (chars.length < PASSWORD_MIN_LENGTH) {
-    throw new FieldError('password', `must be at least ${PASSWORD_MIN_LENGTH} characters`);
+    throw new FieldError(field, `must be at least ${PASSWORD_MIN_LENGTH} characters`);
   }
   if (new Set(chars).size < PASSWORD_MIN_DISTINCT) {
-    throw new FieldError('password', `must use at least ${PASSWORD_MIN_DISTINCT} different characters`);
+    throw new FieldError(field, `must use at least ${PASSWORD_MIN_DISTINCT} different characters`);
   }
   const folded = password.normalize('NFKC').trim().toLowerCase();
   if (commonPasswords().has(folded) || commonPasswords().has(folded.replaceAll(' ', ''))) {
-    throw new FieldError('password', 'is one of the most common passwords; choose another');
+    throw new FieldError(field, 'is one of the most common passwords; choose another');
   }
 }

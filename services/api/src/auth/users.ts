@@ -1,8 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
 import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
+import { conflict, HttpError, notFound, unauthorized } from '@todo/platform/http/errors';
 import { toUser, USER_COLUMNS, type User, type UserDirectory } from '@todo/platform/identity/user-directory';
+import { sql } from 'kysely';
 import { assertAcceptablePassword, displayEmail, normalizeEmail } from './credentials.js';
 
 export const toUserJson = (user: User) => ({
@@ -97,5 +98,53 @@ export class UserService {
     this.directory.forget(id);
     if (!row) throw notFound('user');
     return toUser(row);
+  }
+
+  /** Replaces the password after checking the current one (403 naming `current_password`). */
+  async changePassword(id: string, current: string, next: string): Promise<void> {
+    await this.assertPassword(id, current, 'current_password');
+    assertAcceptablePassword(next, 'new_password');
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: await hash(next, ARGON2), updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** 403 naming `field` unless `password` is the account's. */
+  async assertPassword(id: string, password: string, field: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('user');
+    if (!(await verify(row.password_hash, password))) {
+      throw new HttpError(403, 'wrong_password', `${field}: is not your password`, field);
+    }
+  }
+
+  /**
+   * Deletes the account and everything it owns in one transaction: its rows cascade (tasks,
+   * notifications, conversations, access tokens, sessions), and the tables keyed by a user id
+   * without a foreign key are emptied of it — the audit log (through the erasure path its
+   * append-only trigger allows), the live-sync log, its events still in the outbox or in the
+   * dead-letter queue, its pending reminder jobs (a Dapr job still set then finds nothing to fire).
+   */
+  async erase(id: string): Promise<void> {
+    this.directory.forget(id);
+    await this.db.transaction().execute(async (trx) => {
+      await sql`select set_config('todo.erase_user', ${id}, true)`.execute(trx);
+      await trx.deleteFrom('audit_log').where('user_id', '=', id).execute();
+      await trx.deleteFrom('sync_log').where('user_id', '=', id).execute();
+      await trx.deleteFrom('outbox').where(sql`event->>'user_id'`, '=', id).execute();
+      await trx
+        .deleteFrom('dead_letters')
+        .where(sql`envelope->'original_event'->>'user_id'`, '=', id)
+        .execute();
+      await trx.deleteFrom('scheduled_jobs').where(sql`data->>'user_id'`, '=', id).execute();
+      await trx.deleteFrom('users').where('id', '=', id).execute();
+    });
+    this.directory.forget(id);
   }
 }

@@ -1,10 +1,16 @@
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from '@todo/platform/config';
-import { requireUser } from '@todo/platform/http/authentication';
+import {
+  clearSessionCookie,
+  noStore,
+  requireUser,
+  sessionOf,
+  setSessionCookie,
+} from '@todo/platform/http/authentication';
 import { HttpError } from '@todo/platform/http/errors';
 import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
-import type { TokenIssuer } from '@todo/platform/identity/session-tokens';
+import type { SessionStore } from '@todo/platform/identity/sessions';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { normalizeEmail, PASSWORD_MIN_LENGTH } from '../auth/credentials.js';
@@ -33,21 +39,26 @@ export const loginLimitsOf = (
 });
 
 export interface AuthRoutesOptions {
-  tokens: TokenIssuer;
+  sessions: SessionStore;
   users: UserService;
   loginLimits: LoginLimits;
 }
 
-/** The account a login names, in the one form the lookup uses too (see `normalizeEmail`). */
+/**
+ * The account a password attempt is against: the signed-in caller's, or the one a login names in
+ * the one form the lookup uses too (see `normalizeEmail`).
+ */
 const accountOf = (request: FastifyRequest) => {
+  if (request.actor) return `user:${request.actor.userId}`;
   const email = (request.body as { email?: unknown } | undefined)?.email;
   return typeof email === 'string' ? normalizeEmail(email) : '';
 };
 
 /** Sign-up and login (public, rate-limited), and the caller's profile. */
-export async function authRoutes(app: HttpServer, { tokens, users, loginLimits }: AuthRoutesOptions) {
+export async function authRoutes(app: HttpServer, { sessions, users, loginLimits }: AuthRoutesOptions) {
   // preHandler, not onRequest: the login keys include the e-mail address from the parsed body.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
+  noStore(app);
   const loginLimiters = [
     app.createRateLimit({
       max: loginLimits.perClientPerMinute,
@@ -93,7 +104,7 @@ export async function authRoutes(app: HttpServer, { tokens, users, loginLimits }
     },
     async (request, reply) => {
       const user = await users.signup(request.body);
-      return reply.status(201).send({ token: await tokens.issue(user.id), user: toUserJson(user) });
+      return reply.status(201).send({ token: await signIn(reply, user.id), user: toUserJson(user) });
     },
   );
 
@@ -111,9 +122,9 @@ export async function authRoutes(app: HttpServer, { tokens, users, loginLimits }
       },
       preHandler: limitLogins,
     },
-    async (request) => {
+    async (request, reply) => {
       const user = await users.login(request.body.email, request.body.password);
-      return { token: await tokens.issue(user.id), user: toUserJson(user) };
+      return { token: await signIn(reply, user.id), user: toUserJson(user) };
     },
   );
 
@@ -142,5 +153,93 @@ export async function authRoutes(app: HttpServer, { tokens, users, loginLimits }
       },
       async (request) => toUserJson(await users.update(request.actor.userId, request.body)),
     );
+
+    scope.post(
+      '/api/auth/logout',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out: the session of this token (or cookie) ends at once, everywhere',
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await sessions.revoke(sessionOf(request.actor));
+        clearSessionCookie(reply);
+        return reply.status(204).send(null);
+      },
+    );
+
+    scope.post(
+      '/api/ws-ticket',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'A single-use ticket for `GET /ws?ticket=…`, valid 30 s (browsers cannot set headers there)',
+          response: { 201: Type.Object({ ticket: Type.String() }), ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send({ ticket: await sessions.issueTicket(sessionOf(request.actor)) }),
+    );
+
+    scope.post(
+      '/api/me/password',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Change your password; every other session ends',
+          body: Type.Object(
+            {
+              current_password: Type.String({ maxLength: 200 }),
+              new_password: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: 200 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), 403: Type.Ref('Error'), ...errorResponses },
+        },
+        // Guessing the current password here is a login attempt like any other.
+        preHandler: limitLogins,
+      },
+      async (request, reply) => {
+        const session = sessionOf(request.actor);
+        await users.changePassword(
+          request.actor.userId,
+          request.body.current_password,
+          request.body.new_password,
+        );
+        await sessions.revokeOthers(request.actor.userId, session);
+        return reply.status(204).send(null);
+      },
+    );
+
+    scope.delete(
+      '/api/me',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Delete your account and everything it owns (tasks, reminders, notifications, chats, tokens, audit log)',
+          body: Type.Object({ password: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), 403: Type.Ref('Error'), ...errorResponses },
+        },
+        preHandler: limitLogins,
+      },
+      async (request, reply) => {
+        sessionOf(request.actor);
+        await users.assertPassword(request.actor.userId, request.body.password, 'password');
+        await users.erase(request.actor.userId);
+        clearSessionCookie(reply);
+        return reply.status(204).send(null);
+      },
+    );
   });
+
+  /** Opens a session: its token for API clients, and the same token as the web app's cookie. */
+  async function signIn(reply: FastifyReply, userId: string): Promise<string> {
+    const { token, expiresAt } = await sessions.open(userId);
+    setSessionCookie(reply, token, expiresAt);
+    return token;
+  }
 }

@@ -1,6 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { requireUser } from '@todo/platform/http/authentication';
+import { readOnlyRefusal, requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
+import { TOOLS } from '../assistant/tools.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { createMcpServer } from './server.js';
 
@@ -16,17 +17,25 @@ export interface McpRoutesOptions {
 export async function mcpRoutes(app: HttpServer, { tasks }: McpRoutesOptions) {
   await app.register(async (scope: HttpServer) => {
     requireUser(scope);
-    scope.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
-      const server = createMcpServer(tasks, request.actor);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      reply.hijack();
-      reply.raw.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(request.raw, reply.raw, request.body);
-    });
+    scope.post(
+      '/mcp',
+      { schema: { hide: true }, config: { readOnlyChecked: true } },
+      async (request, reply) => {
+        const { credential } = request.actor;
+        if (credential.kind === 'access-token' && credential.readOnly && callsWritingTool(request.body)) {
+          throw readOnlyRefusal();
+        }
+        const server = createMcpServer(tasks, request.actor);
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        reply.hijack();
+        reply.raw.on('close', () => {
+          void transport.close();
+          void server.close();
+        });
+        await server.connect(transport);
+        await transport.handleRequest(request.raw, reply.raw, request.body);
+      },
+    );
   });
 
   // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
@@ -46,4 +55,15 @@ export async function mcpRoutes(app: HttpServer, { tasks }: McpRoutesOptions) {
           }),
     });
   }
+}
+
+const READ_ONLY_TOOLS = new Set(TOOLS.filter((tool) => tool.readOnly).map((tool) => tool.name));
+
+/** Whether a JSON-RPC message or batch calls a tool that changes tasks. */
+function callsWritingTool(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((message) => {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    return method === 'tools/call' && !READ_ONLY_TOOLS.has(String(params?.name));
+  });
 }
