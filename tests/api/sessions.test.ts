@@ -15,6 +15,8 @@ import { SyncClient } from '../support/sync-client.js';
 
 const JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const PASSWORD = 'correct horse';
+/** How the MCP client reports the HTTP 403 of a write by a read-only token. */
+const REFUSED_AS_READ_ONLY = { code: 403, message: expect.stringContaining('read_only_token') };
 
 describe('sessions, tokens and account deletion', () => {
   let app: TestApp;
@@ -178,10 +180,12 @@ describe('sessions, tokens and account deletion', () => {
     try {
       const listed = await mcp.callTool({ name: 'list_tasks', arguments: {} });
       expect(JSON.stringify(listed)).toContain('readable');
-      await expect(mcp.callTool({ name: 'add_task', arguments: { title: 'sneaky' } })).rejects.toThrow(/403/);
+      await expect(mcp.callTool({ name: 'add_task', arguments: { title: 'sneaky' } })).rejects.toMatchObject(
+        REFUSED_AS_READ_ONLY,
+      );
       await expect(
         mcp.callTool({ name: 'delete_task', arguments: { id: crypto.randomUUID() } }),
-      ).rejects.toThrow(/403/);
+      ).rejects.toMatchObject(REFUSED_AS_READ_ONLY);
     } finally {
       await mcp.close();
     }

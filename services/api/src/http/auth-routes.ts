@@ -75,6 +75,11 @@ export async function authRoutes(app: HttpServer, { sessions, users, loginLimits
     for (const limiter of loginLimiters) {
       const outcome = await limiter(request);
       if (!outcome.isAllowed && outcome.isExceeded) {
+        // Who is being guessed at is the operator's to know; the address itself stays out of logs.
+        request.log.warn(
+          { ip: request.ip, limit: outcome.key.split('|')[0], url: request.routeOptions.url },
+          'password attempts rate-limited',
+        );
         reply.header('retry-after', outcome.ttlInSeconds);
         throw new HttpError(
           429,
@@ -165,6 +170,7 @@ export async function authRoutes(app: HttpServer, { sessions, users, loginLimits
       },
       async (request, reply) => {
         await sessions.revoke(sessionOf(request.actor));
+        request.log.info({ userId: request.actor.userId }, 'signed out');
         clearSessionCookie(reply);
         return reply.status(204).send(null);
       },
@@ -210,6 +216,7 @@ export async function authRoutes(app: HttpServer, { sessions, users, loginLimits
           request.body.new_password,
         );
         await sessions.revokeOthers(request.actor.userId, session);
+        request.log.info({ userId: request.actor.userId }, 'password changed, other sessions ended');
         return reply.status(204).send(null);
       },
     );
@@ -230,6 +237,7 @@ export async function authRoutes(app: HttpServer, { sessions, users, loginLimits
         sessionOf(request.actor);
         await users.assertPassword(request.actor.userId, request.body.password, 'password');
         await users.erase(request.actor.userId);
+        request.log.info({ userId: request.actor.userId }, 'account deleted');
         clearSessionCookie(reply);
         return reply.status(204).send(null);
       },
