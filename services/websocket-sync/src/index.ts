@@ -72,7 +72,8 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
     const allowed = allowedOrigins(config);
     app.addHook('onRequest', async (request) => {
       const origin = request.headers.origin;
-      if (origin === undefined || origin === `${request.protocol}://${request.headers.host}`) return;
+      // Same host as the page's own (the scheme may differ where an ingress terminates TLS).
+      if (origin === undefined || URL.parse(origin)?.host === request.headers.host) return;
       if (!allowed.has(origin))
         throw new HttpError(403, 'origin_not_allowed', `pages of ${origin} may not open /ws`);
     });
