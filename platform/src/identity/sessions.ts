@@ -22,7 +22,14 @@ export class SessionStore {
   /** Opens a session and returns its token. */
   async open(userId: string): Promise<{ token: string; expiresAt: Date }> {
     const id = crypto.randomUUID();
-    const expiresAt = new Date(Date.now() + durationMs(this.tokens.ttl));
+    const now = Date.now();
+    const expiresAt = new Date(now + durationMs(this.tokens.ttl));
+    // The user's ended sessions go as a new one begins, so the table holds about the live ones.
+    await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('expires_at', '<', new Date(now)), eb('revoked_at', 'is not', null)]))
+      .execute();
     await this.db.insertInto('sessions').values({ id, user_id: userId, expires_at: expiresAt }).execute();
     return { token: await this.tokens.issue(userId, id, expiresAt), expiresAt };
   }
@@ -51,6 +58,8 @@ export class SessionStore {
   /** A ticket for one WebSocket upgrade of the session, valid for TICKET_TTL_MS. */
   async issueTicket(sessionId: string): Promise<string> {
     const ticket = randomBytes(32).toString('base64url');
+    // Tickets live seconds: the expired ones (a handful) go before each new one.
+    await this.db.deleteFrom('ws_tickets').where('expires_at', '<', new Date()).execute();
     await this.db
       .insertInto('ws_tickets')
       .values({
