@@ -1,17 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, openSession, PASSWORD, screenshot, signIn, uniqueEmail } from './support/browser';
+import { expect } from 'vitest';
+import { PASSWORD, screenshot, signIn, test, uniqueEmail } from './support/browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-test('signs up with the browser time zone, signs out and signs back in', async () => {
-  const { page, context, consoleErrors } = await openSession(browser);
+test('signs up with the browser time zone, signs out and signs back in', async ({ openSession }) => {
+  const { page } = await openSession();
   const email = uniqueEmail('signup');
   await page.goto('/');
   await page.getByRole('button', { name: 'New here? Create an account' }).click();
@@ -40,6 +31,4 @@ test('signs up with the browser time zone, signs out and signs back in', async (
   await signIn(page, email);
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByLabel('Email me my reminders').isChecked()).resolves.toBe(!emailsBefore);
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });
