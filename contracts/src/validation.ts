@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import addFormats from 'ajv-formats';
 import { SCHEMA_FILES, schemasDir } from './generate-types.js';
 import type { DlqEnvelope, ReminderEvent, TaskEvent, TaskUpdate } from './generated.js';
 import { TOPICS, type TopicName } from './topics.js';
@@ -13,7 +13,6 @@ export interface TopicEvents {
   'dlq-events': DlqEnvelope;
 }
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 for (const file of SCHEMA_FILES)

@@ -15,10 +15,10 @@ export interface BusMessage {
 }
 
 /**
- * Dapr's subscriber contract: SUCCESS (done, or given up on into the DLQ), RETRY (deliver again
- * later), DROP (discard — never used for a failure: failures go to the DLQ instead).
+ * What a subscriber answers, in Dapr's terms: SUCCESS (done, or given up on into the DLQ) or RETRY
+ * (deliver again later). Dapr's third answer, DROP, is never given: a failure goes to the DLQ.
  */
-export type DeliveryResult = 'success' | 'retry' | 'drop';
+export type DeliveryResult = 'success' | 'retry';
 
 export interface Subscription {
   topic: TopicName;

@@ -12,6 +12,13 @@ import {
 } from './support/browser';
 import { hoursFromNow } from './support/dates';
 
+declare global {
+  interface Window {
+    /** The app's sockets, kept by the reconnect test's init script so it can cut the connection. */
+    testSockets: WebSocket[];
+  }
+}
+
 test('two browsers of the same user stay in sync without reloading', async ({ openSession }) => {
   const email = uniqueEmail('sync');
   const laptop = await openSession();
@@ -97,13 +104,11 @@ test('reconnects after the connection drops and catches up on what it missed', a
   await api.createTask({ title: 'Before the drop' });
   await taskRow(page, 'Before the drop').waitFor();
 
-  await page.evaluate(() => (window as unknown as { testSockets: WebSocket[] }).testSockets.at(-1)?.close());
+  await page.evaluate(() => window.testSockets.at(-1)?.close());
   await page.locator('.connection.offline').waitFor();
   await api.createTask({ title: 'Made while offline' });
   await waitForLive(page);
   await taskRow(page, 'Made while offline').waitFor({ timeout: 10_000 });
-  const urls = await page.evaluate(() =>
-    (window as unknown as { testSockets: WebSocket[] }).testSockets.map((socket) => socket.url),
-  );
+  const urls = await page.evaluate(() => window.testSockets.map((socket) => socket.url));
   expect(urls.at(-1)).toMatch(/[?&]since=\d+/);
 });

@@ -15,7 +15,7 @@
  * 5. Answer with `renderReply(command, outcome, { now, timeZone, tasks })`.
  */
 export { interpret, stripFiller } from './interpret.js';
-export { describeDue, describeReminder, describeRule, type ReplyContext, renderReply } from './reply.js';
+export { describeDue, describeRule, type ReplyContext, renderReply } from './reply.js';
 export type {
   AssistantContext,
   AwaitingChoice,

@@ -3,8 +3,14 @@
  * same write path as the REST API (validation, events, outbox, audit). The MCP server exposes them
  * to MCP clients, the LLM agent to the model, and the built-in engine executes its commands with them.
  */
-import { FieldError, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES, toTaskJson } from '@todo/domain';
-import { HttpError, notFound } from '@todo/platform/http/errors';
+import {
+  DomainError,
+  NotFoundError,
+  PRIORITIES,
+  RECURRENCE_ANCHORS,
+  TASK_STATUSES,
+  toTaskJson,
+} from '@todo/domain';
 import * as z from 'zod';
 import { TASK_SORTS, toListQuery } from '../tasks/task-query.js';
 import type { Actor, TaskService } from '../tasks/task-service.js';
@@ -97,7 +103,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An id that is not even a UUID names no task: 404 like any other unknown id. */
 function existing(id: string): string {
-  if (!UUID.test(id)) throw notFound('task');
+  if (!UUID.test(id)) throw new NotFoundError('task');
   return id;
 }
 
@@ -204,9 +210,6 @@ function fromZod(error: z.ZodError): ToolError {
 }
 
 function asToolError(error: unknown): ToolError | null {
-  if (error instanceof FieldError) return { code: error.code, message: error.message, field: error.field };
-  if (error instanceof HttpError) {
-    return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
-  }
-  return null;
+  if (!(error instanceof DomainError)) return null;
+  return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
 }

@@ -1,9 +1,12 @@
 import { newEnvelope } from '@todo/contracts';
 import {
   applyTaskInput,
+  ConflictError,
+  DomainError,
   fieldsOf,
   localDateOf,
   type NextOccurrenceTask,
+  NotFoundError,
   nextOccurrenceTask,
   type Task,
   type TaskFields,
@@ -12,7 +15,6 @@ import {
 } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import type { Database } from '@todo/platform/db/schema';
-import { conflict, HttpError, notFound } from '@todo/platform/http/errors';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { Transaction } from 'kysely';
 import type { TaskListQuery } from './task-query.js';
@@ -83,11 +85,6 @@ export class TaskService {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Later-built services (reminders) join the write path after construction. */
-  addParticipant(participant: WriteParticipant): void {
-    this.participants.push(participant);
-  }
-
   async get(actor: Actor, id: string): Promise<Task> {
     return (await findTask(this.db, actor.userId, id)) ?? throwNotFound();
   }
@@ -143,7 +140,7 @@ export class TaskService {
     if (following && following.status === 'open' && following.version === 1) {
       await this.remove(actor, following.id, following.version).catch((error) => {
         // Edited or deleted meanwhile: the user's change wins.
-        if (!(error instanceof HttpError)) throw error;
+        if (!(error instanceof DomainError)) throw error;
       });
     }
   }
@@ -151,13 +148,17 @@ export class TaskService {
   /** Skips this occurrence of a series: it moves to the next date of its rule instead of being done. */
   skip(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
     return this.modify(actor, id, expectedVersion, (current) => {
-      if (current.status !== 'open') throw conflict('not_open', 'only an open occurrence can be skipped');
+      if (current.status !== 'open')
+        throw new ConflictError('not_open', 'only an open occurrence can be skipped');
       const now = this.clock();
       const next = nextOccurrenceTask(current, actor.timeZone, now, now);
       if (!current.recurrence)
-        throw conflict('not_recurring', 'only an occurrence of a recurring task can be skipped');
+        throw new ConflictError('not_recurring', 'only an occurrence of a recurring task can be skipped');
       if (!next)
-        throw conflict('series_ended', 'this was the last occurrence of its series; complete or delete it');
+        throw new ConflictError(
+          'series_ended',
+          'this was the last occurrence of its series; complete or delete it',
+        );
       const fields = applyTaskInput(next.input, fieldsOf(current));
       return { action: 'updated', next: { ...current, ...fields, occurrence: next.occurrence } };
     });
@@ -269,8 +270,8 @@ function taskEvents(change: TaskChange, actor: Actor) {
 
 function diff({ before, after }: TaskChange): string[] {
   if (!before || !after) return [];
-  const a = toTaskJson(before) as unknown as Record<string, unknown>;
-  const b = toTaskJson(after) as unknown as Record<string, unknown>;
+  const a: Record<string, unknown> = { ...toTaskJson(before) };
+  const b: Record<string, unknown> = { ...toTaskJson(after) };
   return Object.keys(b).filter(
     (key) => !['updated_at', 'version'].includes(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]),
   );
@@ -283,10 +284,14 @@ function assertVersion(current: Task, expectedVersion: number | undefined) {
 }
 
 const versionConflict = (current: Task) =>
-  conflict('version_conflict', `the task changed since version you edited (now version ${current.version})`, {
-    current: toTaskJson(current),
-  });
+  new ConflictError(
+    'version_conflict',
+    `the task changed since version you edited (now version ${current.version})`,
+    {
+      current: toTaskJson(current),
+    },
+  );
 
 function throwNotFound(): never {
-  throw notFound('task');
+  throw new NotFoundError('task');
 }
