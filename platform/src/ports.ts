@@ -1,6 +1,5 @@
 import type { TopicName } from '@todo/contracts';
-import type { Transaction } from 'kysely';
-import type { Database } from './db/schema.js';
+import type { ReminderJob } from '@todo/domain/reminders/jobs';
 
 /**
  * The ports services receive from a composition root. Each has a local implementation (embedded
@@ -42,16 +41,28 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
-export interface Job {
-  name: string;
-  dueAt: Date;
-  data: Record<string, unknown>;
+/**
+ * One-shot timers for reminder jobs: the SQL table's own timer (embedded) or Dapr jobs
+ * (distributed). A job's durable record is its `scheduled_jobs` row, written with the task in its
+ * transaction (platform/jobs/job-rows.ts); a scheduler only has the job called back when it comes
+ * due. The task write calls it inside that transaction, so a timer that cannot be set fails it.
+ */
+export interface JobScheduler {
+  schedule(jobs: ReminderJob[]): Promise<void>;
+  cancel(names: string[]): Promise<void>;
 }
 
-/** Durable one-shot timers (reminders). Writes join the caller's transaction where the store can. */
-export interface JobScheduler {
-  schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void>;
-  cancel(names: string[], trx?: Transaction<Database>): Promise<void>;
+/** A user as the services other than auth need them: how to reach them, in which zone. */
+export interface UserProfile {
+  id: string;
+  email: string;
+  timezone: string;
+  emailNotifications: boolean;
+}
+
+/** The one way services read users (the api's UserService implements it); null when there is none. */
+export interface UserDirectory {
+  find(id: string): Promise<UserProfile | null>;
 }
 
 export interface SecretStore {

@@ -96,7 +96,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   await app.register(webApp, { distDir: WEB_DIST });
   for (const service of services) await service.start?.();
   relay.start();
-  jobs.start((job) => api.fireReminder(job.name).then(() => undefined));
+  jobs.start(api.fireReminder);
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,

@@ -94,7 +94,7 @@ export async function startService(
     jwtSecret: config.JWT_SECRET as string,
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
-    jobs: new DaprJobScheduler(dapr, missedJobs),
+    jobs: new DaprJobScheduler(dapr),
     onCommit,
     llm: llmSettingsFrom(config),
   });
@@ -140,7 +140,7 @@ export async function startService(
   }
   await service.start?.();
   relay?.start();
-  if (name === 'api') missedJobs.start((job) => api.fireReminder(job.name).then(() => undefined));
+  if (name === 'api') missedJobs.start(api.fireReminder);
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url, appId: service.name }, 'service listening');
   return {

@@ -24,6 +24,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
     : undefined;
   const deliver = reminderDelivery({
     db: options.db,
+    users: options.api.users,
     ...(mailer ? { mailer } : {}),
     ...(config.PUBLIC_URL ? { appUrl: config.PUBLIC_URL } : {}),
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),

@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
+import type { UserDirectory } from '@todo/platform/ports';
 import { UserCache } from './user-cache.js';
 
 export interface User {
@@ -59,7 +60,7 @@ export interface UserServiceOptions {
   cache?: boolean;
 }
 
-export class UserService {
+export class UserService implements UserDirectory {
   private readonly cache: UserCache | undefined;
 
   constructor(
@@ -107,6 +108,11 @@ export class UserService {
   }
 
   async get(id: string): Promise<User> {
+    return (await this.find(id)) ?? Promise.reject(notFound('user'));
+  }
+
+  /** The user, or null when the account does not exist (any more). */
+  async find(id: string): Promise<User | null> {
     const cached = this.cache?.get(id);
     if (cached) return cached;
     const readStartedAt = this.cache?.readStarting() ?? 0;
@@ -115,7 +121,7 @@ export class UserService {
       .select(USER_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw notFound('user');
+    if (!row) return null;
     const user = toUser(row);
     this.cache?.remember(user, readStartedAt);
     return user;
