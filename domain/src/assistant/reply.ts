@@ -4,7 +4,7 @@ import { describeRecurrence } from '../recurrence/index.js';
 import { describeReminder } from '../reminders/index.js';
 import { localNow } from './dates.js';
 import type { Command, TaskChanges, TaskPayload, TaskRef } from './types.js';
-import type { Outcome, TaskSnapshot } from './undo.js';
+import type { Outcome, OutcomeTask } from './undo.js';
 
 export interface ReplyContext {
   now: Date;
@@ -172,7 +172,7 @@ function titleOf(taskId: string, outcome: Outcome | null, ctx: ReplyContext): st
   );
 }
 
-function listLine(task: TaskSnapshot, ctx: ReplyContext): string {
+function listLine(task: OutcomeTask, ctx: ReplyContext): string {
   const details = describeTask(task, ctx);
   return `• ${task.title}${details ? ` — ${details}` : ''}`;
 }

@@ -61,6 +61,19 @@ export const fieldsOf = (task: Task): TaskFields => ({
   recurrenceAnchor: task.recurrenceAnchor,
 });
 
+/** A task's settable fields as a client sends them (REST names): what recreating it would send. */
+export const inputOf = (task: Task): Required<TaskInput> => ({
+  title: task.title,
+  description: task.description,
+  priority: task.priority,
+  tags: task.tags,
+  due_at: task.dueAt ? task.dueAt.toISOString() : null,
+  all_day: task.allDay,
+  reminders: task.reminders,
+  recurrence: task.recurrence,
+  recurrence_anchor: task.recurrenceAnchor,
+});
+
 /**
  * Applies `input` over `base` (the defaults when creating) and validates the result as a whole, so
  * that a combination no single field shows — reminders without a due date — is refused too.

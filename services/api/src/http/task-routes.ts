@@ -103,7 +103,8 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
     },
     async (request) =>
       toTaskJson(
-        await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)),
+        (await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)))
+          .after,
       ),
   );
 
@@ -142,8 +143,8 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
       },
       async (request) => {
         const version = expectedVersion(request.headers);
-        const task = await tasks[action](request.actor, request.params.id, version);
-        return toTaskJson(task);
+        const { after } = await tasks[action](request.actor, request.params.id, version);
+        return toTaskJson(after);
       },
     );
   }

@@ -44,6 +44,12 @@ export interface TaskChange {
   after: Task | null;
 }
 
+/** A task before and after an edit (the same task twice when the edit changed nothing). */
+export interface Revision {
+  before: Task;
+  after: Task;
+}
+
 /**
  * Something else that must happen in the same transaction as a task write — scheduling its
  * reminders, say — so it commits or rolls back with it.
@@ -146,7 +152,7 @@ export class TaskService {
   }
 
   /** Skips this occurrence of a series: it moves to the next date of its rule instead of being done. */
-  skip(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  skip(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) => {
       if (current.status !== 'open')
         throw new ConflictError('not_open', 'only an open occurrence can be skipped');
@@ -164,7 +170,7 @@ export class TaskService {
     });
   }
 
-  async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Task> {
+  async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) => {
       const fields = applyTaskInput(input, fieldsOf(current));
       if (sameFields(fields, fieldsOf(current))) return null;
@@ -180,7 +186,7 @@ export class TaskService {
     });
   }
 
-  complete(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  complete(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) =>
       current.status === 'completed'
         ? null
@@ -188,7 +194,7 @@ export class TaskService {
     );
   }
 
-  reopen(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  reopen(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) =>
       current.status === 'open'
         ? null
@@ -196,13 +202,16 @@ export class TaskService {
     );
   }
 
-  async remove(actor: Actor, id: string, expectedVersion?: number): Promise<void> {
+  /** Deletes the task; returns it as it was. */
+  async remove(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+    let current: Task | undefined;
     await this.write(actor, async (trx) => {
-      const current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
+      current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
       assertVersion(current, expectedVersion);
       await deleteTask(trx, actor.userId, id);
       return { action: 'deleted', before: current, after: null };
     });
+    return current as Task;
   }
 
   /** Read-modify-write under a row lock; `decide` returns null when nothing changes (no event, no bump). */
@@ -211,7 +220,7 @@ export class TaskService {
     id: string,
     expectedVersion: number | undefined,
     decide: (current: Task) => { action: TaskAction; next: Task } | null,
-  ): Promise<Task> {
+  ): Promise<Revision> {
     let current: Task | undefined;
     const change = await this.write(actor, async (trx) => {
       current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
@@ -223,7 +232,8 @@ export class TaskService {
       if (!after) throw versionConflict(current);
       return { action: decision.action, before: current, after };
     });
-    return change?.after ?? (current as Task);
+    const before = current as Task;
+    return { before, after: change?.after ?? before };
   }
 
   private async write(
