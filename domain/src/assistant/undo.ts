@@ -4,7 +4,7 @@
  * "undo" then returns those commands from `interpret`.
  */
 import { inputOf } from '../tasks/fields.js';
-import type { Task } from '../tasks/task.js';
+import { TASK_INPUT_FIELDS, type Task } from '../tasks/task.js';
 import {
   type Command,
   conversationMemory,
@@ -37,18 +37,7 @@ export interface Outcome {
   next?: OutcomeTask | null;
 }
 
-const FIELDS: (keyof TaskChanges)[] = [
-  'title',
-  'description',
-  'priority',
-  'tags',
-  'due_at',
-  'all_day',
-  'reminders',
-  'recurrence',
-  'recurrence_anchor',
-  'status',
-];
+const FIELDS: (keyof TaskChanges)[] = [...TASK_INPUT_FIELDS, 'status'];
 
 function restoreFields(before: OutcomeTask, changes: TaskChanges): TaskChanges {
   const previous: TaskChanges = {};

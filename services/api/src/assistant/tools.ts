@@ -11,6 +11,7 @@ import {
   RECURRENCE_ANCHORS,
   TASK_STATUSES,
   type Task,
+  type TaskInputField,
   toTaskJson,
 } from '@todo/domain';
 import * as z from 'zod';
@@ -29,6 +30,7 @@ const dueAt = z
       'null removes the due date',
   );
 
+// Every settable field, described for a model; the compiler refuses a field of TaskInput left out.
 const fields = {
   description: z.string().describe('Longer notes'),
   priority: z.enum(PRIORITIES).describe('Defaults to medium'),
@@ -54,7 +56,7 @@ const fields = {
     .describe(
       '"due" (default): the next occurrence follows the due date; "completion": it counts from when done',
     ),
-};
+} satisfies Record<Exclude<TaskInputField, 'title'>, z.ZodType>;
 
 const AddTaskInput = z.object({
   title: z.string().describe('What to do, short, without the date words'),
