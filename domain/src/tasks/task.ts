@@ -28,28 +28,6 @@ const everyKeyOf =
   ): Keys =>
     keys;
 
-/** Every field of the contract's task, in its order. */
-export const TASK_FIELDS = everyKeyOf<TaskSnapshot>()([
-  'id',
-  'user_id',
-  'title',
-  'description',
-  'status',
-  'priority',
-  'tags',
-  'due_at',
-  'all_day',
-  'reminders',
-  'recurrence',
-  'recurrence_anchor',
-  'series_id',
-  'occurrence',
-  'created_at',
-  'updated_at',
-  'completed_at',
-  'version',
-]);
-
 /** The fields a client sets; the write path keeps the others (ids, status, series, times, version). */
 export const TASK_INPUT_FIELDS = [
   'title',
@@ -63,6 +41,20 @@ export const TASK_INPUT_FIELDS = [
   'recurrence_anchor',
 ] as const satisfies readonly TaskField[];
 export type TaskInputField = (typeof TASK_INPUT_FIELDS)[number];
+
+/** Every field of the contract's task (the order of a task's JSON). */
+export const TASK_FIELDS = everyKeyOf<TaskSnapshot>()([
+  'id',
+  'user_id',
+  ...TASK_INPUT_FIELDS,
+  'status',
+  'series_id',
+  'occurrence',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'version',
+]);
 
 /** The fields that are RFC 3339 text on the wire and Dates in the domain and the database. */
 export const TASK_TIME_FIELDS = [
