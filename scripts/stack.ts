@@ -77,7 +77,14 @@ export interface StackOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * How a service process is started: the executable and its arguments before the service name.
+   * Default: this Node with tsx on the TypeScript sources (what development runs).
+   */
+  serviceCommand?: readonly string[];
 }
+
+const TSX_SERVICE_COMMAND = [process.execPath, '--import', 'tsx', 'runtime/src/service.ts'] as const;
 
 /** `recurring-task=2,websocket-sync=2` → { 'recurring-task': 2, 'websocket-sync': 2 }. */
 export function parseReplicas(spec = ''): Partial<Record<ServiceName, number>> {
@@ -237,7 +244,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       instances.map(async (service, i) => {
         await startSidecar(service, i, cleanups);
         record.ownPidFile(`daprd-${service.instance}`, join(DAPR_STATE, `daprd-${service.instance}.pid`));
-        const child = new ServiceProcess(service, env, record);
+        const child = new ServiceProcess(service, env, record, options.serviceCommand ?? TSX_SERVICE_COMMAND);
         processes.set(service.instance, child);
         cleanups.push(() => child.stop());
       }),
@@ -313,7 +320,7 @@ function sidecarPid(instance: string): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
-/** One service's Node process (`runtime/src/service.ts <name>`), logging to .infra/stack/<instance>.log. */
+/** One service's Node process (`runtime/src/service.ts <name>` by default), logging to .infra/stack/<instance>.log. */
 class ServiceProcess {
   private child: ChildProcess | undefined;
   private readonly logFile: string;
@@ -322,6 +329,7 @@ class ServiceProcess {
     private readonly service: StackService,
     private readonly env: Record<string, string>,
     private readonly record: RunRecord,
+    private readonly command: readonly string[],
   ) {
     this.logFile = join(LOGS, `${service.instance}.log`);
     this.spawn();
@@ -330,7 +338,8 @@ class ServiceProcess {
   spawn(): void {
     if (this.running) throw new Error(`${this.service.instance} is already running`);
     const out = openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/service.ts', this.service.name], {
+    const [executable = process.execPath, ...args] = this.command;
+    this.child = spawn(executable, [...args, this.service.name], {
       cwd: ROOT,
       env: {
         ...process.env,

