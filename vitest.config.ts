@@ -3,9 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    // tests/integration and tests/ownership need the distributed stack (`npm run test:integration`,
-    // `npm run test:ownership`); the deploy drift test needs helm (`npm run check:deploy` builds it
-    // and runs the test).
+    // tests/integration, tests/ownership and tests/containers need the distributed stack
+    // (`npm run test:integration`, `test:ownership`, `test:containers`); the deploy drift test
+    // needs helm (`npm run check:deploy` builds it and runs the test).
     exclude: [
       '**/node_modules/**',
       'web/**',
@@ -13,6 +13,7 @@ export default defineConfig({
       '.infra/**',
       'tests/integration/**',
       'tests/ownership/**',
+      'tests/containers/**',
       'scripts/check-deploy/**',
     ],
     globalSetup: ['tests/global-setup.ts'],

@@ -12,7 +12,9 @@
 #   localhost/todo/kafka:4           Kafka in KRaft mode, jars from Maven Central (deploy/images/kafka)
 #   localhost/todo/dapr:1.16         daprd + scheduler built from source (deploy/images/dapr)
 #
-#   scripts/images/build.sh [--app-only]   (--app-only: the base, Node and the app image only)
+#   scripts/images/build.sh [--app-only | --stage-only]
+#     --app-only: the base, Node and the app image only; --stage-only: only the Dockerfile's
+#     context in .infra/images/app (what CI's docker build uses), no podman
 #
 # Reproducible: SOURCE_DATE_EPOCH fixes file and image timestamps; mmdebstrap takes the package
 # versions of the Debian suite at build time, so the base is cached (~/.cache/todo-chatbot/images,
@@ -149,6 +151,7 @@ build_app() {
 
 main() {
   local started=$SECONDS
+  if [[ "${1:-}" == --stage-only ]]; then mkdir -p "$STATE"; stage_app; return 0; fi
   need mmdebstrap mmdebstrap
   need podman podman
   need runc runc
