@@ -3,7 +3,8 @@
 # network namespace shared by every container, as the containers of a Kubernetes pod share one —
 # so PostgreSQL, Kafka, the Dapr scheduler, the SMTP catcher, every service and its daprd sidecar
 # reach each other on 127.0.0.1 with the ports and Dapr resources of the local stack
-# (deploy/dapr/local). Only the api and the catcher's HTTP listing are published, on host loopback.
+# (deploy/dapr/local). Only the api and the catcher's HTTP listing are published, on host loopback
+# (slirp4netns forwards to the pod's own address, so those two listen on 0.0.0.0 inside the pod).
 #
 #   scripts/containers/stack.sh up      replace any pod of the same name, start everything, wait
 #                                       until every service answers /readyz (bounded)
@@ -54,6 +55,9 @@ pod_http_ok() { # pod_http_ok URL: an HTTP GET from inside the pod (the catcher'
 up() {
   local started=$SECONDS i name
   "$PODMAN" image exists "$APP_IMAGE" || die "no $APP_IMAGE: run npm run images first"
+  # podman makes each pod's infra container from catatonit (Debian package).
+  command -v catatonit >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq catatonit >/dev/null \
+    || die "apt-get install catatonit failed"
   down_quiet
   log "pod $POD: api on 127.0.0.1:$API_PORT, mail listing on 127.0.0.1:$MAIL_PORT"
   # slirp4netns: a network namespace of its own with user-mode networking; published ports are

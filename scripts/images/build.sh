@@ -11,6 +11,7 @@
 #   localhost/todo/postgres:15       PostgreSQL (deploy/images/postgres)
 #   localhost/todo/kafka:4           Kafka in KRaft mode, jars from Maven Central (deploy/images/kafka)
 #   localhost/todo/dapr:1.16         daprd + scheduler built from source (deploy/images/dapr)
+#   localhost/todo/pause:3.10        the pod sandbox image: Debian's static catatonit in -P mode
 #
 #   scripts/images/build.sh [--app-only | --stage-only]
 #     --app-only: the base, Node and the app image only; --stage-only: only the Dockerfile's
@@ -59,7 +60,9 @@ rootfs() {
     step_start
     mkdir -p "$CACHE"
     # essential: only the Essential:yes packages (no apt, no perl) and PACKAGES; no documentation.
+    # man1 must exist all the same: OpenJDK's postinst links its man pages with update-alternatives.
     mmdebstrap --quiet --variant=essential --include="$packages" \
+      --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
       --dpkgopt='path-exclude=/usr/share/locale/*' "$SUITE" "$tar.tmp" || die "mmdebstrap ($name) failed"
     mv "$tar.tmp" "$tar"
@@ -115,6 +118,12 @@ build_infra() {
   cp "$ROOT/.infra/bin/daprd" "$ROOT/.infra/bin/scheduler" "$dir/"
   touch -d "@$SOURCE_DATE_EPOCH" "$dir"/*
   image localhost/todo/dapr:1.16 "$ROOT/deploy/images/dapr" "$dir" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
+  need catatonit catatonit
+  dir="$STATE/pause-context"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$(command -v catatonit)" "$dir/catatonit"
+  touch -d "@$SOURCE_DATE_EPOCH" "$dir/catatonit"
+  image localhost/todo/pause:3.10 "$ROOT/deploy/images/pause" "$dir"
 }
 
 # The application as the Dockerfile expects its context: compiled JavaScript laid out like the
