@@ -67,6 +67,8 @@ export interface Stack {
   pids(instance: string): { service?: number; sidecar?: number };
   /** Where this run records the processes it started (removed by stop()). */
   runDir: string;
+  /** Stops and starts the Kafka broker (scripts/infra/kafka.sh); the new broker is owned by this run. */
+  restartBroker: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -129,7 +131,7 @@ function startTime(pid: number): string {
 let runsStarted = 0;
 
 /** The pid files of one run and the watchdog that reaps them when this process is gone. */
-class RunRecord {
+export class RunRecord {
   readonly dir = join(RUNS, `${process.pid}-${++runsStarted}`);
   private readonly watchdog: ChildProcess;
 
@@ -146,7 +148,7 @@ class RunRecord {
     writeFileSync(join(this.dir, `${label}.pid`), `${pid} ${startTime(pid)} ${signal}\n`);
   }
 
-  /** Records the process whose pid a pid file (first line) holds. */
+  /** Records the process whose pid a pid file (first line) holds — again after it was restarted. */
   ownPidFile(label: string, pidFile: string, signal: 'TERM' | 'INT' = 'TERM'): void {
     this.own(label, Number(readFileSync(pidFile, 'utf8').split('\n')[0]), signal);
   }
@@ -158,14 +160,22 @@ class RunRecord {
   }
 }
 
+/**
+ * A new run record for processes started outside `startStack` (the embedded bench target), after
+ * reaping what runs whose owner died left behind.
+ */
+export async function startRunRecord(): Promise<RunRecord> {
+  await run('bash', [REAPER, 'reap-stale', RUNS]);
+  return new RunRecord();
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(`stack: ${line}`));
   const basePort = options.basePort ?? Number(process.env.STACK_PORT ?? 3000);
   const readyTimeoutMs = options.readyTimeoutMs ?? Number(process.env.STACK_READY_TIMEOUT_MS ?? 180_000);
   const cleanups: (() => Promise<unknown>)[] = [];
-  await run('bash', [REAPER, 'reap-stale', RUNS]);
-  const record = new RunRecord();
+  const record = await startRunRecord();
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       await cleanup().catch((error: unknown) => log(`stop: ${String(error)}`));
@@ -274,6 +284,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kafkaBrokers,
       startSeconds: (Date.now() - started) / 1000,
       runDir: record.dir,
+      restartBroker: {
+        stop: () => script('kafka.sh', 'stop').then(() => undefined),
+        start: async () => {
+          await script('kafka.sh', 'start');
+          record.ownPidFile('kafka', join(KAFKA_STATE, 'kafka.pid'));
+        },
+      },
       kill: (instance) => processOf(instance).kill('SIGKILL'),
       pids: (instance) => ({ service: processOf(instance).pid, sidecar: sidecarPid(instance) }),
       restart: async (instance) => {
