@@ -13,9 +13,10 @@
 #   localhost/todo/dapr:1.16         daprd + scheduler built from source (deploy/images/dapr)
 #   localhost/todo/pause:3.10        the pod sandbox image: Debian's static catatonit in -P mode
 #
-#   scripts/images/build.sh [--app-only | --stage-only]
+#   scripts/images/build.sh [--app-only | --stage-only | --cached]
 #     --app-only: the base, Node and the app image only; --stage-only: only the Dockerfile's
-#     context in .infra/images/app (what CI's docker build uses), no podman
+#     context in .infra/images/app (what CI's docker build uses), no podman; --cached: exit 0 when
+#     both Debian root filesystems are in the cache (the slow, registry-dependent part of a cold build)
 #
 # Reproducible: SOURCE_DATE_EPOCH fixes file and image timestamps; mmdebstrap takes the package
 # versions of the Debian suite at build time, so the base is cached (~/.cache/todo-chatbot/images,
@@ -50,12 +51,18 @@ image_label() { # image_label IMAGE LABEL → the label's value, empty when the 
   "$PODMAN" image inspect --format "{{index .Labels \"$2\"}}" "$1" 2>/dev/null || true
 }
 
+INFRA_PACKAGES="$BASE_PACKAGES,postgresql-15,openjdk-17-jre-headless"
+
+rootfs_tar() { # rootfs_tar NAME PACKAGES → the cache path of that root filesystem
+  echo "$CACHE/$1-$SUITE-$(printf '%s %s %s' "$SUITE" "$2" "$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-12).tar"
+}
+
 # rootfs NAME PACKAGES: a Debian root filesystem (Essential set + PACKAGES) imported as
 # localhost/todo/NAME:bookworm; the tarball is cached by its package list.
 rootfs() {
   local name="$1" packages="$2" key tar
-  key="$(printf '%s %s %s' "$SUITE" "$packages" "$SOURCE_DATE_EPOCH" | sha256sum | cut -c1-12)"
-  tar="$CACHE/$name-$SUITE-$key.tar"
+  tar="$(rootfs_tar "$name" "$packages")"
+  key="${tar%.tar}"; key="${key##*-}"
   if [[ ! -s "$tar" ]]; then
     step_start
     mkdir -p "$CACHE"
@@ -103,7 +110,7 @@ build_node() {
 # PostgreSQL, Kafka and Dapr (daprd + scheduler) for the containers stack and the cluster.
 build_infra() {
   local dir
-  rootfs debian-infra "$BASE_PACKAGES,postgresql-15,openjdk-17-jre-headless"
+  rootfs debian-infra "$INFRA_PACKAGES"
   image localhost/todo/postgres:15 "$ROOT/deploy/images/postgres" "$ROOT/deploy/images/postgres" \
     --build-arg "INFRA_IMAGE=localhost/todo/debian-infra:$SUITE"
   dir="$STATE/kafka-context"
@@ -161,6 +168,10 @@ build_app() {
 main() {
   local started=$SECONDS
   if [[ "${1:-}" == --stage-only ]]; then mkdir -p "$STATE"; stage_app; return 0; fi
+  if [[ "${1:-}" == --cached ]]; then
+    [[ -s "$(rootfs_tar debian "$BASE_PACKAGES")" && -s "$(rootfs_tar debian-infra "$INFRA_PACKAGES")" ]]
+    return
+  fi
   need mmdebstrap mmdebstrap
   need podman podman
   need runc runc
