@@ -24,8 +24,12 @@ READY_TIMEOUT="${CONTAINERS_READY_TIMEOUT:-240}"
 APP_IMAGE="localhost/todo/app:$(cat "$ROOT/.infra/images/app.tag" 2>/dev/null || echo latest)"
 SERVICES=(api recurring-task notification audit websocket-sync)
 # Inside the pod, as in scripts/stack.ts: service i on 3001+i, its daprd on 3500+i / 50001+10i.
-DATABASE_URL=postgres://postgres@127.0.0.1:54329/postgres?sslmode=disable
 KAFKA_BROKERS=127.0.0.1:19092
+# The development values of the local Dapr secret store (DEV-ONLY), which the services would read
+# through their sidecars anyway; the one-shot migration has no sidecar.
+SECRETS="$ROOT/deploy/dapr/local/secrets.json"
+DATABASE_URL="$(jq -r '."database-credentials".connectionString' "$SECRETS")"
+JWT_SECRET="$(jq -r '."app-secrets".jwtSecret' "$SECRETS")"
 
 log() { echo "containers: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -84,7 +88,7 @@ up() {
   wait_for "Kafka topics" "$PODMAN" run --rm --pod "$POD" --read-only --tmpfs /tmp -e KAFKA_BROKERS="$KAFKA_BROKERS" \
     --entrypoint node "$APP_IMAGE" runtime/src/topics.js provision
   log "Kafka up, topics provisioned ($((SECONDS - started)) s)"
-  "$PODMAN" run --rm --pod "$POD" --read-only --tmpfs /tmp -e DATABASE_URL="$DATABASE_URL" \
+  "$PODMAN" run --rm --pod "$POD" --read-only --tmpfs /tmp -e DATABASE_URL="$DATABASE_URL" -e JWT_SECRET="$JWT_SECRET" \
     --entrypoint node "$APP_IMAGE" runtime/src/migrate.js up >/dev/null || die "migrations failed"
   log "migrated ($((SECONDS - started)) s)"
 
@@ -100,7 +104,7 @@ up() {
       --scheduler-host-address 127.0.0.1:50006 --placement-host-address "" \
       --app-port $((3001 + i)) --app-channel-address 127.0.0.1 --log-level warn
     run "$name" "$APP_IMAGE" -e PORT=$((3001 + i)) -e DAPR_HTTP_PORT=$((3500 + i)) -e POD_NAME="$name" \
-      -e DATABASE_URL="$DATABASE_URL" -e KAFKA_BROKERS="$KAFKA_BROKERS" -e LOG_LEVEL=warn \
+      -e DATABASE_URL="$DATABASE_URL" -e JWT_SECRET="$JWT_SECRET" -e KAFKA_BROKERS="$KAFKA_BROKERS" -e LOG_LEVEL=warn \
       -e SMTP_URL=smtp://127.0.0.1:2525 -e 'MAIL_FROM=Todo <reminders@todo.test>' "$APP_IMAGE" "$name"
   done
   for i in "${!SERVICES[@]}"; do

@@ -2,6 +2,8 @@
 # Writes the broker config (same settings as scripts/infra/kafka.sh), formats the KRaft storage
 # once, then runs the broker in the foreground.
 set -eu
+# The classpath wildcard below is for Java to expand, not the shell.
+set -f
 conf=/tmp/kafka
 mkdir -p "$conf" "$KAFKA_DATA"
 cat >"$conf/server.properties" <<PROPS
