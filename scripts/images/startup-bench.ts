@@ -51,7 +51,10 @@ if (!existsSync(join(COMPILED, 'runtime/src/service.js'))) {
 }
 
 const rows: Row[] = [];
-for (const [variant, serviceCommand] of Object.entries(variants) as [keyof typeof variants, readonly string[]][]) {
+for (const [variant, serviceCommand] of Object.entries(variants) as [
+  keyof typeof variants,
+  readonly string[],
+][]) {
   const stack = await startStack({
     basePort: 3200,
     serviceCommand,
