@@ -152,6 +152,11 @@ stage_app() {
   local workspaces=(--workspace contracts --workspace domain --workspace platform --workspace runtime)
   for f in services/*/; do workspaces+=(--workspace "${f%/}"); done
   (cd "$app" && npm ci --silent --omit=dev --no-audit --no-fund "${workspaces[@]}") || die "npm ci --omit=dev failed"
+  # The whole module graph of the entry points must load from production dependencies alone
+  # (migrate.js runs when imported; its imports are the database layer service.js loads too).
+  (cd "$app" && node --conditions=todo-compiled --input-type=module -e \
+    "for (const m of ['service', 'topics']) await import('./runtime/src/' + m + '.js');") \
+    || die "the compiled entry points import something the production dependencies do not have"
   find "$app" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   step_done "staged the application in $app ($(du -sh "$app" | cut -f1))"
 }
