@@ -71,12 +71,14 @@ for (const [variant, serviceCommand] of Object.entries(variants) as [
         const pid = stack.pids(service).service;
         if (pid !== undefined) rss.push(rssMib(pid));
       }
-      rows.push({
+      const row = {
         variant,
         service,
         startup_s: Math.round(median(startups) * 100) / 100,
         rss_mib: Math.round(median(rss) * 10) / 10,
-      });
+      };
+      rows.push(row);
+      console.error(`startup-bench: ${JSON.stringify(row)}`);
     }
   } finally {
     await stack.stop();
