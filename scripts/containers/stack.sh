@@ -70,6 +70,14 @@ up() {
     -p "127.0.0.1:$API_PORT:3001" -p "127.0.0.1:$MAIL_PORT:8025" >/dev/null || die "pod create failed"
 
   run postgres localhost/todo/postgres:15 -e PGPORT=54329 -e PGDATA=/tmp/pgdata localhost/todo/postgres:15
+  # Dapr's service invocation resolves app ids by mDNS, which needs an interface that can multicast;
+  # neither lo nor slirp4netns' tap0 can by default ("zeroconf register: No supported interface").
+  # Multicast on the pod's loopback, with the host's iproute2 in the pod's network namespace.
+  local netns
+  netns="$("$PODMAN" inspect --format '{{.NetworkSettings.SandboxKey}}' \
+    "$("$PODMAN" pod inspect "$POD" --format '{{.InfraContainerID}}')")"
+  nsenter --net="$netns" ip link set lo multicast on && nsenter --net="$netns" ip route add 224.0.0.0/4 dev lo \
+    || die "could not enable multicast on the pod's loopback"
   run kafka localhost/todo/kafka:4 -e KAFKA_PORT=19092 -e KAFKA_CONTROLLER_PORT=19093 -e KAFKA_DATA=/tmp/kafka-data \
     localhost/todo/kafka:4
   run scheduler localhost/todo/dapr:1.16 --entrypoint /usr/local/bin/scheduler localhost/todo/dapr:1.16 \

@@ -66,7 +66,13 @@ describe('the containers stack', () => {
       expect(series).toHaveLength(2);
       return series.find((task: { id: string }) => task.id !== first.id);
     }, 90_000);
-    expect(new Date(next.due_at).getTime() - new Date(first.due_at).getTime()).toBe(24 * 3600 * 1000);
+    // The same wall-clock time in the user's zone, one calendar day later.
+    const berlin = (iso: string, days = 0) =>
+      new Date(new Date(iso).getTime() + days * 86_400_000).toLocaleString('sv-SE', {
+        timeZone: 'Europe/Berlin',
+      });
+    expect(berlin(next.due_at).slice(11)).toBe(berlin(first.due_at).slice(11));
+    expect(berlin(next.due_at).slice(0, 10)).toBe(berlin(first.due_at, 1).slice(0, 10));
     expect(next.completed_at).toBeNull();
   });
 });

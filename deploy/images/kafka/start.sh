@@ -43,6 +43,7 @@ PROPS
 java="java -Xms128m -Xmx$KAFKA_HEAP -Djava.awt.headless=true -Dlog4j2.configurationFile=$conf/log4j2.properties -cp /opt/kafka/libs/*"
 if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  $java kafka.tools.StorageTool format -t "$cluster_id" -c "$conf/server.properties" --ignore-formatted >/dev/null
+  # --cluster-id=: an id may start with "-", which would read as an option.
+  $java kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$conf/server.properties" --ignore-formatted >/dev/null
 fi
 exec $java -XX:+UseG1GC -XX:MaxGCPauseMillis=20 kafka.Kafka "$conf/server.properties"
