@@ -3,14 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    // tests/integration needs the distributed stack (`npm run test:integration`); the deploy drift
-    // test needs helm (`npm run check:deploy` builds it and runs the test).
+    // tests/integration, tests/ownership and tests/containers need the distributed stack
+    // (`npm run test:integration`, `test:ownership`, `test:containers`); the deploy drift test
+    // needs helm (`npm run check:deploy` builds it and runs the test).
     exclude: [
       '**/node_modules/**',
       'web/**',
       'data/**',
       '.infra/**',
       'tests/integration/**',
+      'tests/ownership/**',
+      'tests/containers/**',
       'scripts/check-deploy/**',
     ],
     globalSetup: ['tests/global-setup.ts'],

@@ -4,13 +4,19 @@
  * daprd sidecar, all on loopback. Ctrl-C stops what it started (infrastructure that was already
  * running is left running). The integration tests start the same stack through `startStack`.
  *
+ * A run owns what it starts on any exit, not only Ctrl-C: every process it starts is recorded in
+ * .infra/stack/runs/<pid>-<n>/ (pid + start time), and a watchdog in its own session
+ * (scripts/stack-reaper.sh) stops them when the owning process is gone — crashed, SIGKILLed or
+ * exited without stop(). Runs whose owner died before its watchdog could act are reaped before
+ * the next start.
+ *
  * Env: STACK_PORT (3000: the gateway — /ws to websocket-sync, the rest to the api, which serves
  * the web app — as the cluster's ingress does; the service processes take the next ports),
  * STACK_REPLICAS (`recurring-task=2,websocket-sync=2`: processes per service, 1 by default),
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,8 +28,15 @@ import { startGateway } from './stack-gateway.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INFRA = join(ROOT, 'scripts/infra');
 const LOGS = join(ROOT, '.infra/stack');
+/** One directory per run with the pid files of what it started (see scripts/stack-reaper.sh). */
+const RUNS = join(LOGS, 'runs');
+const REAPER = join(ROOT, 'scripts/stack-reaper.sh');
 /** Where scripts/infra/dapr.sh keeps its pid files (its DAPR_STATE_DIR default). */
 const DAPR_STATE = process.env.DAPR_STATE_DIR ?? join(ROOT, '.infra/dapr');
+/** Where scripts/infra/kafka.sh keeps its pid file (its KAFKA_STATE_DIR default). */
+const KAFKA_STATE = process.env.KAFKA_STATE_DIR ?? join(ROOT, '.infra/kafka');
+/** PostgreSQL's data directory as scripts/infra/postgres.sh sets it up (its PG_DIR default). */
+const PG_DATA = join(process.env.PG_DIR ?? '/var/tmp/todo-chatbot/postgres', 'data');
 const run = promisify(execFile);
 
 export interface StackService {
@@ -52,6 +65,10 @@ export interface Stack {
   restart(instance: string): Promise<number>;
   /** The OS process ids of an instance: its service process and its daprd (while they run). */
   pids(instance: string): { service?: number; sidecar?: number };
+  /** Where this run records the processes it started (removed by stop()). */
+  runDir: string;
+  /** Stops and starts the Kafka broker (scripts/infra/kafka.sh); the new broker is owned by this run. */
+  restartBroker: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -62,7 +79,14 @@ export interface StackOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * How a service process is started: the executable and its arguments before the service name.
+   * Default: this Node with tsx on the TypeScript sources (what development runs).
+   */
+  serviceCommand?: readonly string[];
 }
+
+const TSX_SERVICE_COMMAND = [process.execPath, '--import', 'tsx', 'runtime/src/service.ts'] as const;
 
 /** `recurring-task=2,websocket-sync=2` → { 'recurring-task': 2, 'websocket-sync': 2 }. */
 export function parseReplicas(spec = ''): Partial<Record<ServiceName, number>> {
@@ -98,16 +122,65 @@ const succeeds = (name: string, ...args: string[]) =>
     () => false,
   );
 
+/** Field 22 of /proc/<pid>/stat: with the pid, names one process even after the pid is reused. */
+function startTime(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[19] ?? '';
+}
+
+let runsStarted = 0;
+
+/** The pid files of one run and the watchdog that reaps them when this process is gone. */
+export class RunRecord {
+  readonly dir = join(RUNS, `${process.pid}-${++runsStarted}`);
+  private readonly watchdog: ChildProcess;
+
+  constructor() {
+    mkdirSync(this.dir, { recursive: true });
+    this.own('owner', process.pid);
+    // Its own session: neither Ctrl-C in the terminal nor a kill of our process group reaches it.
+    this.watchdog = spawn('bash', [REAPER, 'watch', this.dir], { detached: true, stdio: 'ignore' });
+    this.watchdog.unref();
+  }
+
+  /** Records a process this run started; `signal` is how it is asked to stop. */
+  own(label: string, pid: number, signal: 'TERM' | 'INT' = 'TERM'): void {
+    writeFileSync(join(this.dir, `${label}.pid`), `${pid} ${startTime(pid)} ${signal}\n`);
+  }
+
+  /** Records the process whose pid a pid file (first line) holds — again after it was restarted. */
+  ownPidFile(label: string, pidFile: string, signal: 'TERM' | 'INT' = 'TERM'): void {
+    this.own(label, Number(readFileSync(pidFile, 'utf8').split('\n')[0]), signal);
+  }
+
+  /** After a clean stop: nothing is left to reap. */
+  close(): void {
+    this.watchdog.kill('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A new run record for processes started outside `startStack` (the embedded bench target), after
+ * reaping what runs whose owner died left behind.
+ */
+export async function startRunRecord(): Promise<RunRecord> {
+  await run('bash', [REAPER, 'reap-stale', RUNS]);
+  return new RunRecord();
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(`stack: ${line}`));
   const basePort = options.basePort ?? Number(process.env.STACK_PORT ?? 3000);
   const readyTimeoutMs = options.readyTimeoutMs ?? Number(process.env.STACK_READY_TIMEOUT_MS ?? 180_000);
   const cleanups: (() => Promise<unknown>)[] = [];
+  const record = await startRunRecord();
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       await cleanup().catch((error: unknown) => log(`stop: ${String(error)}`));
     }
+    record.close();
   };
 
   try {
@@ -120,13 +193,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log('starting PostgreSQL, Kafka and the Dapr scheduler');
     await Promise.all([
       script('postgres.sh', 'start').then(() => {
-        if (!postgresUp) cleanups.push(() => script('postgres.sh', 'stop'));
+        if (postgresUp) return;
+        // INT: PostgreSQL's fast shutdown (TERM would wait for every client to leave).
+        record.ownPidFile('postgres', join(PG_DATA, 'postmaster.pid'), 'INT');
+        cleanups.push(() => script('postgres.sh', 'stop'));
       }),
       script('kafka.sh', 'start').then(() => {
-        if (!kafkaUp) cleanups.push(() => script('kafka.sh', 'stop'));
+        if (kafkaUp) return;
+        record.ownPidFile('kafka', join(KAFKA_STATE, 'kafka.pid'));
+        cleanups.push(() => script('kafka.sh', 'stop'));
       }),
       script('dapr.sh', 'start-scheduler').then(() => {
-        if (!schedulerUp) cleanups.push(() => script('dapr.sh', 'stop'));
+        if (schedulerUp) return;
+        record.ownPidFile('scheduler', join(DAPR_STATE, 'scheduler.pid'));
+        cleanups.push(() => script('dapr.sh', 'stop'));
       }),
     ]);
     const databaseUrl = await script('postgres.sh', 'url');
@@ -179,7 +259,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await Promise.all(
       instances.map(async (service, i) => {
         await startSidecar(service, i, cleanups);
-        const child = new ServiceProcess(service, env);
+        record.ownPidFile(`daprd-${service.instance}`, join(DAPR_STATE, `daprd-${service.instance}.pid`));
+        const child = new ServiceProcess(service, env, record, options.serviceCommand ?? TSX_SERVICE_COMMAND);
         processes.set(service.instance, child);
         cleanups.push(() => child.stop());
       }),
@@ -208,6 +289,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseUrl,
       kafkaBrokers,
       startSeconds: (Date.now() - started) / 1000,
+      runDir: record.dir,
+      restartBroker: {
+        stop: () => script('kafka.sh', 'stop').then(() => undefined),
+        start: async () => {
+          await script('kafka.sh', 'start');
+          record.ownPidFile('kafka', join(KAFKA_STATE, 'kafka.pid'));
+        },
+      },
       kill: (instance) => processOf(instance).kill('SIGKILL'),
       pids: (instance) => ({ service: processOf(instance).pid, sidecar: sidecarPid(instance) }),
       restart: async (instance) => {
@@ -254,7 +343,7 @@ function sidecarPid(instance: string): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
-/** One service's Node process (`runtime/src/service.ts <name>`), logging to .infra/stack/<instance>.log. */
+/** One service's Node process (`runtime/src/service.ts <name>` by default), logging to .infra/stack/<instance>.log. */
 class ServiceProcess {
   private child: ChildProcess | undefined;
   private readonly logFile: string;
@@ -262,6 +351,8 @@ class ServiceProcess {
   constructor(
     private readonly service: StackService,
     private readonly env: Record<string, string>,
+    private readonly record: RunRecord,
+    private readonly command: readonly string[],
   ) {
     this.logFile = join(LOGS, `${service.instance}.log`);
     this.spawn();
@@ -270,7 +361,8 @@ class ServiceProcess {
   spawn(): void {
     if (this.running) throw new Error(`${this.service.instance} is already running`);
     const out = openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/service.ts', this.service.name], {
+    const [executable = process.execPath, ...args] = this.command;
+    this.child = spawn(executable, [...args, this.service.name], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -283,6 +375,7 @@ class ServiceProcess {
       },
       stdio: ['ignore', out, out],
     });
+    if (this.child.pid !== undefined) this.record.own(this.service.instance, this.child.pid);
   }
 
   get pid(): number | undefined {

@@ -2,14 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PUBSUB_NAME } from '@todo/contracts/dapr';
 import { AppProcess, freePort } from '../tests/support/process.js';
-import { type StackOptions, startStack } from './stack.js';
+import { type StackOptions, startRunRecord, startStack } from './stack.js';
 
 const run = promisify(execFile);
-const KAFKA = fileURLToPath(new URL('infra/kafka.sh', import.meta.url));
 
 export type Mode = 'embedded' | 'distributed';
 
@@ -43,7 +41,13 @@ export async function startEmbeddedTarget(env: Record<string, string> = {}): Pro
     { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     await freePort(),
   );
-  await app.start();
+  // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
+  const record = await startRunRecord();
+  const start = async () => {
+    await app.start();
+    if (app.pid !== undefined) record.own('embedded', app.pid);
+  };
+  await start();
   return {
     mode: 'embedded',
     url: app.url,
@@ -52,11 +56,12 @@ export async function startEmbeddedTarget(env: Record<string, string> = {}): Pro
     kill: () => app.kill(),
     restart: async () => {
       const started = Date.now();
-      await app.start();
+      await start();
       return (Date.now() - started) / 1000;
     },
     stop: async () => {
       await app.kill();
+      record.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -105,10 +110,7 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
       );
       if (!response.ok) throw new Error(`publish to ${topic}: ${response.status} ${await response.text()}`);
     },
-    broker: {
-      stop: () => run('bash', [KAFKA, 'stop']).then(() => undefined),
-      start: () => run('bash', [KAFKA, 'start']).then(() => undefined),
-    },
+    broker: stack.restartBroker,
     stop: () => stack.stop(),
   };
 }

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compatibilityProblems } from './compatibility.js';
-import { generatedFile, generateTypes, SCHEMA_FILES } from './generate-types.js';
+import { generatedFile, generateTypes } from './generate-types.js';
+import { SCHEMA_FILES } from './schema-files.js';
 
 const LAST_RELEASE = new URL('../released/1.0/', import.meta.url);
 const CURRENT = new URL('../schemas/', import.meta.url);

@@ -5,17 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
-
-export const SCHEMA_FILES = [
-  'task.schema.json',
-  'envelope.schema.json',
-  'task-event.schema.json',
-  'task-update.schema.json',
-  'reminder-event.schema.json',
-  'dlq-envelope.schema.json',
-] as const;
-
-export const schemasDir = fileURLToPath(new URL('../schemas/', import.meta.url));
+import { SCHEMA_FILES, schemasDir } from './schema-files.js';
 export const generatedFile = fileURLToPath(new URL('./generated.ts', import.meta.url));
 
 export async function generateTypes(): Promise<string> {

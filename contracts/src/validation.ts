@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { SCHEMA_FILES, schemasDir } from './generate-types.js';
 import type { DlqEnvelope, ReminderEvent, TaskEvent, TaskUpdate } from './generated.js';
+import { SCHEMA_FILES, schemasDir } from './schema-files.js';
 import { TOPICS, type TopicName } from './topics.js';
 
 /** The event type each topic carries. */

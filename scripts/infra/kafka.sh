@@ -6,6 +6,7 @@
 #   scripts/infra/kafka.sh install          resolve the jars (cached, first run ~30 s)
 #   scripts/infra/kafka.sh start            install, format storage once, start, wait until ready
 #   scripts/infra/kafka.sh stop | status
+#   scripts/infra/kafka.sh libs             install, print the directory of the jars (for the image)
 #   scripts/infra/kafka.sh topics-cli ARGS  kafka-topics passthrough (TopicCommand), e.g.
 #       scripts/infra/kafka.sh topics-cli --create --topic t1 --partitions 3 --replication-factor 1
 #       (--bootstrap-server 127.0.0.1:$KAFKA_PORT is added unless you pass one)
@@ -222,9 +223,10 @@ topics_cli() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install; log "jars cached in $LIBS" ;;
+  libs) install >&2; echo "$LIBS" ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   topics-cli) topics_cli "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|topics-cli ARGS..." >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|libs|topics-cli ARGS..." >&2; exit 2 ;;
 esac

@@ -18,8 +18,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on a free loopback port that keeps what it is sent. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** A real SMTP server on loopback (a free port unless given) that keeps what it is sent. */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const received: { to: string[]; raw: Buffer }[] = [];
   const sink = { refusing: false } as SmtpSink;
   const server = new SMTPServer({
@@ -43,11 +43,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.server.address() as AddressInfo;
+  const address = server.server.address() as AddressInfo;
   return Object.assign(sink, {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${address.port}`,
     messages: () =>
       Promise.all(received.map(async ({ to, raw }) => ({ to, parsed: await simpleParser(raw) }))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

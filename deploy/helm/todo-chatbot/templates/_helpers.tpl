@@ -70,7 +70,7 @@ seccompProfile:
 {{- end }}
 {{- end -}}
 
-{{/* Writable scratch space for a read-only root filesystem (tsx compiles into its cache dir). */}}
+{{/* Writable scratch space for a read-only root filesystem (HOME and the temp dir of the app). */}}
 {{- define "todo.tmpVolumeMount" -}}
 - name: tmp
   mountPath: /tmp
