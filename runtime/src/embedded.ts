@@ -8,7 +8,7 @@ import { type Config, loadConfig } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
-import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { type Db, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { createHttpServer } from '@todo/platform/http/server';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
@@ -18,6 +18,7 @@ import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
+import { appDatabase } from './private-postgres.js';
 import { embeddedJwtSecret } from './secrets.js';
 import { inProcessTaskWriter } from './task-writer.js';
 
@@ -40,17 +41,24 @@ export interface EmbeddedOptions {
 }
 
 /**
- * The embedded default: every service in one process on one database (PGlite under DATA_DIR, or
- * PostgreSQL when DATABASE_URL is set); events go from the outbox to the in-process bus.
+ * The embedded default: every service in one process on one database (a private PostgreSQL server
+ * under DATA_DIR, or the server of DATABASE_URL when set); events go from the outbox to the
+ * in-process bus.
  */
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.LOG_LEVEL);
-  const target = databaseTarget(config);
-  const db = openDatabase(target);
-  await migrateToLatest(db);
+  const database = await appDatabase(config, logger.child({ component: 'postgres' }));
+  const db = openDatabase({ url: database.url });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    await database.stop();
+    throw error;
+  }
 
   const bus = new LocalEventBus();
-  const relay = new OutboxRelay({ db, bus, logger, exclusive: target.kind === 'postgres' });
+  const relay = new OutboxRelay({ db, bus, logger, exclusive: true });
   const idempotency = new SqlIdempotencyStore(db);
   // One process is the only consumer here: any claim still 'processing' belongs to a crashed run.
   await idempotency.releaseAbandoned();
@@ -69,8 +77,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
-    // A PGlite directory is opened by one process at a time: every change to a user passes here.
-    cacheUsers: target.kind === 'pglite',
+    // The private server is this process's alone: every change to a user passes here.
+    cacheUsers: !config.DATABASE_URL,
     llm: llmSettingsFrom(config),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -107,6 +115,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
       await relay.stop();
       for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();
+      await database.stop();
     },
   };
 }

@@ -23,7 +23,7 @@ import { DaprEventBus } from '@todo/platform/dapr/event-bus';
 import { DaprIdempotencyStore } from '@todo/platform/dapr/idempotency';
 import { DaprJobScheduler } from '@todo/platform/dapr/job-scheduler';
 import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
-import { databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { openDatabase } from '@todo/platform/db/connect';
 import { createHttpServer } from '@todo/platform/http/server';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
@@ -65,7 +65,8 @@ export async function startService(
   });
   const logger = createLogger(config.LOG_LEVEL).child({ service: name });
   // Migrations run once before the services start (`npm run migrate`), not in every replica.
-  const db = openDatabase(databaseTarget(config));
+  // loadConfig refuses the distributed mode without DATABASE_URL.
+  const db = openDatabase({ url: config.DATABASE_URL as string });
 
   const bus = new DaprEventBus({
     dapr,

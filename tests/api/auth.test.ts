@@ -7,7 +7,7 @@ describe('accounts and tokens', () => {
   let anon: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
+    app = await startTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
     anon = new ApiClient(app.url);
   });
   afterAll(() => app?.close());
@@ -88,7 +88,7 @@ describe('accounts and tokens', () => {
 describe('operations endpoints', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp('pglite');
+    app = await startTestApp();
   });
   afterAll(() => app?.close());
 

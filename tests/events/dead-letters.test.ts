@@ -20,7 +20,6 @@ describe('dead-letter queue (embedded)', () => {
 
   beforeAll(async () => {
     app = await startTestApp(
-      'pglite',
       { LOG_LEVEL: 'fatal' },
       {
         retry: { attempts: 5, baseDelayMs: 5 },
