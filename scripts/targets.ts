@@ -37,12 +37,16 @@ export interface Target {
 }
 
 /** The embedded default as `npm start` runs it: one process and its private PostgreSQL server, a fresh data directory. */
-export async function startEmbeddedTarget(env: Record<string, string> = {}): Promise<Target> {
+export async function startEmbeddedTarget(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
   // Every benchmark user signs in once; the login limit is not what is measured.
   const app = new AppProcess(
     { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     await freePort(),
+    nodeArgs,
   );
   await app.start();
   return {

@@ -28,6 +28,8 @@ export interface RunningApp {
   url: string;
   /** The app's database, for tools and tests that act as another part of the system would. */
   db: Db;
+  /** Where that database is, for tools that open their own connections (the benchmarks' EXPLAIN). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   }
 
   const bus = new LocalEventBus();
-  const relay = new OutboxRelay({ db, bus, logger, exclusive: true });
+  // On its private server this process is the only relay; a shared server may have other ones.
+  const relay = new OutboxRelay({ db, bus, logger, exclusive: Boolean(config.DATABASE_URL) });
   const idempotency = new SqlIdempotencyStore(db);
   // One process is the only consumer here: any claim still 'processing' belongs to a crashed run.
   await idempotency.releaseAbandoned();
@@ -109,6 +112,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   return {
     url,
     db,
+    databaseUrl: database.url,
     async close() {
       await app.close();
       await jobs.stop();

@@ -25,12 +25,14 @@ export class AppProcess {
   constructor(
     private readonly env: Record<string, string>,
     readonly port: number,
+    /** Options for node itself (the benchmark's `--cpu-prof`, which NODE_OPTIONS refuses). */
+    private readonly nodeArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded.ts'], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'runtime/src/embedded.ts'], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'error', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'inherit'],
