@@ -5,7 +5,7 @@ import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import pg from 'pg';
 
 /** Where releases before the private PostgreSQL server kept the embedded database. */
-export const pgliteDirectory = (dataDir: string) => join(dataDir, 'pglite');
+const pgliteDirectory = (dataDir: string) => join(dataDir, 'pglite');
 /** The import is restored here first and renamed to the app's database only once complete. */
 const STAGING_DATABASE = 'todo_pglite_import';
 
