@@ -118,7 +118,8 @@ function round(ms: number) {
 
 /**
  * Tasks `from`..`to` of one user in one statement: every 10th says "report", every 1000th "zebra",
- * half are tagged work, a fifth completed, due dates spread from the past into the future.
+ * half are tagged work (whatever their priority), a fifth completed, due dates spread from the past
+ * into the future.
  */
 async function insertTasks(running: RunningApp, userId: string, from: number, to: number) {
   await sql`
@@ -126,7 +127,8 @@ async function insertTasks(running: RunningApp, userId: string, from: number, to
     select gen_random_uuid(), ${userId},
       'Task ' || i || case when i % 10 = 0 then ' report' else ' errand' end
         || case when i % 1000 = 0 then ' zebra' else '' end,
-      array[case when i % 2 = 0 then 'work' else 'home' end],
+      -- Independent of the priority (i % 4): a tag must not pick out the most urgent tasks.
+      array[case when (i / 4) % 2 = 0 then 'work' else 'home' end],
       (array['low', 'medium', 'high', 'urgent'])[i % 4 + 1],
       now() + (i % 2000 - 1000) * interval '1 hour',
       case when i % 5 = 0 then 'completed' else 'open' end,
