@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { UserService } from '@todo/api/auth/users';
 import { type Db, migrateToLatest } from '@todo/platform/db/connect';
 import type { Database } from '@todo/platform/db/schema';
+import { UserDirectory } from '@todo/platform/identity/user-directory';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,7 +132,11 @@ describe('the embedded default on its private PostgreSQL server', () => {
 
 async function seedEarlierRelease(db: Db, email: string, titles: string[]): Promise<void> {
   await migrateToLatest(db);
-  const user = await new UserService(db).signup({ email, password: PASSWORD, timezone: 'Europe/Berlin' });
+  const user = await new UserService(db, new UserDirectory(db)).signup({
+    email,
+    password: PASSWORD,
+    timezone: 'Europe/Berlin',
+  });
   for (const title of titles) {
     await db
       .insertInto('tasks')
