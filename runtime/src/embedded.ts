@@ -97,7 +97,13 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     api.module,
     createRecurringTaskService({ writer: inProcessTaskWriter(api), consumerRuntime }),
     createWebsocketSyncService({ db, consumerRuntime, logger, config }),
-    createNotificationService({ db, consumerRuntime, config, onCommit: () => relay.wake() }),
+    createNotificationService({
+      db,
+      consumerRuntime,
+      users: identity.users,
+      config,
+      onCommit: () => relay.wake(),
+    }),
     createAuditService({ db, consumerRuntime }),
     ...(options.extraServices?.(consumerRuntime) ?? []),
   ];
@@ -115,7 +121,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   }
   for (const service of services) await service.start?.();
   relay.start();
-  jobs.start((job) => api.fireReminder(job.name).then(() => undefined));
+  jobs.start(api.fireReminder);
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,

@@ -101,7 +101,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     sessions: parts.sessions,
     users: parts.users,
     loginLimits: loginLimitsOf(parts.config),
-    jobs: new DaprJobScheduler(parts.dapr, missedJobs),
+    jobs: new DaprJobScheduler(parts.dapr),
     onCommit: parts.onCommit,
     llm: llmSettingsFrom(parts.config),
     webDist: WEB_DIST,
@@ -113,7 +113,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
       await app.register(taskWriterRoutes(api));
     },
     async start() {
-      missedJobs.start((job) => api.fireReminder(job.name).then(() => undefined));
+      missedJobs.start(api.fireReminder);
     },
     async stop() {
       await missedJobs.stop();

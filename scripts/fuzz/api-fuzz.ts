@@ -145,7 +145,7 @@ async function tallyFromMetrics(url: string) {
   const line = /^http_requests_total\{method="([^"]+)",route="([^"]+)",status="(\d+)"\} (\d+)$/;
   for (const match of text.split('\n').map((l) => line.exec(l))) {
     if (!match) continue;
-    const [, method, route, status, count] = match as unknown as [string, string, string, string, string];
+    const [, method, route, status = '', count] = match;
     if (route === '/metrics' || route === '/healthz') continue;
     const key = `${method} ${route}`;
     const row = rows.get(key) ?? { requests: 0, '4xx': 0, '5xx': 0 };

@@ -1,26 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  baseUrl,
-  launchBrowser,
-  openSession,
-  PASSWORD,
-  screenshot,
-  signIn,
-  signUp,
-  uniqueEmail,
-} from './support/browser';
+import { expect } from 'vitest';
+import { baseUrl, PASSWORD, screenshot, signIn, signUp, test, uniqueEmail } from './support/browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-test('signs up with the browser time zone, signs out and signs back in', async () => {
-  const { page, context, consoleErrors } = await openSession(browser);
+test('signs up with the browser time zone, signs out and signs back in', async ({ openSession }) => {
+  const { page } = await openSession();
   const email = uniqueEmail('signup');
   await page.goto('/');
   await page.getByRole('button', { name: 'New here? Create an account' }).click();
@@ -49,12 +31,12 @@ test('signs up with the browser time zone, signs out and signs back in', async (
   await signIn(page, email);
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByLabel('Email me my reminders').isChecked()).resolves.toBe(!emailsBefore);
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });
 
-test('signing out ends the session on the server: the old cookie no longer works anywhere', async () => {
-  const { page, context, consoleErrors } = await openSession(browser);
+test('signing out ends the session on the server: the old cookie no longer works anywhere', async ({
+  openSession,
+}) => {
+  const { page, context } = await openSession();
   const email = uniqueEmail('signout');
   await signUp(page, email);
   const session = (await context.cookies()).find(({ name }) => name === 'todo_session');
@@ -74,6 +56,4 @@ test('signing out ends the session on the server: the old cookie no longer works
   await context.addCookies([{ ...(session as NonNullable<typeof session>) }]);
   await page.reload();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });

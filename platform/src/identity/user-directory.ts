@@ -33,7 +33,10 @@ export interface UserDirectoryOptions {
   cache?: boolean;
 }
 
-/** Reads users by id, for every service that authenticates requests; writers call `forget`. */
+/**
+ * The one way services read users by id (authentication, reminders, notifications); writers call
+ * `forget`.
+ */
 export class UserDirectory {
   private readonly cache: UserCache | undefined;
 
@@ -45,6 +48,11 @@ export class UserDirectory {
   }
 
   async get(id: string): Promise<User> {
+    return (await this.find(id)) ?? Promise.reject(notFound('user'));
+  }
+
+  /** The user, or null when the account does not exist (any more). */
+  async find(id: string): Promise<User | null> {
     const cached = this.cache?.get(id);
     if (cached) return cached;
     const readStartedAt = this.cache?.readStarting() ?? 0;
@@ -53,7 +61,7 @@ export class UserDirectory {
       .select(USER_COLUMNS)
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw notFound('user');
+    if (!row) return null;
     const user = toUser(row);
     this.cache?.remember(user, readStartedAt);
     return user;

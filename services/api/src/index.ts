@@ -60,7 +60,7 @@ export function createApiService(options: ApiOptions): ApiService {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const fire = async (name: string) => {
-    const outcome = await fireReminder(options.db, name);
+    const outcome = await fireReminder(options.db, options.users, name);
     if (outcome === 'fired') onCommit();
     return outcome;
   };

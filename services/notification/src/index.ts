@@ -2,6 +2,7 @@ import { APP_IDS } from '@todo/contracts';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { ServiceModule } from '@todo/platform/service';
 import { notificationRoutes } from './http/notification-routes.js';
 import { type Mailer, smtpMailer } from './mailer.js';
@@ -10,6 +11,7 @@ import { reminderDelivery } from './reminder-consumer.js';
 export interface NotificationServiceOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
+  users: UserDirectory;
   config: { SMTP_URL?: string | undefined; MAIL_FROM: string; PUBLIC_URL?: string | undefined };
   onCommit?: () => void;
 }
@@ -22,6 +24,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
     : undefined;
   const deliver = reminderDelivery({
     db: options.db,
+    users: options.users,
     ...(mailer ? { mailer } : {}),
     ...(config.PUBLIC_URL ? { appUrl: config.PUBLIC_URL } : {}),
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),

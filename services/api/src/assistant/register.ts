@@ -23,11 +23,8 @@ export async function registerAssistant(app: HttpServer, options: AssistantOptio
   const { db, tasks, clock } = options;
   const accessTokens = new AccessTokenService(db);
   const conversations = new ConversationStore(db);
-  const chat = new ChatService(
-    conversations,
-    new BuiltinEngine(tasks, clock),
-    options.llm ? new LlmAgent(tasks, options.llm, clock) : null,
-  );
+  const engine = options.llm ? new LlmAgent(tasks, options.llm, clock) : new BuiltinEngine(tasks, clock);
+  const chat = new ChatService(conversations, engine);
   await app.register(chatRoutes, { chat, conversations });
   await app.register(tokenRoutes, { accessTokens });
   await app.register(mcpRoutes, { tasks });

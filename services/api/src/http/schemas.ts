@@ -1,6 +1,7 @@
-import { LIMITS, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES } from '@todo/domain';
+import { contractSchema, type TaskSnapshot } from '@todo/contracts';
+import { LIMITS, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES, type TaskInputField } from '@todo/domain';
 import { PageOf, pagingQuery } from '@todo/platform/http/schemas';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { TASK_SORTS } from '../tasks/task-query.js';
 
 /** Route schemas: they validate requests, shape responses and generate the OpenAPI document. */
@@ -9,32 +10,13 @@ const stringEnum = <const T extends readonly string[]>(values: T, description?: 
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const DateTime = Type.String({ format: 'date-time' });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 
-export const TaskJson = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    user_id: Type.String({ format: 'uuid' }),
-    title: Type.String(),
-    description: Type.String(),
-    status: stringEnum(TASK_STATUSES),
-    priority: stringEnum(PRIORITIES),
-    tags: Type.Array(Type.String()),
-    due_at: NullableDateTime,
-    all_day: Type.Boolean(),
-    reminders: Type.Array(Type.String()),
-    recurrence: Type.Union([Type.String(), Type.Null()]),
-    recurrence_anchor: stringEnum(RECURRENCE_ANCHORS),
-    series_id: Type.Union([Type.String(), Type.Null()]),
-    occurrence: Type.Integer(),
-    created_at: DateTime,
-    updated_at: DateTime,
-    completed_at: NullableDateTime,
-    version: Type.Integer(),
-  },
-  { $id: 'Task' },
-);
+const { $schema, $id, title, ...taskSchema } = contractSchema('task.schema.json');
 
+/** The task resource: the contract's schema itself (what events carry), under the id routes refer to. */
+export const TaskJson = Type.Unsafe<TaskSnapshot>({ ...taskSchema, $id: 'Task' });
+
+// What a client may send for each settable field; the compiler refuses a field of TaskInput left out.
 const taskInputProperties = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
   description: Type.String({ maxLength: LIMITS.description }),
@@ -62,7 +44,7 @@ const taskInputProperties = {
     description: 'RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,TH"',
   }),
   recurrence_anchor: stringEnum(RECURRENCE_ANCHORS, 'Repeat from the due date or from the completion date'),
-};
+} satisfies Record<TaskInputField, TSchema>;
 
 export const TaskCreateBody = Type.Object(
   {

@@ -99,7 +99,8 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
     },
     async (request) =>
       toTaskJson(
-        await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)),
+        (await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)))
+          .after,
       ),
   );
 
@@ -138,8 +139,8 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
       },
       async (request) => {
         const version = expectedVersion(request.headers);
-        const task = await tasks[action](request.actor, request.params.id, version);
-        return toTaskJson(task);
+        const { after } = await tasks[action](request.actor, request.params.id, version);
+        return toTaskJson(after);
       },
     );
   }

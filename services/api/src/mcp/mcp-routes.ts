@@ -1,7 +1,7 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { readOnlyRefusal, requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
-import { TOOLS } from '../assistant/tools.js';
+import { TOOL_LIST } from '../assistant/tools.js';
 import type { TaskService } from '../tasks/task-service.js';
 import { createMcpServer } from './server.js';
 
@@ -57,7 +57,7 @@ export async function mcpRoutes(app: HttpServer, { tasks }: McpRoutesOptions) {
   }
 }
 
-const READ_ONLY_TOOLS = new Set(TOOLS.filter((tool) => tool.readOnly).map((tool) => tool.name));
+const READ_ONLY_TOOLS = new Set<string>(TOOL_LIST.filter((tool) => tool.readOnly).map((tool) => tool.name));
 
 /** Whether a JSON-RPC message or batch calls a tool that changes tasks. */
 function callsWritingTool(body: unknown): boolean {
