@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from '../runtime/src/service-names.js';
 import { kafkaAdmin, provisionTopics } from '../runtime/src/topics.js';
 import { startGateway } from './stack-gateway.js';
@@ -221,7 +221,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     } finally {
       await admin.disconnect();
     }
-    const db = openDatabase(databaseTarget({ DATABASE_URL: databaseUrl, DATA_DIR: '' }));
+    const db = openDatabase({ url: databaseUrl });
     try {
       await migrateToLatest(db);
     } finally {

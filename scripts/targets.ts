@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,13 +34,17 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** The embedded default as `npm start` runs it: one process, a fresh PGlite directory. */
-export async function startEmbeddedTarget(env: Record<string, string> = {}): Promise<Target> {
+/** The embedded default as `npm start` runs it: one process and its private PostgreSQL server, a fresh data directory. */
+export async function startEmbeddedTarget(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
   // Every benchmark user signs in once; the login limit is not what is measured.
   const app = new AppProcess(
     { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     await freePort(),
+    nodeArgs,
   );
   // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
   const record = await startRunRecord();
@@ -52,7 +57,21 @@ export async function startEmbeddedTarget(env: Record<string, string> = {}): Pro
     mode: 'embedded',
     url: app.url,
     serviceUrls: [app.url],
-    processes: async () => [{ label: 'todo-chatbot (all services, PGlite)', pids: app.pid ? [app.pid] : [] }],
+    processes: async () => {
+      const postmaster = Number(
+        (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+      );
+      const table = await processTable();
+      return [
+        { label: 'todo-chatbot (all services)', pids: app.pid ? [app.pid] : [] },
+        {
+          label: 'its postgresql (postmaster + backends)',
+          pids: postmaster
+            ? [postmaster, ...table.filter((row) => row.ppid === postmaster).map((row) => row.pid)]
+            : [],
+        },
+      ];
+    },
     kill: () => app.kill(),
     restart: async () => {
       const started = Date.now();
@@ -60,7 +79,7 @@ export async function startEmbeddedTarget(env: Record<string, string> = {}): Pro
       return (Date.now() - started) / 1000;
     },
     stop: async () => {
-      await app.kill();
+      await app.stop();
       record.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -115,11 +134,11 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
   };
 }
 
-async function processTable(): Promise<{ pid: number; args: string }[]> {
-  const { stdout } = await run('ps', ['-eo', 'pid=,args='], { maxBuffer: 8 * 1024 * 1024 });
+async function processTable(): Promise<{ pid: number; ppid: number; args: string }[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,args='], { maxBuffer: 8 * 1024 * 1024 });
   return stdout
     .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
     .filter((match): match is RegExpMatchArray => match !== null)
-    .map((match) => ({ pid: Number(match[1]), args: match[2] as string }));
+    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[3] as string }));
 }

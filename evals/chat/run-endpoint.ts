@@ -1,7 +1,7 @@
 /**
  * `npm run eval:chat`: the chat evaluation sets against the real chat endpoint, over HTTP.
  *
- * Starts the app in-process (embedded mode, a fresh PGlite database in a temporary directory, a free
+ * Starts the app in-process (embedded mode, a fresh private PostgreSQL in a temporary directory, a free
  * port), and for each case: signs up a user in the case's zone, creates the setup tasks through the
  * REST API, carries the case's pending state into a conversation (the state a previous turn would
  * have left: a question, an undoable action), sends the case's earlier turns and then its message to

@@ -8,7 +8,7 @@ import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
-import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { type Db, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { authentication } from '@todo/platform/http/authentication';
 import { createHttpServer } from '@todo/platform/http/server';
@@ -20,6 +20,7 @@ import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
+import { appDatabase } from './private-postgres.js';
 import { embeddedJwtSecret } from './secrets.js';
 import { inProcessTaskWriter } from './task-writer.js';
 
@@ -29,6 +30,8 @@ export interface RunningApp {
   url: string;
   /** The app's database, for tools and tests that act as another part of the system would. */
   db: Db;
+  /** Where that database is, for tools that open their own connections (the benchmarks' EXPLAIN). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -42,17 +45,25 @@ export interface EmbeddedOptions {
 }
 
 /**
- * The embedded default: every service in one process on one database (PGlite under DATA_DIR, or
- * PostgreSQL when DATABASE_URL is set); events go from the outbox to the in-process bus.
+ * The embedded default: every service in one process on one database (a private PostgreSQL server
+ * under DATA_DIR, or the server of DATABASE_URL when set); events go from the outbox to the
+ * in-process bus.
  */
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.LOG_LEVEL);
-  const target = databaseTarget(config);
-  const db = openDatabase(target);
-  await migrateToLatest(db);
+  const database = await appDatabase(config, logger.child({ component: 'postgres' }));
+  const db = openDatabase({ url: database.url });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    await database.stop();
+    throw error;
+  }
 
   const bus = new LocalEventBus();
-  const relay = new OutboxRelay({ db, bus, logger, exclusive: target.kind === 'postgres' });
+  // On its private server this process is the only relay; a shared server may have other ones.
+  const relay = new OutboxRelay({ db, bus, logger, exclusive: Boolean(config.DATABASE_URL) });
   const idempotency = new SqlIdempotencyStore(db);
   // One process is the only consumer here: any claim still 'processing' belongs to a crashed run.
   await idempotency.releaseAbandoned();
@@ -66,8 +77,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const identity = processIdentity(db, {
     jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
     jwtTtl: config.JWT_TTL,
-    // A PGlite directory is opened by one process at a time: every change to a user passes here.
-    cacheUsers: target.kind === 'pglite',
+    // The private server is this process's alone: every change to a user passes here.
+    cacheUsers: !config.DATABASE_URL,
   });
   const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
@@ -115,12 +126,14 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   return {
     url,
     db,
+    databaseUrl: database.url,
     async close() {
       await app.close();
       await jobs.stop();
       await relay.stop();
       for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();
+      await database.stop();
     },
   };
 }

@@ -1,15 +1,19 @@
 /**
  * `npm run migrate -- up|down|status`: the database migrations as a command, for the Helm
- * pre-upgrade Job and for rollbacks. Uses DATABASE_URL, or the embedded PGlite under DATA_DIR.
+ * pre-upgrade Job and for rollbacks. Uses DATABASE_URL, or the embedded default's private server
+ * under DATA_DIR (started for the command; the app must not be running on that directory).
  */
 import { loadConfig } from '@todo/platform/config';
-import { databaseTarget, migrateDown, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { migrateDown, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { migrationProvider } from '@todo/platform/db/migrations/index';
+import { createLogger } from '@todo/platform/telemetry/logger';
 import { sql } from 'kysely';
+import { appDatabase } from './private-postgres.js';
 
 const command = process.argv[2] ?? 'up';
 const config = loadConfig();
-const db = openDatabase(databaseTarget(config));
+const database = await appDatabase(config, createLogger(config.LOG_LEVEL).child({ component: 'postgres' }));
+const db = openDatabase({ url: database.url });
 try {
   if (command === 'up') {
     const applied = await migrateToLatest(db);
@@ -30,4 +34,5 @@ try {
   }
 } finally {
   await db.destroy();
+  await database.stop();
 }

@@ -3,11 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The embedded default needs no setup: without JWT_SECRET it makes one on first start and keeps it
- * in the data directory (mode 0600), so sessions survive restarts.
+ * A secret the embedded default makes on first start and keeps in the data directory (mode 0600),
+ * so that it survives restarts and needs no setup.
  */
-export function embeddedJwtSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+export function generatedSecret(dataDir: string, fileName: string): string {
+  const file = join(dataDir, fileName);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
@@ -17,3 +17,6 @@ export function embeddedJwtSecret(dataDir: string): string {
     return secret;
   }
 }
+
+/** Without JWT_SECRET, sessions are signed with a generated key, so they survive restarts. */
+export const embeddedJwtSecret = (dataDir: string): string => generatedSecret(dataDir, 'jwt-secret');

@@ -20,7 +20,7 @@ import { DaprEventBus } from '@todo/platform/dapr/event-bus';
 import { DaprIdempotencyStore } from '@todo/platform/dapr/idempotency';
 import { DaprJobScheduler } from '@todo/platform/dapr/job-scheduler';
 import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
-import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { type Db, openDatabase } from '@todo/platform/db/connect';
 import { authentication } from '@todo/platform/http/authentication';
 import { createHttpServer } from '@todo/platform/http/server';
 import type { SessionStore } from '@todo/platform/identity/sessions';
@@ -136,7 +136,8 @@ export async function startService(
   });
   const logger = createLogger(config.LOG_LEVEL).child({ service: name });
   // Migrations run once before the services start (`npm run migrate`), not in every replica.
-  const db = openDatabase(databaseTarget(config));
+  // loadConfig refuses the distributed mode without DATABASE_URL.
+  const db = openDatabase({ url: config.DATABASE_URL as string });
   const identity = processIdentity(db, {
     jwtSecret: config.JWT_SECRET as string,
     jwtTtl: config.JWT_TTL,

@@ -6,7 +6,10 @@
  * process. Prints tables and writes artifacts/bench/bench-<mode>.json. Everything is bounded.
  *
  *   npm run bench [-- --mode embedded|distributed|both] [--seconds 10] [--connections 10]
- *     [--ws-writes 200] [--ws-rate 50] [--samples 30] [--reminders 1000]
+ *     [--ws-writes 200] [--ws-rate 50] [--samples 30] [--reminders 1000] [--cpu-prof <dir>]
+ *
+ * --cpu-prof writes a V8 CPU profile of the embedded app's process into <dir> (open it in Chrome
+ * DevTools or speedscope; `scripts/bench/profile-summary.ts` lists its heaviest frames).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     'ws-rate': { type: 'string', default: '50' },
     samples: { type: 'string', default: '30' },
     reminders: { type: 'string', default: '1000' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const bounded = (name: string, value: string | undefined, max: number) => {
@@ -61,7 +65,9 @@ mkdirSync('artifacts/bench', { recursive: true });
 
 for (const mode of modes) {
   console.log(`\n== ${mode} (${machine})`);
-  const target = mode === 'embedded' ? await startEmbeddedTarget() : await startDistributedTarget();
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const target =
+    mode === 'embedded' ? await startEmbeddedTarget({}, profile) : await startDistributedTarget();
   const memory = sampleMemory(target);
   try {
     const user = await new ApiClient(target.url).signup();

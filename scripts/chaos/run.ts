@@ -104,7 +104,7 @@ async function floodWithPoison(target: Target, count: number): Promise<void> {
 
 /** Every poison message reaches the DLQ once per consumer group of its topic (two each). */
 async function deadLettersSince(target: Target, since: Date, count: number) {
-  const db = openDatabase({ kind: 'postgres', url: target.databaseUrl as string });
+  const db = openDatabase({ url: target.databaseUrl as string });
   try {
     const rows = await db
       .selectFrom('dead_letters')

@@ -130,7 +130,7 @@ try {
   console.error(error);
   failed = true;
 } finally {
-  await app.kill();
+  await app.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;

@@ -8,7 +8,7 @@ describe('accounts and tokens', () => {
   let anon: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
+    app = await startTestApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '5' });
     anon = new ApiClient(app.url);
   });
   afterAll(() => app?.close());
@@ -92,7 +92,7 @@ describe('login limits and password rules', () => {
   const forwardedFor = (address: string) => ({ 'x-forwarded-for': address });
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', {
+    app = await startTestApp({
       LOGIN_RATE_LIMIT_PER_MINUTE: '5',
       LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: '8',
     });
@@ -177,7 +177,7 @@ describe('login limits behind a trusted proxy', () => {
   ];
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', {
+    app = await startTestApp({
       TRUST_PROXY: 'loopback',
       LOGIN_RATE_LIMIT_PER_MINUTE: '5',
       LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: '8',
@@ -248,7 +248,7 @@ describe('login limits behind a trusted proxy', () => {
 describe('operations endpoints', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp('pglite');
+    app = await startTestApp();
   });
   afterAll(() => app?.close());
 

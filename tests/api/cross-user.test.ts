@@ -115,7 +115,7 @@ describe('one user’s token never reaches another user’s data', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp('pglite');
+    app = await startTestApp();
     anon = new ApiClient(app.url);
     ann = await anon.signup('America/New_York');
     bob = await anon.signup('America/New_York');

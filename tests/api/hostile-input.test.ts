@@ -13,7 +13,7 @@ describe('hostile input', () => {
   let ann: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp('pglite');
+    app = await startTestApp();
     ann = await new ApiClient(app.url).signup();
   });
   afterAll(() => app?.close());

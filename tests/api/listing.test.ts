@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 
 const HOUR = 3_600_000;
 
-describe.each(BACKENDS)('listing tasks on %s', (backend) => {
+describe('listing tasks', () => {
   let app: TestApp;
   let user: ApiClient;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     user = await new ApiClient(app.url).signup('Asia/Tokyo');
     const now = Date.now();
     const fixtures = [

@@ -23,7 +23,7 @@ describe('sessions, tokens and account deletion', () => {
   let anon: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { JWT_SECRET, LOGIN_RATE_LIMIT_PER_MINUTE: '100' });
+    app = await startTestApp({ JWT_SECRET, LOGIN_RATE_LIMIT_PER_MINUTE: '100' });
     anon = new ApiClient(app.url);
   });
   afterAll(() => app?.close());

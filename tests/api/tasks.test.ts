@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 
-describe.each(BACKENDS)('task API on %s', (backend) => {
+describe('task API', () => {
   let app: TestApp;
   let anon: ApiClient;
   let ann: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     anon = new ApiClient(app.url);
     ann = await anon.signup('Europe/Berlin');
   });

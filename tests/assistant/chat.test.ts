@@ -6,17 +6,17 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 
 const ZONE = 'America/Los_Angeles';
 
-describe.each(BACKENDS)('chat with the built-in engine on %s', (backend) => {
+describe('chat with the built-in engine', () => {
   let app: TestApp;
   let ann: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     ann = await new ApiClient(app.url).signup(ZONE);
   });
   afterAll(() => app?.close());
@@ -187,7 +187,7 @@ describe('chat in LLM mode against a scripted fake LLM', () => {
 
   beforeAll(async () => {
     const baseUrl = await llm.start();
-    app = await startTestApp('pglite', {
+    app = await startTestApp({
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: baseUrl,
       OPENAI_MODEL: 'scripted-model',

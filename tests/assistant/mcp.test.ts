@@ -6,17 +6,17 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 
-describe.each(BACKENDS)('MCP server on %s', (backend) => {
+describe('MCP server', () => {
   let app: TestApp;
   let ann: ApiClient;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     ann = await new ApiClient(app.url).signup('America/Los_Angeles');
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { newEnvelope, type ReminderEvent, type TaskEvent } from '@todo/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { publishViaOutbox } from '../support/outbox.js';
@@ -17,7 +17,7 @@ interface Entry {
   details: Record<string, any>;
 }
 
-describe.each(BACKENDS)('audit service on %s', (backend) => {
+describe('audit service', () => {
   let app: TestApp;
   let ann: ApiClient;
   let taskId: string;
@@ -31,7 +31,7 @@ describe.each(BACKENDS)('audit service on %s', (backend) => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     ann = await new ApiClient(app.url).signup('Europe/Berlin');
     const { body: task } = await ann.post('/api/tasks', { title: 'Pay rent', priority: 'high' });
     taskId = task.id;

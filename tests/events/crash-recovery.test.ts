@@ -1,17 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { openDatabase } from '@todo/platform/db/connect';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPrivatePostgres } from '../../runtime/src/private-postgres.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { AppProcess, freePort } from '../support/process.js';
 
-describe('crash between commit and publish (embedded, PGlite)', () => {
+describe('crash between commit and publish (embedded)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-crash-'));
   let app: AppProcess;
   afterAll(async () => {
-    await app?.kill();
+    await app?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -49,9 +50,12 @@ describe('crash between commit and publish (embedded, PGlite)', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
 
     // While it is down: acknowledged writes are committed, and some of their events never left.
-    const db = openDatabase(databaseTarget({ DATA_DIR: dataDir }));
+    // (Its server outlived it; opening the data directory's server stops that orphan first.)
+    const server = await startPrivatePostgres({ dataDir });
+    const db = openDatabase({ url: server.url() });
     const unsent = await db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
     await db.destroy();
+    await server.stop();
     expect(unsent.length).toBeGreaterThan(0);
 
     await app.start();

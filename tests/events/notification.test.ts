@@ -1,6 +1,6 @@
 import { newEnvelope, type ReminderEvent } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { publishViaOutbox } from '../support/outbox.js';
@@ -53,14 +53,13 @@ async function createTask(owner: Person, title: string) {
   return body as { id: string; title: string };
 }
 
-describe.each(BACKENDS)('notification service on %s', (backend) => {
+describe('notification service', () => {
   let smtp: SmtpSink;
   let app: TestApp;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp(
-      backend,
       { SMTP_URL: smtp.url, MAIL_FROM: 'Todo <reminders@todo.test>' },
       // A refused e-mail is retried: a short backoff keeps that test quick.
       { retry: { attempts: 5, baseDelayMs: 20 } },

@@ -9,17 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlJobScheduler } from '../../platform/src/jobs/sql-scheduler.js';
 import { inProcessTaskWriter } from '../../runtime/src/task-writer.js';
 import { createApiService } from '../../services/api/src/index.js';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 import { publishViaOutbox } from '../support/outbox.js';
 
-describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
+describe('recurring tasks', () => {
   let app: TestApp;
   let user: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     user = await new ApiClient(app.url).signup('Europe/Berlin');
   });
   afterAll(() => app?.close());

@@ -1,7 +1,7 @@
 import type { Db } from '@todo/platform/db/connect';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 import { eventually } from '../support/eventually.js';
 
@@ -24,12 +24,12 @@ const pendingJobs = (db: Db, taskId: string) =>
     .where('fired_at', 'is', null)
     .execute();
 
-describe.each(BACKENDS)('reminders on %s', (backend) => {
+describe('reminders', () => {
   let app: TestApp;
   let user: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp();
     user = await new ApiClient(app.url).signup('America/New_York');
   });
   afterAll(() => app?.close());

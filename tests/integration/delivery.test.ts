@@ -20,7 +20,7 @@ describe('delivery guarantees and topics in distributed mode', () => {
 
   beforeAll(async () => {
     user = await new ApiClient(stack.gatewayUrl).signup('Europe/Berlin');
-    db = openDatabase({ kind: 'postgres', url: stack.databaseUrl });
+    db = openDatabase({ url: stack.databaseUrl });
   });
   afterAll(() => db?.destroy());
 

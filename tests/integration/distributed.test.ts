@@ -18,7 +18,7 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
 
   beforeAll(async () => {
     user = await new ApiClient(stack.gatewayUrl).signup('Europe/Berlin');
-    db = openDatabase({ kind: 'postgres', url: stack.databaseUrl });
+    db = openDatabase({ url: stack.databaseUrl });
   });
   afterAll(() => db?.destroy());
 

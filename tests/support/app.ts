@@ -2,17 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@todo/platform/config';
-import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { type Db, openDatabase } from '@todo/platform/db/connect';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type EmbeddedOptions, startEmbedded } from '../../runtime/src/embedded.js';
 
-export const BACKENDS = ['pglite', 'postgres'] as const;
-export type Backend = (typeof BACKENDS)[number];
-
 export interface TestApp {
   url: string;
-  /** The app's own database handle (PGlite allows one per directory), to act as another service would. */
+  /** The app's own database handle, to act as another service would. */
   db: Db;
   /**
    * Stops the process's services and starts them again on the same database, as after a crash;
@@ -22,17 +19,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh database on the given backend: a new PGlite directory, or a new database on the test server. */
-async function freshDatabase(
-  backend: Backend,
-): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+/** A fresh database on the suite's server (and a data directory for the app's other files). */
+async function freshDatabase(): Promise<{ dataDir: string; url: string; drop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-test-'));
-  if (backend === 'pglite') {
-    return {
-      env: { DATA_DIR: dataDir },
-      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  }
   const serverUrl = inject('postgresUrl');
   const name = `test_${crypto.randomUUID().replaceAll('-', '')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -40,7 +29,8 @@ async function freshDatabase(
   await admin.query(`create database ${name}`);
   await admin.end();
   return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: serverUrl.replace(/\/[^/]*$/, `/${name}`) },
+    dataDir,
+    url: serverUrl.replace(/\/[^/]*$/, `/${name}`),
     drop: async () => {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
@@ -53,12 +43,17 @@ async function freshDatabase(
 
 /** The app as `npm start` runs it (embedded mode), on a free loopback port and a fresh database. */
 export async function startTestApp(
-  backend: Backend,
   env: Record<string, string> = {},
   options: EmbeddedOptions = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase(backend);
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...database.env, ...env });
+  const database = await freshDatabase();
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url,
+    ...env,
+  });
   let app = await startEmbedded(config, options);
   return {
     get url() {
@@ -70,7 +65,7 @@ export async function startTestApp(
     async restart(whileDown) {
       await app.close();
       if (whileDown) {
-        const db = openDatabase(databaseTarget(config));
+        const db = openDatabase({ url: database.url });
         await whileDown(db).finally(() => db.destroy());
       }
       app = await startEmbedded(config, options);

@@ -19,19 +19,26 @@ export function freePort(): Promise<number> {
 export class AppProcess {
   private child: ChildProcess | undefined;
   readonly url: string;
+  /** Everything the app wrote to stdout (its log) over all its starts. */
+  output = '';
 
   constructor(
     private readonly env: Record<string, string>,
     readonly port: number,
+    /** Options for node itself (the benchmark's `--cpu-prof`, which NODE_OPTIONS refuses). */
+    private readonly nodeArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded.ts'], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'runtime/src/embedded.ts'], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'error', ...this.env, PORT: String(this.port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
     });
     await eventually(async () => {
       const response = await fetch(`${this.url}/healthz`);
@@ -44,12 +51,22 @@ export class AppProcess {
     return this.child?.pid;
   }
 
-  /** SIGKILL: no shutdown hooks, no flushing — a crash. */
+  /** SIGTERM, as an operator stops it: the app shuts down its services and its database server. */
+  async stop(): Promise<number | null> {
+    return this.signal('SIGTERM');
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing — a crash. Its database server outlives it. */
   async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  private async signal(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return exited;
   }
 }

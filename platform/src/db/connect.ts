@@ -1,39 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 
-export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
-  | { kind: 'pglite'; dir: string };
-
-/** The embedded default is PGlite under the data directory; a URL selects a PostgreSQL server. */
-export function databaseTarget(config: {
-  DATABASE_URL?: string | undefined;
-  DATA_DIR: string;
-}): DatabaseTarget {
-  return config.DATABASE_URL
-    ? { kind: 'postgres', url: config.DATABASE_URL }
-    : { kind: 'pglite', dir: join(config.DATA_DIR, 'pglite') };
+/** A PostgreSQL server: the embedded default's private one, or DATABASE_URL's. */
+export interface DatabaseTarget {
+  url: string;
+  maxConnections?: number;
 }
 
 export function openDatabase(target: DatabaseTarget): Db {
-  if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
-    // An idle connection the server closed (restart, failover) is replaced on next use; without
-    // a listener, pg would raise it as an uncaught exception and end the process.
-    pool.on('error', () => undefined);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  }
-  mkdirSync(target.dir, { recursive: true });
-  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(target.dir)) });
+  const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
+  // An idle connection the server closed (restart, failover) is replaced on next use; without
+  // a listener, pg would raise it as an uncaught exception and end the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 function migrator(db: Db): Migrator {

@@ -26,8 +26,8 @@ export const toUser = (row: {
 export interface UserDirectoryOptions {
   /**
    * Serve `get` from memory (every request authenticates through it). Only for a process that is
-   * the sole writer of the users table — the embedded mode on PGlite, whose directory one process
-   * opens at a time — since every change then goes through a writer that calls `forget`: a changed
+   * the sole writer of the users table — the embedded mode on its private PostgreSQL server, which
+   * no other process uses — since every change then goes through a writer that calls `forget`: a changed
    * zone applies from the next request on.
    */
   cache?: boolean;
