@@ -49,15 +49,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   );
   // Only JSON bodies are accepted: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
-  // PostgreSQL text cannot hold U+0000: refused once here for every route, before it fails a query.
+  // Refused once here for every route, before anything walks or stores the input: U+0000, which
+  // PostgreSQL text cannot hold, and nesting deeper than any request needs.
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [
       ['params', request.params],
       ['query', request.query],
       ['body', request.body],
     ] as const) {
-      const field = fieldWithNul(value);
-      if (field !== undefined) throw badRequest(field || part, 'must not contain NUL characters');
+      const problem = inputProblem(value);
+      if (problem) throw badRequest(problem.field || part, problem.reason);
     }
   });
 
@@ -116,6 +117,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   return app;
 }
 
+/**
+ * Objects and arrays inside one another, at most: far more than any route's schema has (a task
+ * body is 3 deep, an MCP call 5), few enough that no later recursive walk can run out of stack.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * ajv-formats' `uuid` also accepts a `urn:uuid:` prefix, which PostgreSQL's uuid type refuses;
+ * every id route would pass such an id to a query and fail with a 500.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function newAjv(coerceTypes: false | 'array') {
   const ajv = new Ajv({
     coerceTypes,
@@ -125,18 +138,33 @@ function newAjv(coerceTypes: false | 'array') {
     strict: false,
   });
   addFormats(ajv);
+  ajv.addFormat('uuid', UUID);
   return ajv;
 }
 
-/** The path ("tags.0", "" for the value itself) of the first string or key containing U+0000. */
-function fieldWithNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return itemPath;
-    const found = fieldWithNul(item, itemPath);
-    if (found !== undefined) return found;
+/**
+ * The first string or key containing U+0000, by its path ("tags.1", "" for the value itself), or
+ * the top-level field under which the input nests deeper than MAX_INPUT_DEPTH. Iterative with an
+ * explicit stack: a 30,000-deep body must get its 400, not overflow the call stack.
+ */
+function inputProblem(input: unknown): { field: string; reason: string } | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field: path, reason: 'must not contain NUL characters' };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      return { field: path.split('.')[0] ?? '', reason: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
+    }
+    // Reversed onto the stack, so fields are checked in the order the client sent them.
+    for (const [key, item] of Object.entries(value).reverse()) {
+      const itemPath = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return { field: itemPath, reason: 'must not contain NUL characters' };
+      stack.push({ value: item, path: itemPath, depth: depth + 1 });
+    }
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Task } from '@todo/domain';
 import type { Database } from '@todo/platform/db/schema';
-import { pageOf } from '@todo/platform/http/time-cursor';
+import { pageOf } from '@todo/platform/http/cursor';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { decodeCursor, encodeCursor, prefixTsQuery, sortKey, type TaskListQuery } from './task-query.js';
 
@@ -209,7 +209,7 @@ type JsonTaskRow = Omit<TaskRow, 'due_at' | 'created_at' | 'updated_at' | 'compl
   created_at: string;
   updated_at: string;
   completed_at: string | null;
-  sort_value: unknown;
+  sort_value: string | number;
 };
 
 function fromJsonRow(row: JsonTaskRow): TaskRow {
@@ -222,9 +222,12 @@ function fromJsonRow(row: JsonTaskRow): TaskRow {
   };
 }
 
-/** A time sort value arrives as JSON text; 'infinity' (no due date) stays text. */
-function cursorValueOf(value: unknown, kind: 'time' | 'number' | 'text'): unknown {
-  return kind === 'time' && typeof value === 'string' && value !== 'infinity' ? new Date(value) : value;
+/**
+ * A time sort value arrives as JSON text in the session's offset; the cursor holds it as UTC.
+ * 'infinity' (no due date) stays as it is.
+ */
+function cursorValueOf(value: string | number, kind: 'time' | 'number' | 'text'): string | number {
+  return kind === 'time' && value !== 'infinity' ? new Date(value).toISOString() : value;
 }
 
 /** The user's tags with how many tasks carry each, for suggestions. */

@@ -2,6 +2,7 @@ import type { ApiService } from '@todo/api';
 import { requireUser } from '@todo/api';
 import { errorResponses } from '@todo/api/http/schemas';
 import type { Db } from '@todo/platform/db/connect';
+import { cursorFields } from '@todo/platform/http/cursor';
 import { badRequest } from '@todo/platform/http/errors';
 import type { HttpServer } from '@todo/platform/http/server';
 import { decodeTimeCursor } from '@todo/platform/http/time-cursor';
@@ -41,8 +42,6 @@ const AuditQuerystring = Type.Object(
   { additionalProperties: false },
 );
 
-const POSITION = /^[0-9]{1,19}$/;
-
 /** The user's audit trail: what happened to their tasks, notifications and reminders. */
 export async function auditRoutes(app: HttpServer, { db, api }: AuditRoutesOptions) {
   requireUser(app, api.tokens, api.users);
@@ -74,7 +73,7 @@ export async function auditRoutes(app: HttpServer, { db, api }: AuditRoutesOptio
         ...(q.task_id ? { taskId: q.task_id } : {}),
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
-        ...(q.cursor ? { cursor: decodeTimeCursor(q.cursor, POSITION) } : {}),
+        ...(q.cursor ? { cursor: decodeTimeCursor(q.cursor, cursorFields.int64) } : {}),
       });
       return {
         items: page.items.map(({ position: _position, occurred_at, details, ...entry }) => ({

@@ -2,6 +2,7 @@ import type { ApiService } from '@todo/api';
 import { requireUser } from '@todo/api';
 import { errorResponses } from '@todo/api/http/schemas';
 import type { Db } from '@todo/platform/db/connect';
+import { cursorFields } from '@todo/platform/http/cursor';
 import { notFound } from '@todo/platform/http/errors';
 import type { HttpServer } from '@todo/platform/http/server';
 import { decodeTimeCursor } from '@todo/platform/http/time-cursor';
@@ -24,8 +25,6 @@ const NotificationJson = Type.Object({
   read_at: Type.Union([DateTime, Type.Null()]),
   late: Type.Boolean({ description: 'The reminder fired later than scheduled (the app was not running)' }),
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The user's notification centre: delivered reminders, newest first; marking them read. */
 export async function notificationRoutes(app: HttpServer, { db, api }: NotificationRoutesOptions) {
@@ -59,7 +58,7 @@ export async function notificationRoutes(app: HttpServer, { db, api }: Notificat
       const page = await listNotifications(db, request.actor.userId, {
         unreadOnly: unread === true,
         limit: limit ?? 50,
-        ...(cursor ? { cursor: decodeTimeCursor(cursor, UUID) } : {}),
+        ...(cursor ? { cursor: decodeTimeCursor(cursor, cursorFields.uuid) } : {}),
       });
       return { items: page.items.map(toNotificationJson), next_cursor: page.nextCursor };
     },
