@@ -21,6 +21,14 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
+  /** Headers and body of a request must arrive within this (slow senders are cut off). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  /** A connection silent both ways this long is closed (open WebSockets are kept by heartbeats). */
+  IDLE_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+  /** Live-sync sockets one account may hold open in one process; the next is closed with 1008. */
+  WS_MAX_PER_USER: Type.Integer({ default: 20, minimum: 1 }),
+  /** `/mcp` requests (a batch counts once) per account per minute. */
+  MCP_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),

@@ -67,6 +67,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
     // A PGlite directory is opened by one process at a time: every change to a user passes here.
@@ -87,6 +88,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
   for (const service of services) {

@@ -94,6 +94,7 @@ export async function startService(
     jwtSecret: config.JWT_SECRET as string,
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
     jobs: new DaprJobScheduler(dapr, missedJobs),
     onCommit,
     llm: llmSettingsFrom(config),
@@ -112,6 +113,8 @@ export async function startService(
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     readiness: [
       { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
       { name: 'sidecar', check: () => dapr.healthy() },

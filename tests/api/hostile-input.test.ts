@@ -82,7 +82,7 @@ describe('hostile input', () => {
   const notAUuid = ['x', `urn:uuid:${ID}`, `{${ID}}`, ID.replaceAll('-', ''), 7, ['a']];
   const notAnInt64 = ['9223372036854775808', '99999999999999999999', '-1', '1e3', '01', 5, ''];
 
-  it.each([
+  const tamperedCursors: (readonly [listing: string, values: unknown])[] = [
     ...['due', '-due', 'created', '-created'].flatMap((sort) => [
       ...notADate.map((value) => [`/api/tasks?sort=${sort}`, [sort, value, ID]] as const),
       ...notAUuid.map((id) => [`/api/tasks?sort=${sort}`, [sort, AT, id]] as const),
@@ -104,7 +104,8 @@ describe('hostile input', () => {
     ...notAUuid.map((id) => ['/api/notifications', [AT, id]] as const),
     ...notADate.map((at) => ['/api/chat/conversations', [at, ID]] as const),
     ...notAUuid.map((id) => ['/api/chat/conversations', [AT, id]] as const),
-  ])('refuses a tampered cursor: %s %j', async (listing, values) => {
+  ];
+  it.each(tamperedCursors)('refuses a tampered cursor: %s %j', async (listing, values) => {
     const separator = listing.includes('?') ? '&' : '?';
     const response = await ann.get(`${listing}${separator}cursor=${tampered(values)}`);
     expect(response.status, JSON.stringify(response.body)).toBe(400);

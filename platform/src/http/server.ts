@@ -22,6 +22,10 @@ export type ReadinessCheck = { name: string; check: () => Promise<void> };
 export interface HttpServerOptions {
   logger: Logger;
   bodyLimit: number;
+  /** The whole request, headers and body, must have arrived within this; else 408 and closed. */
+  requestTimeoutMs: number;
+  /** A connection with nothing sent either way for this long is closed. */
+  idleTimeoutMs: number;
   readiness: ReadinessCheck[];
 }
 
@@ -33,6 +37,17 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    // A client sending a byte every few seconds holds its connection only until the request
+    // timeout, which Node checks every `connectionsCheckingInterval` (30 s by default). Node reads
+    // the timeouts when the server is created (setting them afterwards, as Fastify's own
+    // `requestTimeout` does, is not seen by its checker), hence the `http` options.
+    requestTimeout: options.requestTimeoutMs,
+    connectionTimeout: options.idleTimeoutMs,
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs),
+    },
     // Ids in logs let one request be followed through its events (they become correlation ids).
     genReqId: () => crypto.randomUUID(),
     // Per-request lines would dominate the logs and the CPU under load; metrics count requests instead.

@@ -20,6 +20,8 @@ export interface AssistantOptions {
   /** The LLM of the chat endpoint; without it the built-in engine answers (offline, no key). */
   llm?: LlmSettings | undefined;
   clock: () => Date;
+  /** `/mcp` requests per account per minute. */
+  mcpRateLimitPerMinute: number;
 }
 
 /** The assistant's HTTP surface: `POST /api/chat` and its history, personal access tokens, `/mcp`. */
@@ -34,5 +36,11 @@ export async function registerAssistant(app: HttpServer, options: AssistantOptio
   );
   await app.register(chatRoutes, { chat, conversations, tokens, users });
   await app.register(tokenRoutes, { accessTokens, tokens, users });
-  await app.register(mcpRoutes, { tasks, tokens, accessTokens, users });
+  await app.register(mcpRoutes, {
+    tasks,
+    tokens,
+    accessTokens,
+    users,
+    rateLimitPerMinute: options.mcpRateLimitPerMinute,
+  });
 }

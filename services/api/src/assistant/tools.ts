@@ -70,6 +70,7 @@ const ListTasksInput = z
     overdue: z.boolean().describe('true: open tasks whose due time has passed'),
     sort: z.enum(TASK_SORTS).describe('Order: due (default), priority, created, title; "-" reverses'),
     limit: z.number().int().min(1).max(200).describe('At most this many tasks (default 50)'),
+    cursor: z.string().max(500).describe('The next_cursor of a previous answer: the tasks after it'),
   })
   .partial();
 
@@ -101,6 +102,23 @@ function existing(id: string): string {
   return id;
 }
 
+/**
+ * The most the tasks of one `list_tasks` result may weigh as JSON. A page of large tasks (long
+ * descriptions, escaped characters) is cut short instead, and its cursor continues after the last
+ * task shown: an MCP batch or an LLM turn can ask for many lists, and each answer stays bounded.
+ */
+export const LIST_RESULT_MAX_BYTES = 128 * 1024;
+
+/** How many of `items`, from the first, fit in `budget` bytes of JSON (at least one). */
+function countWithin(items: unknown[], budget: number): number {
+  let used = 0;
+  for (const [i, item] of items.entries()) {
+    used += Buffer.byteLength(JSON.stringify(item));
+    if (used > budget) return Math.max(1, i);
+  }
+  return items.length;
+}
+
 export const TOOLS = [
   tool({
     name: 'add_task',
@@ -119,8 +137,14 @@ export const TOOLS = [
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
     run: async (tasks, actor, input) => {
-      const page = await tasks.list(actor, toListQuery(input));
-      return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
+      const query = toListQuery(input);
+      const page = await tasks.list(actor, query);
+      const items = page.items.map(toTaskJson);
+      const fitting = countWithin(items, LIST_RESULT_MAX_BYTES);
+      if (fitting === items.length) return { items, next_cursor: page.nextCursor };
+      // Asked again for fewer, so that the cursor is the listing's own, after the last task shown.
+      const shorter = await tasks.list(actor, { ...query, limit: fitting });
+      return { items: shorter.items.map(toTaskJson), next_cursor: shorter.nextCursor };
     },
   }),
   tool({

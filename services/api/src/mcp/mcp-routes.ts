@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { unauthorized } from '@todo/platform/http/errors';
 import type { HttpServer } from '@todo/platform/http/server';
@@ -12,14 +13,27 @@ export interface McpRoutesOptions {
   tokens: TokenIssuer;
   accessTokens: AccessTokenService;
   users: UserService;
+  /** Requests per account per minute (a batch counts once). */
+  rateLimitPerMinute: number;
 }
+
+/**
+ * JSON-RPC messages in one POST: a batch runs its calls one after another in one request, so
+ * its size bounds the work and (with the tool results' own bound) the answer of one request.
+ */
+export const MCP_MAX_BATCH = 10;
+
+const jsonRpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32600, message }, id: null });
 
 /**
  * `/mcp`: the MCP server over Streamable HTTP, stateless (no session id), so a client's requests may
  * land on any replica. Callers authenticate with `Authorization: Bearer` and either a session JWT or
  * a personal access token (`tdc_…`, made at `POST /api/tokens`).
  */
-export async function mcpRoutes(app: HttpServer, { tasks, tokens, accessTokens, users }: McpRoutesOptions) {
+export async function mcpRoutes(
+  app: HttpServer,
+  { tasks, tokens, accessTokens, users, rateLimitPerMinute }: McpRoutesOptions,
+) {
   const authenticate = async (authorization: string | undefined, correlationId: string): Promise<Actor> => {
     const token = authorization && /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
     if (!token) throw unauthorized();
@@ -32,9 +46,32 @@ export async function mcpRoutes(app: HttpServer, { tasks, tokens, accessTokens, 
     return { userId: user.id, timeZone: user.timezone, correlationId };
   };
 
-  app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
-    const actor = await authenticate(request.headers.authorization, request.id);
-    const server = createMcpServer(tasks, actor);
+  app.decorateRequest('actor', null as unknown as Actor);
+  // The caller is known before the rate limit runs (preHandler), so the limit is per account,
+  // whichever of its tokens it uses.
+  app.addHook('onRequest', async (request) => {
+    request.actor = await authenticate(request.headers.authorization, request.id);
+  });
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+
+  const rateLimitConfig = {
+    rateLimit: {
+      max: rateLimitPerMinute,
+      timeWindow: '1 minute',
+      keyGenerator: (request: { actor: Actor }) => `mcp:${request.actor.userId}`,
+    },
+  };
+  app.post('/mcp', { schema: { hide: true }, config: rateLimitConfig }, async (request, reply) => {
+    if (Array.isArray(request.body) && request.body.length > MCP_MAX_BATCH) {
+      return reply
+        .status(400)
+        .send(
+          jsonRpcError(
+            `body: a batch holds at most ${MCP_MAX_BATCH} messages (this one has ${request.body.length})`,
+          ),
+        );
+    }
+    const server = createMcpServer(tasks, request.actor);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     reply.hijack();
     reply.raw.on('close', () => {
