@@ -10,6 +10,7 @@
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,8 @@ export interface Stack {
   instances: StackService[];
   databaseUrl: string;
   kafkaBrokers: string;
+  /** DAPR_API_TOKEN of every sidecar of this run: tools that call a sidecar's API send it. */
+  daprApiToken: string;
   /** Seconds from start to every service ready. */
   startSeconds: number;
   /** SIGKILL a service process; its sidecar stays up, as when a pod's app container crashes. */
@@ -168,11 +171,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         daprHttpPort: 3500 + i,
       }),
     );
-    const env = { ...options.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers };
+    // Secrets of this run only, never a published value: distributed mode refuses those.
+    const tokens = {
+      APP_API_TOKEN: randomBytes(32).toString('base64url'),
+      DAPR_API_TOKEN: randomBytes(32).toString('base64url'),
+    };
+    const env = {
+      JWT_SECRET: randomBytes(48).toString('base64url'),
+      ...options.env,
+      ...tokens,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers,
+    };
     const processes = new Map<string, ServiceProcess>();
     await Promise.all(
       instances.map(async (service, i) => {
-        await startSidecar(service, i, cleanups);
+        await startSidecar(service, i, tokens, cleanups);
         const child = new ServiceProcess(service, env);
         processes.set(service.instance, child);
         cleanups.push(() => child.stop());
@@ -201,6 +215,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       instances,
       databaseUrl,
       kafkaBrokers,
+      daprApiToken: tokens.DAPR_API_TOKEN,
       startSeconds: (Date.now() - started) / 1000,
       kill: (instance) => processOf(instance).kill('SIGKILL'),
       pids: (instance) => ({ service: processOf(instance).pid, sidecar: sidecarPid(instance) }),
@@ -219,9 +234,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function startSidecar(service: StackService, i: number, cleanups: (() => Promise<unknown>)[]) {
+/**
+ * daprd reads both tokens from its environment: it sends APP_API_TOKEN to the app on every call
+ * (pub/sub deliveries, job callbacks, invocations) and requires DAPR_API_TOKEN on every call of
+ * its own API but the health checks.
+ */
+async function startSidecar(
+  service: StackService,
+  i: number,
+  tokens: { APP_API_TOKEN: string; DAPR_API_TOKEN: string },
+  cleanups: (() => Promise<unknown>)[],
+) {
   const env = {
     ...process.env,
+    ...tokens,
     DAPR_RESOURCES_PATH: 'deploy/dapr/local',
     DAPR_CONFIG: 'deploy/dapr/local/config/config.yaml',
     DAPR_INSTANCE: service.instance,

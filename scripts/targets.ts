@@ -101,7 +101,11 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
       const sidecar = `http://127.0.0.1:${stack.services.api.daprHttpPort}`;
       const response = await fetch(
         `${sidecar}/v1.0/publish/${PUBSUB_NAME}/${topic}?metadata.rawPayload=true&metadata.partitionKey=${key}`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'dapr-api-token': stack.daprApiToken },
+          body,
+        },
       );
       if (!response.ok) throw new Error(`publish to ${topic}: ${response.status} ${await response.text()}`);
     },

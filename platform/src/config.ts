@@ -17,6 +17,15 @@ const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /**
+   * The token the Dapr sidecar sends in `dapr-api-token` on every call to the app; internal routes
+   * (subscriptions, job callbacks, /internal/*) refuse calls without it. Generated into DATA_DIR
+   * when unset in embedded mode; required in distributed mode.
+   */
+  APP_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** The token the app sends its sidecar in `dapr-api-token` (daprd refuses calls without it). */
+  DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+
   JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
@@ -44,14 +53,43 @@ const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>;
 
+/**
+ * Development values published in this repository (compose.yaml, deploy/dapr/*\/secrets.json):
+ * fine on a laptop, never in a deployment, so distributed mode refuses to start with them.
+ */
+const PUBLISHED_JWT_SECRETS = new Set(['dev-only-jwt-secret-change-me-0123456789abcdef']);
+const PUBLISHED_DATABASE_PASSWORDS = new Set(['todo-dev-only']);
+
 /** Reads and validates the configuration; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
   if (config.TODO_MODE === 'distributed') {
-    const missing = (['DATABASE_URL', 'JWT_SECRET'] as const).filter((name) => !config[name]);
+    const required = ['DATABASE_URL', 'JWT_SECRET', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const;
+    const missing = required.filter((name) => !config[name]);
     if (missing.length > 0) {
       throw new Error(`config: distributed mode requires ${missing.join(', ')}`);
     }
+    const published = [
+      ...(PUBLISHED_JWT_SECRETS.has(config.JWT_SECRET ?? '') ? ['JWT_SECRET'] : []),
+      ...(PUBLISHED_DATABASE_PASSWORDS.has(databasePassword(config.DATABASE_URL ?? ''))
+        ? ['DATABASE_URL']
+        : []),
+    ];
+    if (published.length > 0) {
+      throw new Error(
+        `config: ${published.join(' and ')} ${published.length > 1 ? 'hold' : 'holds'} a development value ` +
+          'published in this repository; distributed mode needs secrets of its own ' +
+          '(e.g. `openssl rand -base64 48` for JWT_SECRET, a new database password)',
+      );
+    }
   }
   return config;
+}
+
+function databasePassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }

@@ -18,7 +18,7 @@ import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
-import { embeddedJwtSecret } from './secrets.js';
+import { embeddedSecret, ensureDataDir } from './secrets.js';
 import { inProcessTaskWriter } from './task-writer.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -46,6 +46,7 @@ export interface EmbeddedOptions {
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.LOG_LEVEL);
   const target = databaseTarget(config);
+  ensureDataDir(config.DATA_DIR);
   const db = openDatabase(target);
   await migrateToLatest(db);
 
@@ -64,7 +65,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
     db,
-    jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
+    jwtSecret: config.JWT_SECRET ?? embeddedSecret(config.DATA_DIR, 'jwt-secret'),
+    appToken: config.APP_API_TOKEN ?? embeddedSecret(config.DATA_DIR, 'app-api-token'),
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,

@@ -1,17 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The embedded default needs no setup: without JWT_SECRET it makes one on first start and keeps it
- * in the data directory (mode 0600), so sessions survive restarts.
+ * The data directory of the embedded default: created 0700 (and narrowed to 0700 if an older
+ * version made it wider), so the database files and secrets in it are the owner's alone.
  */
-export function embeddedJwtSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+export function ensureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+/**
+ * The embedded default needs no setup: a secret not given in the environment is made on first
+ * start and kept in the data directory (mode 0600), so it survives restarts — the JWT signing
+ * secret (`jwt-secret`, sessions stay valid) and the app API token of the internal routes
+ * (`app-api-token`, read by `npm run dlq`).
+ */
+export function embeddedSecret(dataDir: string, name: 'jwt-secret' | 'app-api-token'): string {
+  const file = join(dataDir, name);
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(dataDir, { recursive: true });
+    ensureDataDir(dataDir);
     const secret = randomBytes(48).toString('base64url');
     writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
     return secret;

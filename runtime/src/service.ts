@@ -54,7 +54,8 @@ export async function startService(
   name: ServiceName,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const dapr = new DaprClient(Number(env.DAPR_HTTP_PORT ?? 3500));
+  // Before the configuration: the secrets it needs come through the sidecar.
+  const dapr = new DaprClient(Number(env.DAPR_HTTP_PORT ?? 3500), env.DAPR_API_TOKEN);
   await waitForSidecar(dapr);
   const secrets = new DaprSecretStore(dapr);
   const config = loadConfig({
@@ -69,6 +70,7 @@ export async function startService(
 
   const bus = new DaprEventBus({
     dapr,
+    appToken: config.APP_API_TOKEN as string,
     // websocket-sync needs every update in every process: its component has a group per process.
     ...(name === 'websocket-sync' ? { pubsubFor: () => 'kafka-pubsub-broadcast' } : {}),
   });
@@ -92,6 +94,7 @@ export async function startService(
   const api = createApiService({
     db,
     jwtSecret: config.JWT_SECRET as string,
+    appToken: config.APP_API_TOKEN as string,
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
@@ -134,7 +137,7 @@ export async function startService(
   if (name !== 'api') for (const schema of [ErrorBody, TaskJson, UserJson]) app.addSchema(schema);
   await service.register?.(app);
   if (name === 'api') {
-    await app.register(taskWriterRoutes(api));
+    await app.register(taskWriterRoutes(api, config.APP_API_TOKEN as string));
     // The ingress sends every path but /ws to the api: it serves the notification and audit reads
     // too (queries of the shared database; the consumers stay in their own services).
     await app.register(notificationRoutes, { db, api });

@@ -57,7 +57,7 @@ describe('dead-letter queue (embedded)', () => {
 
   const dlq = (...args: string[]) =>
     run('npx', ['tsx', 'runtime/src/dlq.ts', ...args], {
-      env: { ...process.env, DLQ_API_URL: app.url },
+      env: { ...process.env, DLQ_API_URL: app.url, APP_API_TOKEN: app.appToken },
     }).then(({ stdout }) => stdout);
 
   it('after 5 failed attempts the event goes to the DLQ, is counted, and the partition moves on', {
@@ -68,7 +68,7 @@ describe('dead-letter queue (embedded)', () => {
     const { body: after } = await user.post('/api/tasks', { title: 'after the poison' });
 
     const [letter] = await eventually(async () => {
-      const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+      const { items } = (await app.internal().get('/internal/dlq')).body;
       expect(items).toHaveLength(1);
       return items;
     });
@@ -76,7 +76,7 @@ describe('dead-letter queue (embedded)', () => {
     expect(letter).toMatchObject({ topic: 'task-events', consumer: 'flaky-service' });
     expect(await metric('dlq_events_total\\{topic="task-events"\\}')).toBe(1);
 
-    const envelope = (await new ApiClient(app.url).get(`/internal/dlq/${letter.dlq_id}`)).body;
+    const envelope = (await app.internal().get(`/internal/dlq/${letter.dlq_id}`)).body;
     expect(envelope.original_event.task_id).toBe(poison.id);
     expect(envelope.error_context).toMatchObject({
       error_message: 'flaky-service cannot handle poison',
@@ -110,7 +110,7 @@ describe('dead-letter queue (embedded)', () => {
   });
 
   it('malformed events — not JSON, wrong schema version, unknown type — go straight to the DLQ', async () => {
-    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const before = (await app.internal().get('/internal/dlq')).body.items.length;
     const subscription = createConsumer(
       { service: 'strict-service', topic: 'task-events', handle: async () => undefined },
       {
@@ -138,16 +138,16 @@ describe('dead-letter queue (embedded)', () => {
       subscription.handle({ ...valid, event_type: 'task.exploded' }),
     ]);
     expect(outcomes).toEqual(['success', 'success', 'success']);
-    const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+    const { items } = (await app.internal().get('/internal/dlq')).body;
     expect(items).toHaveLength(before + 3);
-    const notJson = await new ApiClient(app.url).get(`/internal/dlq/${items[2].dlq_id}`);
+    const notJson = await app.internal().get(`/internal/dlq/${items[2].dlq_id}`);
     expect(notJson.body.original_event).toBe('{not json');
-    const replay = await new ApiClient(app.url).post(`/internal/dlq/${items[2].dlq_id}/replay`);
+    const replay = await app.internal().post(`/internal/dlq/${items[2].dlq_id}/replay`);
     expect(replay.status).toBe(409);
   });
 
   it('an event that failed only because a service it needs is down is handed back, not dead-lettered', async () => {
-    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const before = (await app.internal().get('/internal/dlq')).body.items.length;
     const released: string[] = [];
     let apiDown = true;
     const subscription = createConsumer(
@@ -180,7 +180,7 @@ describe('dead-letter queue (embedded)', () => {
     expect(await subscription.handle(event)).toBe('retry');
     // The claim is released so that the redelivery is processed, and nothing went to the DLQ.
     expect(released).toEqual([`dependent-service:${(event as TaskEvent).event_id}`]);
-    expect((await new ApiClient(app.url).get('/internal/dlq')).body.items).toHaveLength(before);
+    expect((await app.internal().get('/internal/dlq')).body.items).toHaveLength(before);
     apiDown = false;
     expect(await subscription.handle(event)).toBe('success');
   });

@@ -108,6 +108,7 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
         jwtTtl: '1h',
         loginRateLimitPerMinute: 10,
         mcpRateLimitPerMinute: 120,
+        appToken: 'x'.repeat(32),
         jobs: new SqlJobScheduler(app.db, logger),
       });
       const runtime = {

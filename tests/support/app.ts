@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@todo/platform/config';
 import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { DAPR_TOKEN_HEADER } from '@todo/platform/http/internal-only';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type EmbeddedOptions, startEmbedded } from '../../runtime/src/embedded.js';
+import { ApiClient } from './client.js';
 
 export const BACKENDS = ['pglite', 'postgres'] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -14,6 +16,10 @@ export interface TestApp {
   url: string;
   /** The app's own database handle (PGlite allows one per directory), to act as another service would. */
   db: Db;
+  /** APP_API_TOKEN: what the sidecar (or `npm run dlq`) presents on internal routes. */
+  appToken: string;
+  /** A client of the internal routes, presenting the app API token as the sidecar does. */
+  internal(): ApiClient;
   /**
    * Stops the process's services and starts them again on the same database, as after a crash;
    * `whileDown` runs in between with its own database handle (time passing while it was down).
@@ -58,7 +64,14 @@ export async function startTestApp(
   options: EmbeddedOptions = {},
 ): Promise<TestApp> {
   const database = await freshDatabase(backend);
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'warn', ...database.env, ...env });
+  const appToken = `test-app-token-${crypto.randomUUID()}`;
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    APP_API_TOKEN: appToken,
+    ...database.env,
+    ...env,
+  });
   let app = await startEmbedded(config, options);
   return {
     get url() {
@@ -66,6 +79,10 @@ export async function startTestApp(
     },
     get db() {
       return app.db;
+    },
+    appToken: config.APP_API_TOKEN ?? appToken,
+    internal() {
+      return new ApiClient(app.url, undefined, { [DAPR_TOKEN_HEADER]: config.APP_API_TOKEN ?? appToken });
     },
     async restart(whileDown) {
       await app.close();

@@ -32,7 +32,8 @@ export function openDatabase(target: DatabaseTarget): Db {
     pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  mkdirSync(target.dir, { recursive: true });
+  // The database files are the owner's alone (PGlite creates them with the process umask).
+  mkdirSync(target.dir, { recursive: true, mode: 0o700 });
   return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(target.dir)) });
 }
 

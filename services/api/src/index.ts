@@ -27,6 +27,8 @@ export interface ApiOptions {
   jwtSecret: string;
   jwtTtl: string;
   loginRateLimitPerMinute: number;
+  /** What the sidecar (or the operator's `npm run dlq`) presents on internal routes: APP_API_TOKEN. */
+  appToken: string;
   /** `/mcp` requests per account per minute. */
   mcpRateLimitPerMinute: number;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
@@ -86,8 +88,8 @@ export function createApiService(options: ApiOptions): ApiService {
       loginRateLimitPerMinute: options.loginRateLimitPerMinute,
     });
     await app.register(taskRoutes, { tasks, tokens, users });
-    await app.register(reminderRoutes, { fire });
-    await app.register(dlqRoutes, { store: new DeadLetterStore(options.db) });
+    await app.register(reminderRoutes, { fire, appToken: options.appToken });
+    await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {
       db: options.db,
       tasks,

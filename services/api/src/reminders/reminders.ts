@@ -26,12 +26,14 @@ export function reminderScheduling(
   };
 }
 
-export type FireOutcome = 'fired' | 'already_fired' | 'stale';
+export type FireOutcome = 'fired' | 'already_fired' | 'stale' | 'not_due';
 
 /**
  * Fires a reminder job: marks it fired (once — a second firing finds it marked and does nothing),
  * re-checks that the task still wants this reminder (still open, same due date, same offset, and
  * the owner's zone unchanged for all-day tasks), and emits `reminder.due` through the outbox.
+ * A job called before its time is left as it is (`not_due`): job names are predictable, and an
+ * early call must neither notify early nor use up the real one.
  */
 export async function fireReminder(db: Db, name: string, now: Date = new Date()): Promise<FireOutcome> {
   const outcome = await db.transaction().execute(async (trx): Promise<FireOutcome> => {
@@ -40,9 +42,18 @@ export async function fireReminder(db: Db, name: string, now: Date = new Date())
       .set({ fired_at: now })
       .where('name', '=', name)
       .where('fired_at', 'is', null)
+      .where('due_at', '<=', now)
       .returning(['due_at', 'data'])
       .executeTakeFirst();
-    if (!job) return 'already_fired';
+    if (!job) {
+      const early = await trx
+        .selectFrom('scheduled_jobs')
+        .select('name')
+        .where('name', '=', name)
+        .where('fired_at', 'is', null)
+        .executeTakeFirst();
+      return early ? 'not_due' : 'already_fired';
+    }
     const data = job.data as { task_id: string; user_id: string };
     const user = await trx
       .selectFrom('users')
