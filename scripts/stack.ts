@@ -5,8 +5,9 @@
  * running is left running). The integration tests start the same stack through `startStack`.
  *
  * Env: STACK_PORT (3000: the gateway — /ws to websocket-sync, the rest to the api, which serves
- * the web app — as the cluster's ingress does; the service processes take the next ports),
- * STACK_REPLICAS (`recurring-task=2,websocket-sync=2`: processes per service, 1 by default),
+ * the web app — as the cluster's ingress does; the service processes take the next ports, their
+ * /metrics listeners those from STACK_PORT + 30), STACK_REPLICAS (`recurring-task=2,websocket-sync=2`:
+ * processes per service, 1 by default),
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -33,6 +34,8 @@ export interface StackService {
   instance: string;
   appId: string;
   url: string;
+  /** Its `/metrics` (METRICS_PORT): a listener of its own, which the gateway never forwards to. */
+  metricsUrl: string;
   daprHttpPort: number;
 }
 
@@ -168,6 +171,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       (service, i): StackService => ({
         ...service,
         url: `http://127.0.0.1:${basePort + 1 + i}`,
+        // Past the service ports of the most replicas STACK_REPLICAS allows (5 services × 4).
+        metricsUrl: `http://127.0.0.1:${basePort + 30 + i}/metrics`,
         daprHttpPort: 3500 + i,
       }),
     );
@@ -299,6 +304,7 @@ class ServiceProcess {
         // As Kubernetes names a pod: stable across restarts of the process, unique per replica.
         POD_NAME: this.service.instance,
         PORT: new URL(this.service.url).port,
+        METRICS_PORT: new URL(this.service.metricsUrl).port,
         DAPR_HTTP_PORT: String(this.service.daprHttpPort),
       },
       stdio: ['ignore', out, out],

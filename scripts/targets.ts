@@ -18,8 +18,10 @@ export interface Target {
   mode: Mode;
   /** The one origin users talk to (the app, or the stack's gateway). */
   url: string;
-  /** Every process that serves requests or events, for /metrics (events consumed). */
+  /** Every process that serves requests or events (for /readyz). */
   serviceUrls: string[];
+  /** The `/metrics` of each of those processes (events consumed), on their metrics listeners. */
+  metricsUrls: string[];
   /** The OS processes of the system, labelled, for their resident memory. */
   processes(): Promise<{ label: string; pids: number[] }[]>;
   /** Faults to inject: kill -9 a service process (embedded: the one process) and start it again. */
@@ -42,12 +44,14 @@ export async function startEmbeddedTarget(env: Record<string, string> = {}): Pro
   const app = new AppProcess(
     { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     await freePort(),
+    await freePort(),
   );
   await app.start();
   return {
     mode: 'embedded',
     url: app.url,
     serviceUrls: [app.url],
+    metricsUrls: [app.metricsUrl],
     processes: async () => [{ label: 'todo-chatbot (all services, PGlite)', pids: app.pid ? [app.pid] : [] }],
     kill: () => app.kill(),
     restart: async () => {
@@ -73,6 +77,7 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
     mode: 'distributed',
     url: stack.url,
     serviceUrls: stack.instances.map((instance) => instance.url),
+    metricsUrls: stack.instances.map((instance) => instance.metricsUrl),
     processes: async () => {
       const table = await processTable();
       const matching = (test: (args: string) => boolean) =>

@@ -25,6 +25,8 @@ const ConfigSchema = Type.Object({
   APP_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** The token the app sends its sidecar in `dapr-api-token` (daprd refuses calls without it). */
   DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** `/metrics` listens here (on HOST), on a listener of its own, never on the public port; 0 picks one. */
+  METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
 
   JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

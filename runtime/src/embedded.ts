@@ -10,6 +10,7 @@ import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runt
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
+import { startMetricsServer } from '@todo/platform/http/metrics-server';
 import { createHttpServer } from '@todo/platform/http/server';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
@@ -25,6 +26,8 @@ const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningApp {
   url: string;
+  /** `GET` it for the Prometheus metrics (METRICS_PORT). */
+  metricsUrl: string;
   /** The app's database, for tools and tests that act as another part of the system would. */
   db: Db;
   close(): Promise<void>;
@@ -103,11 +106,14 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   relay.start();
   jobs.start((job) => api.fireReminder(job.name).then(() => undefined));
   const url = await app.listen({ host: config.HOST, port: config.PORT });
+  const metrics = await startMetricsServer(config.HOST, config.METRICS_PORT);
   return {
     url,
+    metricsUrl: `${metrics.url}/metrics`,
     db,
     async close() {
       await app.close();
+      await metrics.close();
       await jobs.stop();
       await relay.stop();
       for (const service of services.toReversed()) await service.stop?.();

@@ -24,6 +24,7 @@ import { DaprIdempotencyStore } from '@todo/platform/dapr/idempotency';
 import { DaprJobScheduler } from '@todo/platform/dapr/job-scheduler';
 import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
 import { databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { startMetricsServer } from '@todo/platform/http/metrics-server';
 import { createHttpServer } from '@todo/platform/http/server';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
@@ -148,11 +149,13 @@ export async function startService(
   relay?.start();
   if (name === 'api') missedJobs.start((job) => api.fireReminder(job.name).then(() => undefined));
   const url = await app.listen({ host: config.HOST, port: config.PORT });
-  logger.info({ url, appId: service.name }, 'service listening');
+  const metrics = await startMetricsServer(config.HOST, config.METRICS_PORT);
+  logger.info({ url, metricsUrl: `${metrics.url}/metrics`, appId: service.name }, 'service listening');
   return {
     url,
     async close() {
       await app.close();
+      await metrics.close();
       await relay?.stop();
       await missedJobs.stop();
       await service.stop?.();

@@ -18,7 +18,7 @@ describe('crash between commit and publish (embedded, PGlite)', () => {
   it('kill -9 right after writes were acknowledged, restart: every event is delivered, none twice', {
     timeout: 240_000,
   }, async () => {
-    app = new AppProcess({ DATA_DIR: dataDir }, await freePort());
+    app = new AppProcess({ DATA_DIR: dataDir }, await freePort(), await freePort());
     await app.start();
     const user = await new ApiClient(app.url).signup('UTC');
     const tasks: { id: string }[] = [];
@@ -72,7 +72,7 @@ describe('crash between commit and publish (embedded, PGlite)', () => {
       expect(page.items.find((t: { id: string }) => t.id === id)?.status).toBe('completed');
     }
     await eventually(async () => {
-      const response = await fetch(`${app.url}/metrics`);
+      const response = await fetch(app.metricsUrl);
       expect(await response.text()).toMatch(/^outbox_backlog 0$/m);
     }, 30_000);
   });

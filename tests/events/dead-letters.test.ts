@@ -51,7 +51,7 @@ describe('dead-letter queue (embedded)', () => {
   afterAll(() => app?.close());
 
   const metric = async (name: string) => {
-    const { body } = await new ApiClient(app.url).get('/metrics');
+    const { body } = await new ApiClient(app.metricsUrl).get('');
     return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
   };
 

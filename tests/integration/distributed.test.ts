@@ -28,11 +28,22 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
   };
 
   it('refuses forged calls of the sidecar-to-app routes and of the sidecar API: no token 401, wrong 403', async () => {
+    // Each sidecar lists the routes it delivers to (its metadata API, with the API token).
+    const subscriptionRoutes = await Promise.all(
+      stack.instances.map(async (service) => {
+        const metadata = await fetch(`http://127.0.0.1:${service.daprHttpPort}/v1.0/metadata`, {
+          headers: { 'dapr-api-token': stack.daprApiToken },
+        });
+        const { subscriptions = [] } = (await metadata.json()) as {
+          subscriptions?: { rules?: { path: string }[] }[];
+        };
+        return subscriptions.flatMap((s) => s.rules ?? []).map((rule) => `${service.url}${rule.path}`);
+      }),
+    );
+    expect(subscriptionRoutes.flat().length).toBeGreaterThanOrEqual(stack.instances.length);
     const forged = [
-      ...stack.instances.flatMap((service) => [
-        ['GET', `${service.url}/dapr/subscribe`],
-        ['POST', `${service.url}/dapr/events/0/task-events`],
-      ]),
+      ...stack.instances.map((service) => ['GET', `${service.url}/dapr/subscribe`] as const),
+      ...subscriptionRoutes.flat().map((url) => ['POST', url] as const),
       ['POST', `${stack.apiUrl}/job/reminder-00000000-0000-4000-8000-000000000000-4102444800-pt0s`],
       ['POST', `${stack.apiUrl}/internal/task-writer/create-occurrence`],
       ['GET', `${stack.apiUrl}/internal/dlq`],

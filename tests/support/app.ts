@@ -16,6 +16,8 @@ export interface TestApp {
   url: string;
   /** The app's own database handle (PGlite allows one per directory), to act as another service would. */
   db: Db;
+  /** `GET` it for the app's Prometheus metrics (its own listener, not the public port). */
+  metricsUrl: string;
   /** APP_API_TOKEN: what the sidecar (or `npm run dlq`) presents on internal routes. */
   appToken: string;
   /** A client of the internal routes, presenting the app API token as the sidecar does. */
@@ -67,6 +69,7 @@ export async function startTestApp(
   const appToken = `test-app-token-${crypto.randomUUID()}`;
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
     APP_API_TOKEN: appToken,
     ...database.env,
@@ -79,6 +82,9 @@ export async function startTestApp(
     },
     get db() {
       return app.db;
+    },
+    get metricsUrl() {
+      return app.metricsUrl;
     },
     appToken: config.APP_API_TOKEN ?? appToken,
     internal() {

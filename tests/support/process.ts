@@ -19,18 +19,28 @@ export function freePort(): Promise<number> {
 export class AppProcess {
   private child: ChildProcess | undefined;
   readonly url: string;
+  /** Its `/metrics` listener (METRICS_PORT), apart from the public port. */
+  readonly metricsUrl: string;
 
   constructor(
     private readonly env: Record<string, string>,
     readonly port: number,
+    metricsPort: number,
   ) {
     this.url = `http://127.0.0.1:${port}`;
+    this.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   }
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'runtime/src/embedded.ts'], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'error', ...this.env, PORT: String(this.port) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'error',
+        ...this.env,
+        PORT: String(this.port),
+        METRICS_PORT: new URL(this.metricsUrl).port,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await eventually(async () => {

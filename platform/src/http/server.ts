@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from '../telemetry/logger.js';
-import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
+import { httpRequestDuration, httpRequests } from '../telemetry/metrics.js';
 import { badRequest, HttpError } from './errors.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -30,8 +30,9 @@ export interface HttpServerOptions {
 }
 
 /**
- * The Fastify server every service runs on: one error format, request metrics, health and metrics
- * routes. Services add their routes as encapsulated plugins.
+ * The Fastify server every service runs on: one error format, request metrics, health routes
+ * (`/metrics` has a listener of its own: metrics-server.ts). Services add their routes as
+ * encapsulated plugins.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
@@ -126,9 +127,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (failures.length > 0) return reply.status(503).send({ status: 'unavailable', failures });
     return { status: 'ready' };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
   return app;
 }
 
