@@ -181,7 +181,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       APP_API_TOKEN: randomBytes(32).toString('base64url'),
       DAPR_API_TOKEN: randomBytes(32).toString('base64url'),
     };
+    // The gateway in front of the services is on loopback and appends X-Forwarded-For.
     const env = {
+      TRUST_PROXY: 'loopback',
       JWT_SECRET: randomBytes(48).toString('base64url'),
       ...options.env,
       ...tokens,

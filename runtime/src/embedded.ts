@@ -1,17 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
-import { webApp } from '@todo/api/http/web-app';
+import { loginLimitsOf } from '@todo/api/http/auth-routes';
 import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
-import { type Config, loadConfig } from '@todo/platform/config';
+import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
+import { authentication } from '@todo/platform/http/authentication';
 import { startMetricsServer } from '@todo/platform/http/metrics-server';
 import { createHttpServer } from '@todo/platform/http/server';
+import { processIdentity } from '@todo/platform/identity/token-authenticator';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
@@ -65,28 +67,33 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     ...(options.retry ? { retry: options.retry } : {}),
   };
 
+  const identity = processIdentity(db, {
+    jwtSecret: config.JWT_SECRET ?? embeddedSecret(config.DATA_DIR, 'jwt-secret'),
+    jwtTtl: config.JWT_TTL,
+    // A PGlite directory is opened by one process at a time: every change to a user passes here.
+    cacheUsers: target.kind === 'pglite',
+  });
   const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
     db,
-    jwtSecret: config.JWT_SECRET ?? embeddedSecret(config.DATA_DIR, 'jwt-secret'),
+    sessions: identity.sessions,
+    users: identity.users,
+    loginLimits: loginLimitsOf(config),
     appToken: config.APP_API_TOKEN ?? embeddedSecret(config.DATA_DIR, 'app-api-token'),
-    jwtTtl: config.JWT_TTL,
-    loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
-    // A PGlite directory is opened by one process at a time: every change to a user passes here.
-    cacheUsers: target.kind === 'pglite',
     llm: llmSettingsFrom(config),
+    webDist: WEB_DIST,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
   const services: ServiceModule[] = [
     api.module,
     createRecurringTaskService({ writer: inProcessTaskWriter(api), consumerRuntime }),
-    createWebsocketSyncService({ db, consumerRuntime, logger, config, api }),
-    createNotificationService({ db, consumerRuntime, api, config, onCommit: () => relay.wake() }),
-    createAuditService({ db, consumerRuntime, api }),
+    createWebsocketSyncService({ db, consumerRuntime, logger, config }),
+    createNotificationService({ db, consumerRuntime, config, onCommit: () => relay.wake() }),
+    createAuditService({ db, consumerRuntime }),
     ...(options.extraServices?.(consumerRuntime) ?? []),
   ];
 
@@ -95,13 +102,14 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    trustProxy: trustProxyOf(config),
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
+  await app.register(authentication, { authenticator: identity.authenticator });
   for (const service of services) {
     for (const subscription of service.subscriptions ?? []) bus.subscribe(subscription);
     await service.register?.(app);
   }
-  await app.register(webApp, { distDir: WEB_DIST });
   for (const service of services) await service.start?.();
   relay.start();
   jobs.start((job) => api.fireReminder(job.name).then(() => undefined));

@@ -143,6 +143,22 @@ export interface AccessTokensTable {
   created_at: Timestamp;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date;
+  read_only: Generated<boolean>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface WsTicketsTable {
+  ticket_hash: string;
+  session_id: string;
+  expires_at: Date;
 }
 
 export interface Database {
@@ -155,6 +171,8 @@ export interface Database {
   conversations: ConversationsTable;
   chat_messages: ChatMessagesTable;
   access_tokens: AccessTokensTable;
+  sessions: SessionsTable;
+  ws_tickets: WsTicketsTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   sync_log: SyncLogTable;

@@ -1,4 +1,3 @@
-import type { ApiService } from '@todo/api';
 import { APP_IDS } from '@todo/contracts';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
@@ -11,7 +10,6 @@ import { reminderDelivery } from './reminder-consumer.js';
 export interface NotificationServiceOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
-  api: Pick<ApiService, 'tokens' | 'users'>;
   config: { SMTP_URL?: string | undefined; MAIL_FROM: string; PUBLIC_URL?: string | undefined };
   onCommit?: () => void;
 }
@@ -30,6 +28,8 @@ export function createNotificationService(options: NotificationServiceOptions): 
   });
   return {
     name: APP_IDS.notification,
+    // The live-sync copy of each new notification.
+    produces: ['task-updates'],
     subscriptions: [
       createConsumer(
         { service: APP_IDS.notification, topic: 'reminders', handle: deliver },
@@ -37,7 +37,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
       ),
     ],
     async register(app: HttpServer) {
-      await app.register(notificationRoutes, { db: options.db, api: options.api });
+      await app.register(notificationRoutes, { db: options.db });
     },
     async stop() {
       mailer?.close();

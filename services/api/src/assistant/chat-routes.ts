@@ -1,20 +1,16 @@
 import { FieldError } from '@todo/domain';
+import { requireUser } from '@todo/platform/http/authentication';
 import { cursorFields } from '@todo/platform/http/cursor';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { decodeTimeCursor, encodeTimeCursor } from '@todo/platform/http/time-cursor';
 import { Type } from 'typebox';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import { requireUser } from '../http/authenticate.js';
-import { errorResponses } from '../http/schemas.js';
 import type { ChatService } from './chat-service.js';
 import type { Conversation, ConversationStore } from './conversations.js';
 
 export interface ChatRoutesOptions {
   chat: ChatService;
   conversations: ConversationStore;
-  tokens: TokenIssuer;
-  users: UserService;
 }
 
 /** Long enough for any instruction a person types; short enough to bound the work of one turn. */
@@ -37,8 +33,8 @@ const toConversationJson = (c: Conversation) => ({
 });
 
 /** `POST /api/chat` and the owner's conversation history. */
-export async function chatRoutes(app: HttpServer, { chat, conversations, tokens, users }: ChatRoutesOptions) {
-  requireUser(app, tokens, users);
+export async function chatRoutes(app: HttpServer, { chat, conversations }: ChatRoutesOptions) {
+  requireUser(app);
 
   app.post(
     '/api/chat',

@@ -88,6 +88,8 @@ interface ToolDefinition<Input extends z.ZodObject> {
   title: string;
   description: string;
   input: Input;
+  /** Changes nothing: a read-only access token may call it. */
+  readOnly?: true;
   run(tasks: TaskService, actor: Actor, input: z.infer<Input>): Promise<Record<string, unknown>>;
 }
 
@@ -136,6 +138,7 @@ export const TOOLS = [
       'List the user\'s tasks, filtered and sorted. Use it to answer questions ("what is due this week?") ' +
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
+    readOnly: true,
     run: async (tasks, actor, input) => {
       const query = toListQuery(input);
       const page = await tasks.list(actor, query);

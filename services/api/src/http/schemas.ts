@@ -1,4 +1,5 @@
 import { LIMITS, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES } from '@todo/domain';
+import { PageOf, pagingQuery } from '@todo/platform/http/schemas';
 import { Type } from 'typebox';
 import { TASK_SORTS } from '../tasks/task-query.js';
 
@@ -9,23 +10,6 @@ const stringEnum = <const T extends readonly string[]>(values: T, description?: 
 
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDateTime = Type.Union([DateTime, Type.Null()]);
-
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object(
-      {
-        code: Type.String(),
-        message: Type.String(),
-        field: Type.Optional(Type.String()),
-      },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    $id: 'Error',
-    description: 'Every error: a machine code, a sentence, and the offending field when there is one',
-  },
-);
 
 export const TaskJson = Type.Object(
   {
@@ -112,16 +96,12 @@ export const TaskListQuerystring = Type.Object(
         'due, created and title ascend; priority lists the most important first; "-" reverses',
       ),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    ...pagingQuery,
   },
   { additionalProperties: false },
 );
 
-export const TaskPage = Type.Object({
-  items: Type.Array(Type.Ref('Task')),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const TaskPage = PageOf(Type.Ref('Task'));
 
 export const TaskIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -140,9 +120,3 @@ export const UserJson = Type.Object(
   },
   { $id: 'User' },
 );
-
-export const errorResponses = {
-  400: Type.Ref('Error'),
-  401: Type.Ref('Error'),
-  404: Type.Ref('Error'),
-};

@@ -1,18 +1,13 @@
 import rateLimit from '@fastify/rate-limit';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { unauthorized } from '@todo/platform/http/errors';
+import { readOnlyRefusal, requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
-import { ACCESS_TOKEN_PREFIX, type AccessTokenService } from '../auth/access-tokens.js';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import type { Actor, TaskService } from '../tasks/task-service.js';
+import { TOOLS } from '../assistant/tools.js';
+import type { TaskService } from '../tasks/task-service.js';
 import { createMcpServer } from './server.js';
 
 export interface McpRoutesOptions {
   tasks: TaskService;
-  tokens: TokenIssuer;
-  accessTokens: AccessTokenService;
-  users: UserService;
   /** Requests per account per minute (a batch counts once). */
   rateLimitPerMinute: number;
 }
@@ -30,56 +25,45 @@ const jsonRpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -326
  * land on any replica. Callers authenticate with `Authorization: Bearer` and either a session JWT or
  * a personal access token (`tdc_…`, made at `POST /api/tokens`).
  */
-export async function mcpRoutes(
-  app: HttpServer,
-  { tasks, tokens, accessTokens, users, rateLimitPerMinute }: McpRoutesOptions,
-) {
-  const authenticate = async (authorization: string | undefined, correlationId: string): Promise<Actor> => {
-    const token = authorization && /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    if (!token) throw unauthorized();
-    const userId = token.startsWith(ACCESS_TOKEN_PREFIX)
-      ? await accessTokens.verify(token)
-      : await tokens.verify(token);
-    const user = await users.get(userId).catch(() => {
-      throw unauthorized('account no longer exists');
-    });
-    return { userId: user.id, timeZone: user.timezone, correlationId };
-  };
-
-  app.decorateRequest('actor', null as unknown as Actor);
-  // The caller is known before the rate limit runs (preHandler), so the limit is per account,
-  // whichever of its tokens it uses.
-  app.addHook('onRequest', async (request) => {
-    request.actor = await authenticate(request.headers.authorization, request.id);
-  });
-  await app.register(rateLimit, { global: false, hook: 'preHandler' });
-
-  const rateLimitConfig = {
-    rateLimit: {
+export async function mcpRoutes(app: HttpServer, { tasks, rateLimitPerMinute }: McpRoutesOptions) {
+  await app.register(async (scope: HttpServer) => {
+    requireUser(scope);
+    // preHandler: the caller is known by then, so the limit is per account, whichever of its
+    // tokens it uses.
+    await scope.register(rateLimit, { global: false, hook: 'preHandler' });
+    const rateLimitConfig = {
       max: rateLimitPerMinute,
       timeWindow: '1 minute',
-      keyGenerator: (request: { actor: Actor }) => `mcp:${request.actor.userId}`,
-    },
-  };
-  app.post('/mcp', { schema: { hide: true }, config: rateLimitConfig }, async (request, reply) => {
-    if (Array.isArray(request.body) && request.body.length > MCP_MAX_BATCH) {
-      return reply
-        .status(400)
-        .send(
-          jsonRpcError(
-            `body: a batch holds at most ${MCP_MAX_BATCH} messages (this one has ${request.body.length})`,
-          ),
-        );
-    }
-    const server = createMcpServer(tasks, request.actor);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    reply.hijack();
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+      keyGenerator: (request: { actor: { userId: string } }) => `mcp:${request.actor.userId}`,
+    };
+    scope.post(
+      '/mcp',
+      { schema: { hide: true }, config: { readOnlyChecked: true, rateLimit: rateLimitConfig } },
+      async (request, reply) => {
+        if (Array.isArray(request.body) && request.body.length > MCP_MAX_BATCH) {
+          return reply
+            .status(400)
+            .send(
+              jsonRpcError(
+                `body: a batch holds at most ${MCP_MAX_BATCH} messages (this one has ${request.body.length})`,
+              ),
+            );
+        }
+        const { credential } = request.actor;
+        if (credential.kind === 'access-token' && credential.readOnly && callsWritingTool(request.body)) {
+          throw readOnlyRefusal();
+        }
+        const server = createMcpServer(tasks, request.actor);
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        reply.hijack();
+        reply.raw.on('close', () => {
+          void transport.close();
+          void server.close();
+        });
+        await server.connect(transport);
+        await transport.handleRequest(request.raw, reply.raw, request.body);
+      },
+    );
   });
 
   // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
@@ -99,4 +83,15 @@ export async function mcpRoutes(
           }),
     });
   }
+}
+
+const READ_ONLY_TOOLS = new Set(TOOLS.filter((tool) => tool.readOnly).map((tool) => tool.name));
+
+/** Whether a JSON-RPC message or batch calls a tool that changes tasks. */
+function callsWritingTool(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((message) => {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    return method === 'tools/call' && !READ_ONLY_TOOLS.has(String(params?.name));
+  });
 }
