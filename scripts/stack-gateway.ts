@@ -1,16 +1,37 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+
+/** Paths only the sidecar or an operator inside the pod may use: never forwarded from outside. */
+const INTERNAL = /^\/(?:internal|job|dapr|metrics)(?:\/|$)/;
+
+/**
+ * Whether a request path is one of the internal ones, read the way the app's router reads it:
+ * percent-decoded, dot segments resolved, repeated slashes merged, any case. A path that cannot
+ * be decoded is refused too.
+ */
+export function isInternalPath(url: string): boolean {
+  try {
+    const merged = (path: string) => path.replaceAll('\\', '/').replace(/\/{2,}/g, '/');
+    const raw = merged(url.split('?')[0] ?? '/');
+    // Merged before URL parsing, which would read `//internal` as a host name.
+    const decoded = new URL(merged(decodeURIComponent(raw)), 'http://gateway').pathname;
+    return INTERNAL.test(decoded.toLowerCase());
+  } catch {
+    return true;
+  }
+}
 
 /**
  * The local stand-in for the cluster's ingress (deploy/helm/.../ingress.yaml): `/ws` to
- * websocket-sync, everything else to the api, so the web app has one origin. Each request or
+ * websocket-sync, everything else to the api, so the web app has one origin — except the internal
+ * paths (/internal, /job, /dapr, /metrics), answered 404 here as the ingress does. Each request or
  * upgrade goes to the next replica in turn, as a Kubernetes Service spreads connections. Plain
  * HTTP and WebSocket upgrades are forwarded as bytes; loopback only.
  */
 export async function startGateway(
   port: number,
   routes: { ws: string[]; api: string[] },
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ url: string; close(): Promise<void> }> {
   const tunnels = new Set<Socket>();
   let turn = 0;
   const targetOf = (url = '/') => {
@@ -20,6 +41,12 @@ export async function startGateway(
   };
 
   const server = createServer((request, response) => {
+    if (isInternalPath(request.url ?? '/')) {
+      request.resume();
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end('{"error":{"code":"not_found","message":"not routed from outside"}}');
+      return;
+    }
     const target = targetOf(request.url);
     const upstream = httpRequest(
       {
@@ -42,6 +69,10 @@ export async function startGateway(
   });
 
   server.on('upgrade', (request, socket, head) => {
+    if (isInternalPath(request.url ?? '/')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const target = targetOf(request.url);
     const upstream = connect(Number(target.port), target.hostname, () => {
       const headers = Object.entries(forwardedHeaders(request)).flatMap(([name, value]) =>
@@ -66,6 +97,7 @@ export async function startGateway(
     server.listen(port, '127.0.0.1', resolve);
   });
   return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     // Open sockets (keep-alive, WebSocket tunnels) are cut, or close would wait for them.
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,11 +11,13 @@
  * the next start.
  *
  * Env: STACK_PORT (3000: the gateway — /ws to websocket-sync, the rest to the api, which serves
- * the web app — as the cluster's ingress does; the service processes take the next ports),
- * STACK_REPLICAS (`recurring-task=2,websocket-sync=2`: processes per service, 1 by default),
+ * the web app — as the cluster's ingress does; the service processes take the next ports, their
+ * /metrics listeners those from STACK_PORT + 30), STACK_REPLICAS (`recurring-task=2,websocket-sync=2`:
+ * processes per service, 1 by default),
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +47,8 @@ export interface StackService {
   instance: string;
   appId: string;
   url: string;
+  /** Its `/metrics` (METRICS_PORT): a listener of its own, which the gateway never forwards to. */
+  metricsUrl: string;
   daprHttpPort: number;
 }
 
@@ -57,6 +61,8 @@ export interface Stack {
   instances: StackService[];
   databaseUrl: string;
   kafkaBrokers: string;
+  /** DAPR_API_TOKEN of every sidecar of this run: tools that call a sidecar's API send it. */
+  daprApiToken: string;
   /** Seconds from start to every service ready. */
   startSeconds: number;
   /** SIGKILL a service process; its sidecar stays up, as when a pod's app container crashes. */
@@ -245,20 +251,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       (service, i): StackService => ({
         ...service,
         url: `http://127.0.0.1:${basePort + 1 + i}`,
+        // Past the service ports of the most replicas STACK_REPLICAS allows (5 services × 4).
+        metricsUrl: `http://127.0.0.1:${basePort + 30 + i}/metrics`,
         daprHttpPort: 3500 + i,
       }),
     );
+    // Secrets of this run only, never a published value: distributed mode refuses those.
+    const tokens = {
+      APP_API_TOKEN: randomBytes(32).toString('base64url'),
+      DAPR_API_TOKEN: randomBytes(32).toString('base64url'),
+    };
     // The gateway in front of the services is on loopback and appends X-Forwarded-For.
     const env = {
       TRUST_PROXY: 'loopback',
+      JWT_SECRET: randomBytes(48).toString('base64url'),
       ...options.env,
+      ...tokens,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: kafkaBrokers,
     };
     const processes = new Map<string, ServiceProcess>();
     await Promise.all(
       instances.map(async (service, i) => {
-        await startSidecar(service, i, cleanups);
+        await startSidecar(service, i, tokens, cleanups);
         record.ownPidFile(`daprd-${service.instance}`, join(DAPR_STATE, `daprd-${service.instance}.pid`));
         const child = new ServiceProcess(service, env, record, options.serviceCommand ?? TSX_SERVICE_COMMAND);
         processes.set(service.instance, child);
@@ -288,6 +303,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       instances,
       databaseUrl,
       kafkaBrokers,
+      daprApiToken: tokens.DAPR_API_TOKEN,
       startSeconds: (Date.now() - started) / 1000,
       runDir: record.dir,
       restartBroker: {
@@ -314,9 +330,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function startSidecar(service: StackService, i: number, cleanups: (() => Promise<unknown>)[]) {
+/**
+ * daprd reads both tokens from its environment: it sends APP_API_TOKEN to the app on every call
+ * (pub/sub deliveries, job callbacks, invocations) and requires DAPR_API_TOKEN on every call of
+ * its own API but the health checks.
+ */
+async function startSidecar(
+  service: StackService,
+  i: number,
+  tokens: { APP_API_TOKEN: string; DAPR_API_TOKEN: string },
+  cleanups: (() => Promise<unknown>)[],
+) {
   const env = {
     ...process.env,
+    ...tokens,
     DAPR_RESOURCES_PATH: 'deploy/dapr/local',
     DAPR_CONFIG: 'deploy/dapr/local/config/config.yaml',
     DAPR_INSTANCE: service.instance,
@@ -371,6 +398,7 @@ class ServiceProcess {
         // As Kubernetes names a pod: stable across restarts of the process, unique per replica.
         POD_NAME: this.service.instance,
         PORT: new URL(this.service.url).port,
+        METRICS_PORT: new URL(this.service.metricsUrl).port,
         DAPR_HTTP_PORT: String(this.service.daprHttpPort),
       },
       stdio: ['ignore', out, out],

@@ -17,8 +17,10 @@ export interface Target {
   mode: Mode;
   /** The one origin users talk to (the app, or the stack's gateway). */
   url: string;
-  /** Every process that serves requests or events, for /metrics (events consumed). */
+  /** Every process that serves requests or events (for /readyz). */
   serviceUrls: string[];
+  /** The `/metrics` of each of those processes (events consumed), on their metrics listeners. */
+  metricsUrls: string[];
   /** The OS processes of the system, labelled, for their resident memory. */
   processes(): Promise<{ label: string; pids: number[] }[]>;
   /** Faults to inject: kill -9 a service process (embedded: the one process) and start it again. */
@@ -44,6 +46,7 @@ export async function startEmbeddedTarget(
   const app = new AppProcess(
     { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
     await freePort(),
+    await freePort(),
     nodeArgs,
   );
   // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
@@ -57,6 +60,7 @@ export async function startEmbeddedTarget(
     mode: 'embedded',
     url: app.url,
     serviceUrls: [app.url],
+    metricsUrls: [app.metricsUrl],
     processes: async () => {
       const postmaster = Number(
         (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
@@ -97,6 +101,7 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
     mode: 'distributed',
     url: stack.url,
     serviceUrls: stack.instances.map((instance) => instance.url),
+    metricsUrls: stack.instances.map((instance) => instance.metricsUrl),
     processes: async () => {
       const table = await processTable();
       const matching = (test: (args: string) => boolean) =>
@@ -125,7 +130,11 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
       const sidecar = `http://127.0.0.1:${stack.services.api.daprHttpPort}`;
       const response = await fetch(
         `${sidecar}/v1.0/publish/${PUBSUB_NAME}/${topic}?metadata.rawPayload=true&metadata.partitionKey=${key}`,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'dapr-api-token': stack.daprApiToken },
+          body,
+        },
       );
       if (!response.ok) throw new Error(`publish to ${topic}: ${response.status} ${await response.text()}`);
     },

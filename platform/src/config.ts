@@ -17,6 +17,17 @@ const ConfigSchema = Type.Object({
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /**
+   * The token the Dapr sidecar sends in `dapr-api-token` on every call to the app; internal routes
+   * (subscriptions, job callbacks, /internal/*) refuse calls without it. Generated into DATA_DIR
+   * when unset in embedded mode; required in distributed mode.
+   */
+  APP_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** The token the app sends its sidecar in `dapr-api-token` (daprd refuses calls without it). */
+  DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** `/metrics` listens here (on HOST), on a listener of its own, never on the public port; 0 picks one. */
+  METRICS_PORT: Type.Integer({ default: 9464, minimum: 0, maximum: 65535 }),
+
   JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
@@ -28,6 +39,14 @@ const ConfigSchema = Type.Object({
    */
   TRUST_PROXY: Type.String({ default: '', maxLength: 1000 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
+  /** Headers and body of a request must arrive within this (slow senders are cut off). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  /** A connection silent both ways this long is closed (open WebSockets are kept by heartbeats). */
+  IDLE_TIMEOUT_MS: Type.Integer({ default: 60_000, minimum: 1000 }),
+  /** Live-sync sockets one account may hold open in one process; the next is closed with 1008. */
+  WS_MAX_PER_USER: Type.Integer({ default: 20, minimum: 1 }),
+  /** `/mcp` requests (a batch counts once) per account per minute. */
+  MCP_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -48,16 +67,45 @@ const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>;
 
+/**
+ * Development values published in this repository (compose.yaml, deploy/dapr/*\/secrets.json):
+ * fine on a laptop, never in a deployment, so distributed mode refuses to start with them.
+ */
+const PUBLISHED_JWT_SECRETS = new Set(['dev-only-jwt-secret-change-me-0123456789abcdef']);
+const PUBLISHED_DATABASE_PASSWORDS = new Set(['todo-dev-only']);
+
 /** Reads and validates the configuration; throws one error naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
   if (config.TODO_MODE === 'distributed') {
-    const missing = (['DATABASE_URL', 'JWT_SECRET'] as const).filter((name) => !config[name]);
+    const required = ['DATABASE_URL', 'JWT_SECRET', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const;
+    const missing = required.filter((name) => !config[name]);
     if (missing.length > 0) {
       throw new Error(`config: distributed mode requires ${missing.join(', ')}`);
     }
+    const published = [
+      ...(PUBLISHED_JWT_SECRETS.has(config.JWT_SECRET ?? '') ? ['JWT_SECRET'] : []),
+      ...(PUBLISHED_DATABASE_PASSWORDS.has(databasePassword(config.DATABASE_URL ?? ''))
+        ? ['DATABASE_URL']
+        : []),
+    ];
+    if (published.length > 0) {
+      throw new Error(
+        `config: ${published.join(' and ')} ${published.length > 1 ? 'hold' : 'holds'} a development value ` +
+          'published in this repository; distributed mode needs secrets of its own ' +
+          '(e.g. `openssl rand -base64 48` for JWT_SECRET, a new database password)',
+      );
+    }
   }
   return config;
+}
+
+function databasePassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
 
 /** TRUST_PROXY as Fastify's `trustProxy` option. */

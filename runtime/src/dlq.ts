@@ -2,15 +2,29 @@
  * `npm run dlq -- list | show <dlq_id> | replay <dlq_id>`: inspect and replay dead-lettered events.
  * Talks to the api on the same host (DLQ_API_URL, default http://127.0.0.1:$PORT), which works in
  * both modes: the embedded database belongs to the running process, and in a cluster the command
- * runs inside an api pod (`kubectl exec deploy/api-service -- npm run dlq -- list`).
+ * runs inside an api pod (`kubectl exec deploy/api-service -- npm run dlq -- list`). The route
+ * takes the app API token: APP_API_TOKEN (set in the pod), or the one the embedded default keeps
+ * in its data directory (DATA_DIR, default ./data).
  */
-export {};
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DAPR_TOKEN_HEADER } from '@todo/platform/http/internal-only';
 
 const [command, id] = process.argv.slice(2);
 const base = process.env.DLQ_API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
+function appToken(): string {
+  if (process.env.APP_API_TOKEN) return process.env.APP_API_TOKEN;
+  const file = join(process.env.DATA_DIR ?? './data', 'app-api-token');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error(`no APP_API_TOKEN set and no ${file} to read it from`);
+  }
+}
+
 async function call(method: string, path: string): Promise<unknown> {
-  const response = await fetch(`${base}${path}`, { method });
+  const response = await fetch(`${base}${path}`, { method, headers: { [DAPR_TOKEN_HEADER]: appToken() } });
   const body = await response.json();
   if (!response.ok) throw new Error(`${response.status}: ${JSON.stringify(body)}`);
   return body;

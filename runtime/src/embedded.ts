@@ -11,6 +11,7 @@ import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { type Db, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
 import { authentication } from '@todo/platform/http/authentication';
+import { startMetricsServer } from '@todo/platform/http/metrics-server';
 import { createHttpServer } from '@todo/platform/http/server';
 import { processIdentity } from '@todo/platform/identity/token-authenticator';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
@@ -21,13 +22,15 @@ import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
 import { appDatabase } from './private-postgres.js';
-import { embeddedJwtSecret } from './secrets.js';
+import { ensureDataDir, generatedSecret } from './secrets.js';
 import { inProcessTaskWriter } from './task-writer.js';
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningApp {
   url: string;
+  /** `GET` it for the Prometheus metrics (METRICS_PORT). */
+  metricsUrl: string;
   /** The app's database, for tools and tests that act as another part of the system would. */
   db: Db;
   /** Where that database is, for tools that open their own connections (the benchmarks' EXPLAIN). */
@@ -51,6 +54,7 @@ export interface EmbeddedOptions {
  */
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
   const logger = createLogger(config.LOG_LEVEL);
+  ensureDataDir(config.DATA_DIR);
   const database = await appDatabase(config, logger.child({ component: 'postgres' }));
   const db = openDatabase({ url: database.url });
   try {
@@ -75,7 +79,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   };
 
   const identity = processIdentity(db, {
-    jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
+    jwtSecret: config.JWT_SECRET ?? generatedSecret(config.DATA_DIR, 'jwt-secret'),
     jwtTtl: config.JWT_TTL,
     // The private server is this process's alone: every change to a user passes here.
     cacheUsers: !config.DATABASE_URL,
@@ -86,6 +90,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     sessions: identity.sessions,
     users: identity.users,
     loginLimits: loginLimitsOf(config),
+    appToken: config.APP_API_TOKEN ?? generatedSecret(config.DATA_DIR, 'app-api-token'),
+    mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
     llm: llmSettingsFrom(config),
@@ -111,6 +117,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     trustProxy: trustProxyOf(config),
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
@@ -123,12 +131,15 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
   relay.start();
   jobs.start(api.fireReminder);
   const url = await app.listen({ host: config.HOST, port: config.PORT });
+  const metrics = await startMetricsServer(config.HOST, config.METRICS_PORT);
   return {
     url,
+    metricsUrl: `${metrics.url}/metrics`,
     db,
     databaseUrl: database.url,
     async close() {
       await app.close();
+      await metrics.close();
       await jobs.stop();
       await relay.stop();
       for (const service of services.toReversed()) await service.stop?.();

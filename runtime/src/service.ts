@@ -22,6 +22,7 @@ import { DaprJobScheduler } from '@todo/platform/dapr/job-scheduler';
 import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
 import { type Db, openDatabase } from '@todo/platform/db/connect';
 import { authentication } from '@todo/platform/http/authentication';
+import { startMetricsServer } from '@todo/platform/http/metrics-server';
 import { createHttpServer } from '@todo/platform/http/server';
 import type { SessionStore } from '@todo/platform/identity/sessions';
 import { processIdentity } from '@todo/platform/identity/token-authenticator';
@@ -101,6 +102,8 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     sessions: parts.sessions,
     users: parts.users,
     loginLimits: loginLimitsOf(parts.config),
+    appToken: parts.config.APP_API_TOKEN as string,
+    mcpRateLimitPerMinute: parts.config.MCP_RATE_LIMIT_PER_MINUTE,
     jobs: new DaprJobScheduler(parts.dapr),
     onCommit: parts.onCommit,
     llm: llmSettingsFrom(parts.config),
@@ -110,7 +113,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     ...api.module,
     async register(app) {
       await api.module.register?.(app);
-      await app.register(taskWriterRoutes(api));
+      await app.register(taskWriterRoutes(api, parts.config.APP_API_TOKEN as string));
     },
     async start() {
       missedJobs.start(api.fireReminder);
@@ -125,7 +128,8 @@ export async function startService(
   name: ServiceName,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningService> {
-  const dapr = new DaprClient(Number(env.DAPR_HTTP_PORT ?? 3500));
+  // Before the configuration: the secrets it needs come through the sidecar.
+  const dapr = new DaprClient(Number(env.DAPR_HTTP_PORT ?? 3500), env.DAPR_API_TOKEN);
   await waitForSidecar(dapr);
   const secrets = new DaprSecretStore(dapr);
   const config = loadConfig({
@@ -165,6 +169,7 @@ export async function startService(
 
   const bus = new DaprEventBus({
     dapr,
+    appToken: config.APP_API_TOKEN as string,
     // A broadcasting service needs every event in every process: that component has a group per process.
     ...(service.broadcast ? { pubsubFor: () => 'kafka-pubsub-broadcast' } : {}),
   });
@@ -176,6 +181,8 @@ export async function startService(
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     trustProxy: trustProxyOf(config),
     readiness: [
       { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
@@ -197,11 +204,13 @@ export async function startService(
   await service.start?.();
   relay?.start();
   const url = await app.listen({ host: config.HOST, port: config.PORT });
-  logger.info({ url, appId: service.name }, 'service listening');
+  const metrics = await startMetricsServer(config.HOST, config.METRICS_PORT);
+  logger.info({ url, metricsUrl: `${metrics.url}/metrics`, appId: service.name }, 'service listening');
   return {
     url,
     async close() {
       await app.close();
+      await metrics.close();
       await relay?.stop();
       await service.stop?.();
       await admin.disconnect();

@@ -2,7 +2,7 @@ import type { ApiService } from '@todo/api';
 import { APP_IDS } from '@todo/contracts/dapr';
 import type { NextOccurrenceTask } from '@todo/domain';
 import type { DaprClient } from '@todo/platform/dapr/client';
-import { localOnly } from '@todo/platform/http/local-only';
+import { internalOnly } from '@todo/platform/http/internal-only';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { TaskWriter } from '@todo/recurring-task';
 import { inProcessTaskWriter } from './task-writer.js';
@@ -17,11 +17,14 @@ const BASE = '/internal/task-writer';
 
 type Owner = { userId: string; correlationId: string };
 
-/** Api side: the routes, reachable only from the api's own sidecar (loopback). */
-export function taskWriterRoutes(api: ApiService) {
+/**
+ * Api side: the routes, reachable only through the api's own sidecar (loopback, app API token);
+ * the sidecar's access control admits only recurring-task's app id to them.
+ */
+export function taskWriterRoutes(api: ApiService, appToken: string) {
   const writer = inProcessTaskWriter(api);
   return async (app: HttpServer) => {
-    localOnly(app, 'the internal task writer');
+    internalOnly(app, { token: appToken, what: 'the internal task writer' });
     app.post<{ Body: { owner: Owner; next: NextOccurrenceTask } }>(
       `${BASE}/create-occurrence`,
       { schema: { hide: true } },

@@ -198,10 +198,10 @@ export interface ThroughputRow {
 }
 
 /** Sum of a counter over every service process's /metrics. */
-async function counterTotal(urls: string[], name: string): Promise<number> {
+async function counterTotal(metricsUrls: string[], name: string): Promise<number> {
   let total = 0;
-  for (const url of urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+  for (const url of metricsUrls) {
+    const text = await (await fetch(url)).text();
     for (const line of text.split('\n')) {
       if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) total += Number(line.split(' ').at(-1));
     }
@@ -216,12 +216,12 @@ async function counterTotal(urls: string[], name: string): Promise<number> {
  */
 export async function measureEventThroughput(
   baseUrl: string,
-  serviceUrls: string[],
+  metricsUrls: string[],
   options: { seconds: number; connections: number },
 ): Promise<ThroughputRow> {
   const user = await new ApiClient(baseUrl).signup();
-  const publishedBefore = await counterTotal(serviceUrls, 'events_published_total');
-  const consumedBefore = await counterTotal(serviceUrls, 'events_consumed_total');
+  const publishedBefore = await counterTotal(metricsUrls, 'events_published_total');
+  const consumedBefore = await counterTotal(metricsUrls, 'events_consumed_total');
   const started = performance.now();
   const result = await autocannon({
     url: `${baseUrl}/api/tasks`,
@@ -232,18 +232,18 @@ export async function measureEventThroughput(
     body: JSON.stringify({ title: 'Throughput task', tags: ['bench'] }),
   });
   const loadEnded = performance.now();
-  let consumed = await counterTotal(serviceUrls, 'events_consumed_total');
+  let consumed = await counterTotal(metricsUrls, 'events_consumed_total');
   let lastChange = performance.now();
   // Caught up = no delivery for 3 s (bounded: at most 5 minutes of draining).
   while (performance.now() - lastChange < 3000 && performance.now() - loadEnded < 300_000) {
     await sleep(250);
-    const now = await counterTotal(serviceUrls, 'events_consumed_total');
+    const now = await counterTotal(metricsUrls, 'events_consumed_total');
     if (now !== consumed) {
       consumed = now;
       lastChange = performance.now();
     }
   }
-  const published = (await counterTotal(serviceUrls, 'events_published_total')) - publishedBefore;
+  const published = (await counterTotal(metricsUrls, 'events_published_total')) - publishedBefore;
   const deliveries = consumed - consumedBefore;
   const windowSeconds = (Math.max(lastChange, loadEnded) - started) / 1000;
   return {

@@ -80,7 +80,7 @@ for (const mode of modes) {
       console.error(`error answers in: ${failed.join(', ')} — those rows do not measure the operation`);
       process.exitCode = 1;
     }
-    const throughput = await measureEventThroughput(target.url, target.serviceUrls, settings);
+    const throughput = await measureEventThroughput(target.url, target.metricsUrls, settings);
     console.table([throughput]);
     const latencies = [
       await measureWriteToFrame(target.url, { writes: settings.wsWrites, rate: settings.wsRate }),

@@ -186,12 +186,19 @@ run "dockerfile" "Dockerfile (BuildKit parser + lint rules)" "$BIN/dockerfile-ch
 for f in deploy/images/*/Dockerfile; do
   run "dockerfile" "$f (BuildKit parser + lint rules)" "$BIN/dockerfile-check" "$f"
 done
+# compose.yaml takes its secrets from the environment and refuses to load without them.
 if docker compose version >/dev/null 2>&1; then
-  run "compose config" "docker compose config -q" docker compose -f compose.yaml config -q
+  compose_config=(docker compose -f compose.yaml config -q)
 else
-  run "compose config" "compose.yaml (compose-go loader; docker has no compose plugin here)" \
-    "$BIN/compose-check" compose.yaml
+  compose_config=("$BIN/compose-check" compose.yaml)
 fi
+run "compose config" "compose.yaml with its secrets set (${compose_config[0]##*/})" \
+  env JWT_SECRET=check-only POSTGRES_PASSWORD=check-only APP_API_TOKEN=check-only DAPR_API_TOKEN=check-only \
+  "${compose_config[@]}"
+run "compose config" "compose.yaml refuses to load without its secrets" \
+  bash -c '! env -u JWT_SECRET -u POSTGRES_PASSWORD -u APP_API_TOKEN -u DAPR_API_TOKEN "$@" >/dev/null 2>&1' _ \
+  "${compose_config[@]}"
+
 
 # --- GitHub Actions workflows ----------------------------------------------------------------------
 echo "GitHub Actions workflows"

@@ -86,7 +86,11 @@ async function fuzzChat(user: ApiClient, runs: number, seed: number) {
 const bin = schemathesis();
 const dataDir = mkdtempSync(join(tmpdir(), 'todo-fuzz-'));
 // Signup and login are fuzzed too: the login limit must not turn the run into a stream of 429s.
-const app = new AppProcess({ DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' }, await freePort());
+const app = new AppProcess(
+  { DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
+  await freePort(),
+  await freePort(),
+);
 await app.start();
 let failed = false;
 try {
@@ -117,7 +121,7 @@ try {
   ]);
   const chat = await fuzzChat(user, Number(values['chat-runs']), seed);
   const alive = (await fetch(`${app.url}/healthz`)).ok;
-  const tally = await tallyFromMetrics(app.url);
+  const tally = await tallyFromMetrics(app.metricsUrl);
   const serverErrors = Object.values(tally).reduce((sum, row) => sum + row['5xx'], 0);
   console.log('\nrequests the server answered, by route (schemathesis and the chat fuzz together):');
   console.table(tally);
@@ -139,8 +143,8 @@ process.exitCode = failed ? 1 : 0;
  * What the server itself answered, per route, from its own request counter: requests, 4xx, 5xx.
  * Counted at the server, so no 5xx can hide behind a client-side retry or a skipped check.
  */
-async function tallyFromMetrics(url: string) {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function tallyFromMetrics(metricsUrl: string) {
+  const text = await (await fetch(metricsUrl)).text();
   const rows = new Map<string, { requests: number; '4xx': number; '5xx': number }>();
   const line = /^http_requests_total\{method="([^"]+)",route="([^"]+)",status="(\d+)"\} (\d+)$/;
   for (const match of text.split('\n').map((l) => line.exec(l))) {

@@ -11,7 +11,9 @@
 #        Env (defaults): DAPR_RESOURCES_PATH (required), DAPR_HTTP_PORT (3500),
 #        DAPR_GRPC_PORT (50001), DAPR_INTERNAL_GRPC_PORT (50002), DAPR_METRICS_PORT (9091),
 #        APP_PORT (none: no app channel), DAPR_CONFIG (none), DAPR_LOG_LEVEL (info),
-#        DAPR_INSTANCE (APP_ID: names the pid and log files, so replicas of one app id can run).
+#        DAPR_INSTANCE (APP_ID: names the pid and log files, so replicas of one app id can run),
+#        APP_API_TOKEN (daprd sends it as dapr-api-token on every call to the app) and
+#        DAPR_API_TOKEN (daprd requires it on every call of its API but the health checks).
 #        Example:
 #          DAPR_RESOURCES_PATH=deploy/dapr/local APP_PORT=8080 \
 #            scripts/infra/dapr.sh start-daprd api --enable-api-logging

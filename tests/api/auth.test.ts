@@ -257,7 +257,9 @@ describe('operations endpoints', () => {
     expect((await client.get('/healthz')).body).toEqual({ status: 'ok' });
     expect((await client.get('/readyz')).body).toEqual({ status: 'ready' });
     await client.get('/api/tasks');
-    const metrics = await client.get('/metrics');
+    const metrics = await new ApiClient(app.metricsUrl).get('');
+    // Not on the public port: the counters are the operator's.
+    expect((await client.get('/metrics')).status).toBe(404);
     expect(metrics.body).toMatch(/http_requests_total\{method="GET",route="\/api\/tasks",status="401"\} \d+/);
     expect(metrics.body).toMatch(
       /http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/tasks"/,

@@ -84,6 +84,30 @@ describe('task API', () => {
     expect(after.body.items).toHaveLength(before.body.items.length);
   });
 
+  // Rules that never give a second date: refused now, not with series_ended at completion.
+  it.each([
+    [{ due_at: '2026-12-01T09:00:00Z', recurrence: 'FREQ=DAILY;UNTIL=20200101' }],
+    [{ due_at: '2026-12-01T09:00:00Z', recurrence: 'FREQ=WEEKLY;UNTIL=20261201T090000Z' }],
+    [{ due_at: '2026-12-01T09:00:00Z', recurrence: 'FREQ=MONTHLY;COUNT=1' }],
+    [{ due_at: '2026-12-01T09:00:00Z', recurrence: 'FREQ=YEARLY;UNTIL=20261201' }],
+    [{ due_at: '2026-12-01', all_day: true, recurrence: 'FREQ=DAILY;UNTIL=20261130' }],
+  ])('refuses a rule that repeats no date after due_at: %j', async (fields) => {
+    const response = await ann.post('/api/tasks', { title: 'a', ...fields });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'invalid_input', field: 'recurrence' });
+    expect(response.body.error.message).toContain('repeats no date after due_at');
+  });
+
+  it('refuses a rule that never repeats when it is set on an existing task, and keeps the task', async () => {
+    const { body: task } = await ann.post('/api/tasks', { title: 'Dentist', due_at: '2026-12-01T09:00:00Z' });
+    const refused = await ann.patch(`/api/tasks/${task.id}`, { recurrence: 'FREQ=DAILY;UNTIL=20250101' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('recurrence');
+    expect((await ann.get(`/api/tasks/${task.id}`)).body).toMatchObject({ recurrence: null, version: 1 });
+    const accepted = await ann.patch(`/api/tasks/${task.id}`, { recurrence: 'FREQ=DAILY;COUNT=2' });
+    expect(accepted.status).toBe(200);
+  });
+
   it('refuses malformed JSON, a wrong content type and an oversized body with 4xx', async () => {
     const malformed = await ann.request('POST', '/api/tasks', '{"title": ', {
       'content-type': 'application/json',

@@ -19,7 +19,7 @@ describe('crash between commit and publish (embedded)', () => {
   it('kill -9 right after writes were acknowledged, restart: every event is delivered, none twice', {
     timeout: 240_000,
   }, async () => {
-    app = new AppProcess({ DATA_DIR: dataDir }, await freePort());
+    app = new AppProcess({ DATA_DIR: dataDir }, await freePort(), await freePort());
     await app.start();
     const user = await new ApiClient(app.url).signup('UTC');
     const tasks: { id: string }[] = [];
@@ -76,7 +76,7 @@ describe('crash between commit and publish (embedded)', () => {
       expect(page.items.find((t: { id: string }) => t.id === id)?.status).toBe('completed');
     }
     await eventually(async () => {
-      const response = await fetch(`${app.url}/metrics`);
+      const response = await fetch(app.metricsUrl);
       expect(await response.text()).toMatch(/^outbox_backlog 0$/m);
     }, 30_000);
   });

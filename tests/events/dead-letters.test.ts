@@ -50,13 +50,13 @@ describe('dead-letter queue (embedded)', () => {
   afterAll(() => app?.close());
 
   const metric = async (name: string) => {
-    const { body } = await new ApiClient(app.url).get('/metrics');
+    const { body } = await new ApiClient(app.metricsUrl).get('');
     return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(body)?.[1] ?? 0);
   };
 
   const dlq = (...args: string[]) =>
     run('npx', ['tsx', 'runtime/src/dlq.ts', ...args], {
-      env: { ...process.env, DLQ_API_URL: app.url },
+      env: { ...process.env, DLQ_API_URL: app.url, APP_API_TOKEN: app.appToken },
     }).then(({ stdout }) => stdout);
 
   it('after 5 failed attempts the event goes to the DLQ, is counted, and the partition moves on', {
@@ -67,7 +67,7 @@ describe('dead-letter queue (embedded)', () => {
     const { body: after } = await user.post('/api/tasks', { title: 'after the poison' });
 
     const [letter] = await eventually(async () => {
-      const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+      const { items } = (await app.internal().get('/internal/dlq')).body;
       expect(items).toHaveLength(1);
       return items;
     });
@@ -75,7 +75,7 @@ describe('dead-letter queue (embedded)', () => {
     expect(letter).toMatchObject({ topic: 'task-events', consumer: 'flaky-service' });
     expect(await metric('dlq_events_total\\{topic="task-events"\\}')).toBe(1);
 
-    const envelope = (await new ApiClient(app.url).get(`/internal/dlq/${letter.dlq_id}`)).body;
+    const envelope = (await app.internal().get(`/internal/dlq/${letter.dlq_id}`)).body;
     expect(envelope.original_event.task_id).toBe(poison.id);
     expect(envelope.error_context).toMatchObject({
       error_message: 'flaky-service cannot handle poison',
@@ -109,7 +109,7 @@ describe('dead-letter queue (embedded)', () => {
   });
 
   it('malformed events — not JSON, wrong schema version, unknown type — go straight to the DLQ', async () => {
-    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const before = (await app.internal().get('/internal/dlq')).body.items.length;
     const subscription = createConsumer(
       { service: 'strict-service', topic: 'task-events', handle: async () => undefined },
       {
@@ -137,7 +137,7 @@ describe('dead-letter queue (embedded)', () => {
       subscription.handle({ ...valid, event_type: 'task.exploded' }),
     ]);
     expect(outcomes).toEqual(['success', 'success', 'success']);
-    const { items } = (await new ApiClient(app.url).get('/internal/dlq')).body;
+    const { items } = (await app.internal().get('/internal/dlq')).body;
     expect(items).toHaveLength(before + 3);
     // The three were dead-lettered concurrently: newest first, in no particular order among them.
     const newest = await Promise.all(
@@ -145,17 +145,17 @@ describe('dead-letter queue (embedded)', () => {
         .slice(0, 3)
         .map(
           async (item: { dlq_id: string }) =>
-            (await new ApiClient(app.url).get(`/internal/dlq/${item.dlq_id}`)).body,
+            (await app.internal().get(`/internal/dlq/${item.dlq_id}`)).body,
         ),
     );
     const notJson = newest.filter((item) => item.original_event === '{not json');
     expect(notJson).toHaveLength(1);
-    const replay = await new ApiClient(app.url).post(`/internal/dlq/${notJson[0].dlq_id}/replay`);
+    const replay = await app.internal().post(`/internal/dlq/${notJson[0].dlq_id}/replay`);
     expect(replay.status).toBe(409);
   });
 
   it('an event that failed only because a service it needs is down is handed back, not dead-lettered', async () => {
-    const before = (await new ApiClient(app.url).get('/internal/dlq')).body.items.length;
+    const before = (await app.internal().get('/internal/dlq')).body.items.length;
     const released: string[] = [];
     let apiDown = true;
     const subscription = createConsumer(
@@ -188,7 +188,7 @@ describe('dead-letter queue (embedded)', () => {
     expect(await subscription.handle(event)).toBe('retry');
     // The claim is released so that the redelivery is processed, and nothing went to the DLQ.
     expect(released).toEqual([`dependent-service:${(event as TaskEvent).event_id}`]);
-    expect((await new ApiClient(app.url).get('/internal/dlq')).body.items).toHaveLength(before);
+    expect((await app.internal().get('/internal/dlq')).body.items).toHaveLength(before);
     apiDown = false;
     expect(await subscription.handle(event)).toBe('success');
   });

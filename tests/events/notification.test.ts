@@ -120,6 +120,26 @@ describe('notification service', () => {
     expect(parsed.html).toContain(`${DUE_IN_NEW_YORK} (America/New_York)`);
   });
 
+  it('takes the title, address and zone from the database, not from the event', async () => {
+    const ann = await person(app, { email: true });
+    const bob = await person(app, { email: true });
+    const task = await createTask(ann, 'Renew passport');
+    // An event with a title of its own, and one naming Ann's task as Bob's.
+    await publishViaOutbox(
+      app.db,
+      'reminders',
+      reminderDue(ann, { id: task.id, title: 'Send your password to x' }),
+    );
+    await publishViaOutbox(app.db, 'reminders', reminderDue(bob, task));
+
+    const { body } = await ann.client.get('/api/notifications');
+    expect(body.items.map((item: { title: string }) => item.title)).toEqual(['Renew passport']);
+    const [mail] = await mailsTo(ann.email);
+    expect(mail?.parsed.subject).toContain('Renew passport');
+    expect((await bob.client.get('/api/notifications')).body.items).toEqual([]);
+    expect(await mailsTo(bob.email)).toHaveLength(0);
+  });
+
   it('makes one notification and one e-mail of a reminder delivered again, under its id or a new one', async () => {
     const ann = await person(app, { email: true });
     const task = await createTask(ann, 'Water the plants');

@@ -113,6 +113,8 @@ describe('recurring tasks', () => {
         sessions: identity.sessions,
         users: identity.users,
         loginLimits: { perClientPerMinute: 10, perAccountPerHour: 100 },
+        mcpRateLimitPerMinute: 120,
+        appToken: 'x'.repeat(32),
         jobs: new SqlJobScheduler(app.db, logger),
       });
       const runtime = {

@@ -52,7 +52,7 @@ describe('reminders', () => {
     }, 10_000);
     expect(event?.payload).toMatchObject({ offset: 'PT1S', late: false });
     // Dapr's callback, as the sidecar would call it a second time.
-    const again = await new ApiClient(app.url).post(`/job/${job?.name}`);
+    const again = await app.internal().post(`/job/${job?.name}`);
     expect(again.body).toEqual({ outcome: 'already_fired' });
     expect(await reminderEvents(app.db, task.id)).toHaveLength(1);
   });
@@ -118,7 +118,7 @@ describe('reminders', () => {
   });
 
   it('the job callback refuses malformed names', async () => {
-    const response = await new ApiClient(app.url).post(`/job/${encodeURIComponent('../../etc')}`);
+    const response = await app.internal().post(`/job/${encodeURIComponent('../../etc')}`);
     expect(response.status).toBe(400);
     expect(response.body.error.field).toBe('name');
   });

@@ -180,22 +180,22 @@ describe('live sync over /ws', () => {
   });
 
   it('sends heartbeats, drops a socket that stops answering pings, and counts open sockets', async () => {
-    const before = await openSockets(app.url);
+    const before = await openSockets(app.metricsUrl);
     const healthy = await open(bob);
     await healthy.waitFor((frame) => frame.type === 'heartbeat');
     const silent = await open(bob, { autoPong: false });
-    await eventually(async () => expect(await openSockets(app.url)).toBe(before + 2), 30_000);
+    await eventually(async () => expect(await openSockets(app.metricsUrl)).toBe(before + 2), 30_000);
 
     await silent.whenClosed();
-    await eventually(async () => expect(await openSockets(app.url)).toBe(before + 1), 30_000);
+    await eventually(async () => expect(await openSockets(app.metricsUrl)).toBe(before + 1), 30_000);
     expect(healthy.socket.readyState).toBe(healthy.socket.OPEN);
     await healthy.close();
-    await eventually(async () => expect(await openSockets(app.url)).toBe(before), 30_000);
+    await eventually(async () => expect(await openSockets(app.metricsUrl)).toBe(before), 30_000);
   });
 }, 120_000);
 
-async function openSockets(baseUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+async function openSockets(metricsUrl: string): Promise<number> {
+  const metrics = await (await fetch(metricsUrl)).text();
   return Number(/^websocket_connections (\d+)$/m.exec(metrics)?.[1]);
 }
 

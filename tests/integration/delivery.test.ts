@@ -41,7 +41,11 @@ describe('delivery guarantees and topics in distributed mode', () => {
   const publishRaw = async (event: TaskEvent, key: string) => {
     const response = await fetch(
       `${stack.apiSidecarUrl}/v1.0/publish/${PUBSUB_NAME}/task-events?metadata.rawPayload=true&metadata.partitionKey=${key}`,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'dapr-api-token': stack.daprApiToken },
+        body: JSON.stringify(event),
+      },
     );
     expect(response.status, await response.text()).toBe(204);
   };

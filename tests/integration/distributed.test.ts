@@ -27,6 +27,54 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
     return body.items.filter((task: { series_id: string | null }) => task.series_id === seriesId);
   };
 
+  it('refuses forged calls of the sidecar-to-app routes and of the sidecar API: no token 401, wrong 403', async () => {
+    // Each sidecar lists the routes it delivers to (its metadata API, with the API token).
+    const subscriptionRoutes = await Promise.all(
+      stack.instances.map(async (service) => {
+        const metadata = await fetch(`http://127.0.0.1:${service.daprHttpPort}/v1.0/metadata`, {
+          headers: { 'dapr-api-token': stack.daprApiToken },
+        });
+        const { subscriptions = [] } = (await metadata.json()) as {
+          subscriptions?: { rules?: { path: string }[] }[];
+        };
+        return subscriptions.flatMap((s) => s.rules ?? []).map((rule) => `${service.url}${rule.path}`);
+      }),
+    );
+    expect(subscriptionRoutes.flat().length).toBeGreaterThanOrEqual(stack.instances.length);
+    const forged = [
+      ...stack.instances.map((service) => ['GET', `${service.url}/dapr/subscribe`] as const),
+      ...subscriptionRoutes.flat().map((url) => ['POST', url] as const),
+      ['POST', `${stack.apiUrl}/job/reminder-00000000-0000-4000-8000-000000000000-4102444800-pt0s`],
+      ['POST', `${stack.apiUrl}/internal/task-writer/create-occurrence`],
+      ['GET', `${stack.apiUrl}/internal/dlq`],
+    ] as const;
+    for (const [method, url] of forged) {
+      for (const [token, status] of [
+        [undefined, 401],
+        ['not-the-token-of-this-app', 403],
+        [stack.daprApiToken, 403],
+      ] as const) {
+        const response = await fetch(url, {
+          method,
+          headers: { 'content-type': 'application/json', ...(token ? { 'dapr-api-token': token } : {}) },
+          ...(method === 'POST' ? { body: '{}' } : {}),
+        });
+        expect(response.status, `${method} ${url} with ${token ?? 'no token'}`).toBe(status);
+      }
+    }
+    // The sidecar's own API: a process on the host without DAPR_API_TOKEN cannot publish or invoke.
+    const publish = await fetch(`${stack.apiSidecarUrl}/v1.0/publish/kafka-pubsub/task-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(publish.status).toBe(401);
+    // And the gateway does not route the internal paths at all.
+    for (const path of ['/internal/dlq', '/job/x', '/dapr/subscribe', '/metrics']) {
+      expect((await fetch(`${stack.gatewayUrl}${path}`, { method: 'POST' })).status, path).toBe(404);
+    }
+  });
+
   it('completing a recurring task creates the next occurrence exactly once, through Kafka', async () => {
     const { body: first } = await user.post('/api/tasks', {
       title: 'Stretch',
@@ -67,7 +115,9 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
       .where('name', 'like', `%${task.id}%`)
       .executeTakeFirstOrThrow();
     // The api's sidecar holds the job in the scheduler until it comes due.
-    const scheduled = await fetch(`${stack.apiSidecarUrl}/v1.0-alpha1/jobs/${job.name}`);
+    const scheduled = await fetch(`${stack.apiSidecarUrl}/v1.0-alpha1/jobs/${job.name}`, {
+      headers: { 'dapr-api-token': stack.daprApiToken },
+    });
     expect(scheduled.status).toBe(200);
 
     const [notification] = await eventually(async () => {
@@ -84,9 +134,10 @@ describe('distributed mode (Dapr + Kafka + PostgreSQL)', () => {
       .where('name', '=', job.name)
       .executeTakeFirstOrThrow();
     expect(fired.fired_at).not.toBeNull();
-    const again = await fetch(`${stack.apiUrl}/job/${job.name}`, {
+    // Through the api's sidecar, which adds its app API token as it does to a job callback.
+    const again = await fetch(`${stack.apiSidecarUrl}/v1.0/invoke/api-service/method/job/${job.name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'dapr-api-token': stack.daprApiToken },
       body: '{}',
     });
     expect(await again.json()).toEqual({ outcome: 'already_fired' });

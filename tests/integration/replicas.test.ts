@@ -11,8 +11,8 @@ const stack = inject('stack');
 const replicasOf = (name: string) => stack.instances.filter((instance) => instance.name === name);
 
 /** A service process's events_consumed_total for one outcome, read from its own /metrics. */
-async function consumed(url: string, outcome: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function consumed(metricsUrl: string, outcome: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('events_consumed_total{') && line.includes(`outcome="${outcome}"`))
@@ -42,7 +42,7 @@ describe('replicas in distributed mode', () => {
     }
     const replicas = replicasOf('recurring-task');
     expect(replicas).toHaveLength(2);
-    const before = await Promise.all(replicas.map((replica) => consumed(replica.url, 'processed')));
+    const before = await Promise.all(replicas.map((replica) => consumed(replica.metricsUrl, 'processed')));
 
     const firsts = await createSeries(user, 16, 'Water plant', 'FREQ=WEEKLY');
     await Promise.all(firsts.map((id) => user.post(`/api/tasks/${id}/complete`)));
@@ -52,7 +52,7 @@ describe('replicas in distributed mode', () => {
       for (const id of firsts) expect(series.get(id), id).toEqual([1, 2]);
     }, 60_000);
     // Both processes did part of the work (16 task ids over 6 partitions split between two members).
-    const after = await Promise.all(replicas.map((replica) => consumed(replica.url, 'processed')));
+    const after = await Promise.all(replicas.map((replica) => consumed(replica.metricsUrl, 'processed')));
     expect(after[0]).toBeGreaterThan(before[0] as number);
     expect(after[1]).toBeGreaterThan(before[1] as number);
   });

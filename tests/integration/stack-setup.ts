@@ -12,6 +12,8 @@ declare module 'vitest' {
       gatewayUrl: string;
       apiUrl: string;
       apiSidecarUrl: string;
+      /** The sidecars' DAPR_API_TOKEN: a call of a sidecar's API without it is refused. */
+      daprApiToken: string;
       databaseUrl: string;
       kafkaBrokers: string;
       /** Every service process; recurring-task, notification and websocket-sync run two each. */
@@ -98,6 +100,7 @@ export async function setup(project: TestProject) {
     gatewayUrl: stack.url,
     apiUrl: stack.services.api.url,
     apiSidecarUrl: `http://127.0.0.1:${stack.services.api.daprHttpPort}`,
+    daprApiToken: stack.daprApiToken,
     databaseUrl: stack.databaseUrl,
     kafkaBrokers: stack.kafkaBrokers,
     instances: stack.instances,

@@ -3,14 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@todo/platform/config';
 import { type Db, openDatabase } from '@todo/platform/db/connect';
+import { DAPR_TOKEN_HEADER } from '@todo/platform/http/internal-only';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type EmbeddedOptions, startEmbedded } from '../../runtime/src/embedded.js';
+import { ApiClient } from './client.js';
 
 export interface TestApp {
   url: string;
   /** The app's own database handle, to act as another service would. */
   db: Db;
+  /** `GET` it for the app's Prometheus metrics (its own listener, not the public port). */
+  metricsUrl: string;
+  /** APP_API_TOKEN: what the sidecar (or `npm run dlq`) presents on internal routes. */
+  appToken: string;
+  /** A client of the internal routes, presenting the app API token as the sidecar does. */
+  internal(): ApiClient;
   /**
    * Stops the process's services and starts them again on the same database, as after a crash;
    * `whileDown` runs in between with its own database handle (time passing while it was down).
@@ -47,9 +55,12 @@ export async function startTestApp(
   options: EmbeddedOptions = {},
 ): Promise<TestApp> {
   const database = await freshDatabase();
+  const appToken = `test-app-token-${crypto.randomUUID()}`;
   const config = loadConfig({
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
+    APP_API_TOKEN: appToken,
     DATA_DIR: database.dataDir,
     DATABASE_URL: database.url,
     ...env,
@@ -61,6 +72,13 @@ export async function startTestApp(
     },
     get db() {
       return app.db;
+    },
+    get metricsUrl() {
+      return app.metricsUrl;
+    },
+    appToken: config.APP_API_TOKEN ?? appToken,
+    internal() {
+      return new ApiClient(app.url, undefined, { [DAPR_TOKEN_HEADER]: config.APP_API_TOKEN ?? appToken });
     },
     async restart(whileDown) {
       await app.close();

@@ -9,6 +9,8 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     public token?: string,
+    /** Sent with every request (the app API token of an internal caller). */
+    private readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -17,6 +19,7 @@ export class ApiClient {
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...this.defaultHeaders,
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -21,20 +21,30 @@ export class AppProcess {
   readonly url: string;
   /** Everything the app wrote to stdout (its log) over all its starts. */
   output = '';
+  /** Its `/metrics` listener (METRICS_PORT), apart from the public port. */
+  readonly metricsUrl: string;
 
   constructor(
     private readonly env: Record<string, string>,
     readonly port: number,
+    metricsPort: number,
     /** Options for node itself (the benchmark's `--cpu-prof`, which NODE_OPTIONS refuses). */
     private readonly nodeArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
+    this.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   }
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'runtime/src/embedded.ts'], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'error', ...this.env, PORT: String(this.port) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'error',
+        ...this.env,
+        PORT: String(this.port),
+        METRICS_PORT: new URL(this.metricsUrl).port,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -21,11 +21,13 @@ const wsUrl = (baseUrl: string, query: Record<string, string | number | undefine
 /** A live-sync client as the web app opens it: `/ws?token=…&since=…`, recording every frame. */
 export class SyncClient {
   readonly frames: Frame[] = [];
-  private closed: Promise<void>;
+  private closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => this.frames.push(JSON.parse(String(data))));
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') })),
+    );
   }
 
   static open(
@@ -87,8 +89,8 @@ export class SyncClient {
     }, timeoutMs);
   }
 
-  /** Resolves when the server has closed the socket (or the client did). */
-  whenClosed(): Promise<void> {
+  /** Resolves with the close code and reason when the server has closed the socket (or the client did). */
+  whenClosed(): Promise<{ code: number; reason: string }> {
     return this.closed;
   }
 

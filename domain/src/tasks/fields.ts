@@ -1,5 +1,5 @@
 import type { TaskSnapshot } from '@todo/contracts';
-import { validateRecurrence } from '../recurrence/index.js';
+import { upcomingOccurrences, validateRecurrence } from '../recurrence/index.js';
 import { validateReminderOffset } from '../reminders/index.js';
 import { FieldError } from './errors.js';
 import { DOMAIN_NAME, TASK_INPUT_FIELDS, type Task, type TaskInputField } from './task.js';
@@ -77,6 +77,28 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
     throw new FieldError('recurrence', 'a recurring task needs due_at, the date of its first occurrence');
   }
   return next;
+}
+
+/**
+ * Refuses a rule that gives no date after the task's own due date (UNTIL before it, COUNT=1):
+ * such a "recurring" task would only fail with `series_ended` when completed or skipped. The
+ * dates are counted in the user's zone, as the series computes them.
+ */
+export function assertRecurs(fields: TaskFields, timeZone: string): void {
+  if (!fields.recurrence || !fields.dueAt) return;
+  const dates = upcomingOccurrences({
+    rule: fields.recurrence,
+    timeZone,
+    start: fields.dueAt,
+    allDay: fields.allDay,
+    count: 2,
+  });
+  if (dates.length < 2) {
+    throw new FieldError(
+      'recurrence',
+      'this rule repeats no date after due_at (is UNTIL before it, or COUNT 1?); drop the rule for a one-off task',
+    );
+  }
 }
 
 function normalizeTitle(title: string): string {

@@ -1,4 +1,5 @@
 import { DependencyUnavailable } from '../dependency-unavailable.js';
+import { DAPR_TOKEN_HEADER } from '../http/internal-only.js';
 
 /**
  * Answers that mean "not reachable right now" rather than "this request is wrong": gateway and
@@ -13,7 +14,11 @@ const isUnavailable = (status: number, body: string) =>
 export class DaprClient {
   readonly baseUrl: string;
 
-  constructor(httpPort: number) {
+  constructor(
+    httpPort: number,
+    /** DAPR_API_TOKEN: the sidecar refuses every API call but its health checks without it. */
+    private readonly apiToken?: string,
+  ) {
     this.baseUrl = `http://127.0.0.1:${httpPort}`;
   }
 
@@ -21,9 +26,12 @@ export class DaprClient {
     const { json, ...rest } = init;
     return fetch(`${this.baseUrl}${path}`, {
       ...rest,
-      ...(json === undefined
-        ? {}
-        : { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...rest.headers } }),
+      headers: {
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.apiToken ? { [DAPR_TOKEN_HEADER]: this.apiToken } : {}),
+        ...(rest.headers as Record<string, string> | undefined),
+      },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       signal: rest.signal ?? AbortSignal.timeout(30_000),
     });
   }

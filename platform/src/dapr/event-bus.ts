@@ -1,10 +1,13 @@
 import { PUBSUB_NAME } from '@todo/contracts/dapr';
+import { internalOnly } from '../http/internal-only.js';
 import type { HttpServer } from '../http/server.js';
 import type { BusMessage, DeliveryResult, EventBus, Subscription } from '../ports.js';
 import type { DaprClient } from './client.js';
 
 export interface DaprEventBusOptions {
   dapr: DaprClient;
+  /** APP_API_TOKEN: the subscription routes answer only the sidecar that presents it. */
+  appToken: string;
   /** The pub/sub component of a subscription (its consumer group is the component's). */
   pubsubFor?: (subscription: Subscription) => string;
 }
@@ -64,6 +67,8 @@ export class DaprEventBus implements EventBus {
 
   /** GET /dapr/subscribe and one route per subscription, answering Dapr's SUCCESS / RETRY / DROP. */
   routes = async (app: HttpServer): Promise<void> => {
+    // Anyone who reaches port 8080 could otherwise deliver forged events.
+    internalOnly(app, { token: this.options.appToken, what: 'the Dapr subscription routes' });
     // Dapr delivers CloudEvents (application/cloudevents+json); parse them as JSON.
     app.addContentTypeParser(
       ['application/cloudevents+json', 'application/octet-stream'],

@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { TrustProxy } from '../config.js';
 import type { Logger } from '../telemetry/logger.js';
-import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
+import { httpRequestDuration, httpRequests } from '../telemetry/metrics.js';
 import { badRequest, errorBody, HttpError } from './errors.js';
 import { ErrorBody } from './schemas.js';
 
@@ -24,19 +24,35 @@ export type ReadinessCheck = { name: string; check: () => Promise<void> };
 export interface HttpServerOptions {
   logger: Logger;
   bodyLimit: number;
+  /** The whole request, headers and body, must have arrived within this; else 408 and closed. */
+  requestTimeoutMs: number;
+  /** A connection with nothing sent either way for this long is closed. */
+  idleTimeoutMs: number;
   readiness: ReadinessCheck[];
   /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (`request.ip`). */
   trustProxy?: TrustProxy;
 }
 
 /**
- * The Fastify server every service runs on: one error format, request metrics, health and metrics
- * routes. Services add their routes as encapsulated plugins.
+ * The Fastify server every service runs on: one error format, request metrics, health routes
+ * (`/metrics` has a listener of its own: metrics-server.ts). Services add their routes as
+ * encapsulated plugins.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    // A client sending a byte every few seconds holds its connection only until the request
+    // timeout, which Node checks every `connectionsCheckingInterval` (30 s by default). Node reads
+    // the timeouts when the server is created (setting them afterwards, as Fastify's own
+    // `requestTimeout` does, is not seen by its checker), hence the `http` options.
+    requestTimeout: options.requestTimeoutMs,
+    connectionTimeout: options.idleTimeoutMs,
+    http: {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs),
+    },
     trustProxy: options.trustProxy ?? false,
     // Ids in logs let one request be followed through its events (they become correlation ids).
     genReqId: () => crypto.randomUUID(),
@@ -76,15 +92,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   );
   // Only JSON bodies are accepted: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
-  // PostgreSQL text cannot hold U+0000: refused once here for every route, before it fails a query.
+  // Refused once here for every route, before anything walks or stores the input: U+0000, which
+  // PostgreSQL text cannot hold, and nesting deeper than any request needs.
   app.addHook('preValidation', async (request) => {
     for (const [part, value] of [
       ['params', request.params],
       ['query', request.query],
       ['body', request.body],
     ] as const) {
-      const field = fieldWithNul(value);
-      if (field !== undefined) throw badRequest(field || part, 'must not contain NUL characters');
+      const problem = inputProblem(value);
+      if (problem) throw badRequest(problem.field || part, problem.reason);
     }
   });
 
@@ -137,11 +154,20 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (failures.length > 0) return reply.status(503).send({ status: 'unavailable', failures });
     return { status: 'ready' };
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
   return app;
 }
+
+/**
+ * Objects and arrays inside one another, at most: far more than any route's schema has (a task
+ * body is 3 deep, an MCP call 5), few enough that no later recursive walk can run out of stack.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * ajv-formats' `uuid` also accepts a `urn:uuid:` prefix, which PostgreSQL's uuid type refuses;
+ * every id route would pass such an id to a query and fail with a 500.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function newAjv(coerceTypes: false | 'array') {
   const ajv = new Ajv({
@@ -152,18 +178,33 @@ function newAjv(coerceTypes: false | 'array') {
     strict: false,
   });
   addFormats(ajv);
+  ajv.addFormat('uuid', UUID);
   return ajv;
 }
 
-/** The path ("tags.0", "" for the value itself) of the first string or key containing U+0000. */
-function fieldWithNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return itemPath;
-    const found = fieldWithNul(item, itemPath);
-    if (found !== undefined) return found;
+/**
+ * The first string or key containing U+0000, by its path ("tags.1", "" for the value itself), or
+ * the top-level field under which the input nests deeper than MAX_INPUT_DEPTH. Iterative with an
+ * explicit stack: a 30,000-deep body must get its 400, not overflow the call stack.
+ */
+function inputProblem(input: unknown): { field: string; reason: string } | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: '', depth: 0 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { value, path, depth } = next;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field: path, reason: 'must not contain NUL characters' };
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) {
+      return { field: path.split('.')[0] ?? '', reason: `nests deeper than ${MAX_INPUT_DEPTH} levels` };
+    }
+    // Reversed onto the stack, so fields are checked in the order the client sent them.
+    for (const [key, item] of Object.entries(value).reverse()) {
+      const itemPath = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return { field: itemPath, reason: 'must not contain NUL characters' };
+      stack.push({ value: item, path: itemPath, depth: depth + 1 });
+    }
   }
   return undefined;
 }

@@ -29,6 +29,10 @@ export interface ApiOptions {
   sessions: SessionStore;
   users: UserDirectory;
   loginLimits: LoginLimits;
+  /** What the sidecar (or the operator's `npm run dlq`) presents on internal routes: APP_API_TOKEN. */
+  appToken: string;
+  /** `/mcp` requests per account per minute. */
+  mcpRateLimitPerMinute: number;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
   jobs: JobScheduler;
   onCommit?: () => void;
@@ -85,13 +89,14 @@ export function createApiService(options: ApiOptions): ApiService {
       loginLimits: options.loginLimits,
     });
     await app.register(taskRoutes, { tasks });
-    await app.register(reminderRoutes, { fire });
-    await app.register(dlqRoutes, { store: new DeadLetterStore(options.db) });
+    await app.register(reminderRoutes, { fire, appToken: options.appToken });
+    await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {
       db: options.db,
       tasks,
       clock: options.clock ?? (() => new Date()),
       llm: options.llm,
+      mcpRateLimitPerMinute: options.mcpRateLimitPerMinute,
     });
     if (options.webDist) await app.register(webApp, { distDir: options.webDist });
   };

@@ -1,6 +1,7 @@
 import type { TopicName } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
-import { encodeTimeCursor, pageOf, type TimeCursor } from '@todo/platform/http/time-cursor';
+import { pageOf } from '@todo/platform/http/cursor';
+import { encodeTimeCursor, type TimeCursor } from '@todo/platform/http/time-cursor';
 import { sql } from 'kysely';
 import { type AuditedEvent, summarize } from './summary.js';
 

@@ -1,7 +1,8 @@
 import { newEnvelope, type ReminderEvent } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
 import type { NotificationsTable } from '@todo/platform/db/schema';
-import { encodeTimeCursor, pageOf, type TimeCursor } from '@todo/platform/http/time-cursor';
+import { pageOf } from '@todo/platform/http/cursor';
+import { encodeTimeCursor, type TimeCursor } from '@todo/platform/http/time-cursor';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import { type Selectable, sql } from 'kysely';
 import type { InAppText } from './reminder-message.js';

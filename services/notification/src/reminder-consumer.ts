@@ -28,9 +28,20 @@ export function reminderDelivery(options: ReminderDeliveryOptions) {
     const user = await users.find(reminder.user_id);
     // The account was deleted after the reminder was scheduled: nobody left to tell.
     if (!user) return;
+    // What is read again rather than taken from the event: the address, the zone and the title
+    // come from the database, and the task must be the user's — an event names them, it does not
+    // get to say what they are.
+    const task = await db
+      .selectFrom('tasks')
+      .select('title')
+      .where('id', '=', reminder.task_id)
+      .where('user_id', '=', reminder.user_id)
+      .executeTakeFirst();
+    // Deleted since the reminder fired (or never this user's): nothing to remind of.
+    if (!task) return;
 
     const facts: ReminderFacts = {
-      taskTitle: reminder.payload.task_title,
+      taskTitle: task.title,
       dueAt: new Date(reminder.payload.due_at),
       allDay: reminder.payload.all_day,
       late: reminder.payload.late,

@@ -8,6 +8,8 @@ import type { SyncLog } from './sync-log.js';
 export const BACKLOG_LIMIT = 1000;
 /** A client that lets this much unsent data pile up is dropped; it resumes when it reconnects. */
 const MAX_BUFFERED_BYTES = 1 << 20;
+/** The close code of a socket over its account's limit (RFC 6455: policy violation). */
+export const TOO_MANY_SOCKETS = 1008;
 
 interface Client {
   socket: WebSocket;
@@ -26,11 +28,15 @@ export class SyncHub {
   private readonly clients = new Map<string, Set<Client>>();
   /** The per-user queue of catch-up work: one read-and-send at a time per user. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Open sockets per user, counted from the upgrade (a client joins `clients` only once caught up). */
+  private readonly open = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly log: SyncLog,
     private readonly logger: Logger,
+    /** Sockets one user may hold open in this process: each costs memory and a share of every push. */
+    private readonly maxPerUser: number,
   ) {}
 
   /**
@@ -38,6 +44,12 @@ export class SyncHub {
    * frames after it; then `hello` with the number it is caught up to, then live frames.
    */
   connect(userId: string, socket: WebSocket, since: number | undefined): Promise<void> {
+    const open = this.open.get(userId) ?? 0;
+    if (open >= this.maxPerUser) {
+      socket.close(TOO_MANY_SOCKETS, `too many live connections: at most ${this.maxPerUser} per account`);
+      return Promise.resolve();
+    }
+    this.open.set(userId, open + 1);
     websocketConnections.inc();
     const client: Client = { socket, lastSent: 0, alive: true };
     socket.on('pong', () => {
@@ -45,6 +57,9 @@ export class SyncHub {
     });
     socket.on('close', () => {
       websocketConnections.dec();
+      const left = (this.open.get(userId) ?? 1) - 1;
+      if (left === 0) this.open.delete(userId);
+      else this.open.set(userId, left);
       const own = this.clients.get(userId);
       own?.delete(client);
       if (own?.size === 0) this.clients.delete(userId);

@@ -22,7 +22,7 @@ export interface WebsocketSyncOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
   logger: Logger;
-  config: Pick<Config, 'WS_HEARTBEAT_MS' | 'WS_ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'WS_HEARTBEAT_MS' | 'WS_MAX_PER_USER' | 'WS_ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
 }
 
 const WsQuerystring = Type.Object(
@@ -43,7 +43,7 @@ const WsQuerystring = Type.Object(
 export function createWebsocketSyncService(options: WebsocketSyncOptions): ServiceModule {
   const { db, logger, config } = options;
   const log = new SyncLog(db);
-  const hub = new SyncHub(log, logger.child({ service: APP_IDS.websocketSync }));
+  const hub = new SyncHub(log, logger.child({ service: APP_IDS.websocketSync }), config.WS_MAX_PER_USER);
   let pruneTimer: NodeJS.Timeout | undefined;
   let pruning: Promise<void> = Promise.resolve();
 

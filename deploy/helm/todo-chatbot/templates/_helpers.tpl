@@ -120,3 +120,14 @@ helm.sh/hook: pre-install,pre-upgrade,pre-rollback
 helm.sh/hook-weight: "-30"
 helm.sh/hook-delete-policy: before-hook-creation
 {{- end -}}
+
+{{/* A generated secret value that survives upgrades: the one already in the cluster (lookup), or a
+     new random one on first install. `helm template` has no cluster and always renders a new one. */}}
+{{- define "todo.keptSecret" -}}
+{{- $existing := lookup "v1" "Secret" .root.Release.Namespace .name -}}
+{{- if and $existing (index ($existing.data | default dict) .key) -}}
+{{- index $existing.data .key | b64dec -}}
+{{- else -}}
+{{- randAlphaNum 48 -}}
+{{- end -}}
+{{- end -}}

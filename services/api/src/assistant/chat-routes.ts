@@ -1,7 +1,9 @@
 import { FieldError } from '@todo/domain';
 import { requireUser } from '@todo/platform/http/authentication';
+import { cursorFields } from '@todo/platform/http/cursor';
 import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
+import { decodeTimeCursor, encodeTimeCursor } from '@todo/platform/http/time-cursor';
 import { Type } from 'typebox';
 import type { ChatService } from './chat-service.js';
 import type { Conversation, ConversationStore } from './conversations.js';
@@ -29,17 +31,6 @@ const toConversationJson = (c: Conversation) => ({
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
-
-function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
-  try {
-    const [updatedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const date = new Date(updatedAt);
-    if (typeof id === 'string' && !Number.isNaN(date.getTime())) return { updatedAt: date, id };
-  } catch {
-    // falls through to the error below
-  }
-  throw new FieldError('cursor', 'is not a cursor of this listing');
-}
 
 /** `POST /api/chat` and the owner's conversation history. */
 export async function chatRoutes(app: HttpServer, { chat, conversations }: ChatRoutesOptions) {
@@ -114,15 +105,12 @@ export async function chatRoutes(app: HttpServer, { chat, conversations }: ChatR
       const page = await conversations.list(
         request.actor.userId,
         limit,
-        cursor ? decodeCursor(cursor) : undefined,
+        cursor ? decodeTimeCursor(cursor, cursorFields.uuid) : undefined,
       );
       const last = page.items.at(-1);
       return {
         items: page.items.map(toConversationJson),
-        next_cursor:
-          page.more && last
-            ? Buffer.from(JSON.stringify([last.updatedAt.toISOString(), last.id])).toString('base64url')
-            : null,
+        next_cursor: page.more && last ? encodeTimeCursor({ at: last.updatedAt, key: last.id }) : null,
       };
     },
   );

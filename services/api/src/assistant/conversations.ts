@@ -1,5 +1,7 @@
 import { NotFoundError, type PendingState } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
+import { notFound } from '@todo/platform/http/errors';
+import type { TimeCursor } from '@todo/platform/http/time-cursor';
 
 /** One tool call of an assistant turn, as the chat endpoint reports it. */
 export interface ChatAction {
@@ -59,7 +61,7 @@ export class ConversationStore {
   }
 
   /** Most recently active first, keyset-paginated by (updated_at, id). */
-  async list(userId: string, limit: number, cursor?: { updatedAt: Date; id: string }) {
+  async list(userId: string, limit: number, cursor?: TimeCursor) {
     let query = this.db
       .selectFrom('conversations')
       .selectAll()
@@ -70,8 +72,8 @@ export class ConversationStore {
     if (cursor) {
       query = query.where((eb) =>
         eb.or([
-          eb('updated_at', '<', cursor.updatedAt),
-          eb.and([eb('updated_at', '=', cursor.updatedAt), eb('id', '<', cursor.id)]),
+          eb('updated_at', '<', cursor.at),
+          eb.and([eb('updated_at', '=', cursor.at), eb('id', '<', cursor.key)]),
         ]),
       );
     }

@@ -16,6 +16,8 @@ export interface AssistantOptions {
   /** The LLM of the chat endpoint; without it the built-in engine answers (offline, no key). */
   llm?: LlmSettings | undefined;
   clock: () => Date;
+  /** `/mcp` requests per account per minute. */
+  mcpRateLimitPerMinute: number;
 }
 
 /** The assistant's HTTP surface: `POST /api/chat` and its history, personal access tokens, `/mcp`. */
@@ -27,5 +29,5 @@ export async function registerAssistant(app: HttpServer, options: AssistantOptio
   const chat = new ChatService(conversations, engine);
   await app.register(chatRoutes, { chat, conversations });
   await app.register(tokenRoutes, { accessTokens });
-  await app.register(mcpRoutes, { tasks });
+  await app.register(mcpRoutes, { tasks, rateLimitPerMinute: options.mcpRateLimitPerMinute });
 }

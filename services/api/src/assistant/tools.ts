@@ -79,6 +79,7 @@ const ListTasksInput = z
     overdue: z.boolean().describe('true: open tasks whose due time has passed'),
     sort: z.enum(TASK_SORTS).describe('Order: due (default), priority, created, title; "-" reverses'),
     limit: z.number().int().min(1).max(200).describe('At most this many tasks (default 50)'),
+    cursor: z.string().max(500).describe('The next_cursor of a previous answer: the tasks after it'),
   })
   .partial();
 
@@ -155,6 +156,23 @@ function existing(id: string): string {
   return id;
 }
 
+/**
+ * The most the tasks of one `list_tasks` result may weigh as JSON. A page of large tasks (long
+ * descriptions, escaped characters) is cut short instead, and its cursor continues after the last
+ * task shown: an MCP batch or an LLM turn can ask for many lists, and each answer stays bounded.
+ */
+export const LIST_RESULT_MAX_BYTES = 128 * 1024;
+
+/** How many of `items`, from the first, fit in `budget` bytes of JSON (at least one). */
+function countWithin(items: unknown[], budget: number): number {
+  let used = 0;
+  for (const [i, item] of items.entries()) {
+    used += Buffer.byteLength(JSON.stringify(item));
+    if (used > budget) return Math.max(1, i);
+  }
+  return items.length;
+}
+
 const revisedTask = ({ after }: Revision) => ({ task: toTaskJson(after) });
 
 const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
@@ -176,7 +194,14 @@ const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
     readOnly: true,
-    run: (tasks, actor, input) => tasks.list(actor, toListQuery(input)),
+    run: async (tasks, actor, input) => {
+      const query = toListQuery(input);
+      const page = await tasks.list(actor, query);
+      const fitting = countWithin(page.items.map(toTaskJson), LIST_RESULT_MAX_BYTES);
+      if (fitting === page.items.length) return page;
+      // Asked again for fewer, so that the cursor is the listing's own, after the last task shown.
+      return tasks.list(actor, { ...query, limit: fitting });
+    },
     json: ({ items, nextCursor }) => ({ items: items.map(toTaskJson), next_cursor: nextCursor }),
   }),
   update_task: tool({

@@ -1,15 +1,18 @@
 import { SchemaViolation } from '@todo/contracts';
 import type { DeadLetterStore } from '@todo/platform/consumers/dead-letters';
 import { conflict, notFound } from '@todo/platform/http/errors';
-import { localOnly } from '@todo/platform/http/local-only';
+import { internalOnly } from '@todo/platform/http/internal-only';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 
 const DlqParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-/** The operator's view of the dead-letter queue, behind `npm run dlq`: same host only. */
-export async function dlqRoutes(app: HttpServer, { store }: { store: DeadLetterStore }) {
-  localOnly(app, 'the DLQ admin API');
+/** The operator's view of the dead-letter queue, behind `npm run dlq`: same host, app API token. */
+export async function dlqRoutes(
+  app: HttpServer,
+  { store, appToken }: { store: DeadLetterStore; appToken: string },
+) {
+  internalOnly(app, { token: appToken, what: 'the DLQ admin API' });
   app.get(
     '/internal/dlq',
     {

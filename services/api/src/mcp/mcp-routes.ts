@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { readOnlyRefusal, requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
@@ -7,20 +8,47 @@ import { createMcpServer } from './server.js';
 
 export interface McpRoutesOptions {
   tasks: TaskService;
+  /** Requests per account per minute (a batch counts once). */
+  rateLimitPerMinute: number;
 }
+
+/**
+ * JSON-RPC messages in one POST: a batch runs its calls one after another in one request, so
+ * its size bounds the work and (with the tool results' own bound) the answer of one request.
+ */
+export const MCP_MAX_BATCH = 10;
+
+const jsonRpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32600, message }, id: null });
 
 /**
  * `/mcp`: the MCP server over Streamable HTTP, stateless (no session id), so a client's requests may
  * land on any replica. Callers authenticate with `Authorization: Bearer` and either a session JWT or
  * a personal access token (`tdc_…`, made at `POST /api/tokens`).
  */
-export async function mcpRoutes(app: HttpServer, { tasks }: McpRoutesOptions) {
+export async function mcpRoutes(app: HttpServer, { tasks, rateLimitPerMinute }: McpRoutesOptions) {
   await app.register(async (scope: HttpServer) => {
     requireUser(scope);
+    // preHandler: the caller is known by then, so the limit is per account, whichever of its
+    // tokens it uses.
+    await scope.register(rateLimit, { global: false, hook: 'preHandler' });
+    const rateLimitConfig = {
+      max: rateLimitPerMinute,
+      timeWindow: '1 minute',
+      keyGenerator: (request: { actor: { userId: string } }) => `mcp:${request.actor.userId}`,
+    };
     scope.post(
       '/mcp',
-      { schema: { hide: true }, config: { readOnlyChecked: true } },
+      { schema: { hide: true }, config: { readOnlyChecked: true, rateLimit: rateLimitConfig } },
       async (request, reply) => {
+        if (Array.isArray(request.body) && request.body.length > MCP_MAX_BATCH) {
+          return reply
+            .status(400)
+            .send(
+              jsonRpcError(
+                `body: a batch holds at most ${MCP_MAX_BATCH} messages (this one has ${request.body.length})`,
+              ),
+            );
+        }
         const { credential } = request.actor;
         if (credential.kind === 'access-token' && credential.readOnly && callsWritingTool(request.body)) {
           throw readOnlyRefusal();

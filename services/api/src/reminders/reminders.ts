@@ -30,12 +30,14 @@ export function reminderScheduling(
   };
 }
 
-export type FireOutcome = 'fired' | 'already_fired' | 'stale';
+export type FireOutcome = 'fired' | 'already_fired' | 'stale' | 'not_due';
 
 /**
  * Fires a reminder job: marks it fired (once — a second firing finds it marked and does nothing),
  * re-checks that the task still wants this reminder (still open, same due date, same offset, and
  * the owner's zone unchanged for all-day tasks), and emits `reminder.due` through the outbox.
+ * A job called before its time is left as it is (`not_due`): job names are predictable, and an
+ * early call must neither notify early nor use up the real one.
  */
 export async function fireReminder(
   db: Db,
@@ -45,11 +47,12 @@ export async function fireReminder(
 ): Promise<FireOutcome> {
   const unfired = await db
     .selectFrom('scheduled_jobs')
-    .select('data')
+    .select(['data', 'due_at'])
     .where('name', '=', name)
     .where('fired_at', 'is', null)
     .executeTakeFirst();
   if (!unfired) return 'already_fired';
+  if (unfired.due_at > now) return 'not_due';
   const data = unfired.data as ReminderJob['data'];
   // Read before the transaction: on PGlite the transaction holds the only connection.
   const user = await users.find(data.user_id);
@@ -60,6 +63,7 @@ export async function fireReminder(
       .set({ fired_at: now })
       .where('name', '=', name)
       .where('fired_at', 'is', null)
+      .where('due_at', '<=', now)
       .returning('due_at')
       .executeTakeFirst();
     if (!job) return 'already_fired';

@@ -1,4 +1,5 @@
-import { FieldError, PRIORITIES, type Priority, type TaskStatus } from '@todo/domain';
+import { FieldError, LIMITS, PRIORITIES, type Priority, type TaskStatus } from '@todo/domain';
+import { type CursorField, cursorFields, keysetCursor } from '@todo/platform/http/cursor';
 import { type Expression, type SqlBool, sql } from 'kysely';
 
 /** The list filters of `GET /api/tasks`, already validated. */
@@ -43,24 +44,36 @@ export function sortKey(sort: TaskSort) {
   return { ...key, ascending: sort.startsWith('-') ? !key.ascending : key.ascending };
 }
 
+/**
+ * What a sort value may be in a cursor, by the kind of its column: a time (or 'infinity', a
+ * missing due date) for the date sorts, a rank for priority, a title for title.
+ */
+const CURSOR_VALUE = {
+  time: cursorFields.timeOrInfinity,
+  number: cursorFields.integer(0, PRIORITIES.length - 1),
+  // Lower-casing can lengthen a title (İ → i̇), so the bound leaves room.
+  text: cursorFields.text(4 * LIMITS.title),
+} as const;
+
+function cursorOf(sort: TaskSort) {
+  return keysetCursor(
+    [
+      cursorFields.literal(sort),
+      CURSOR_VALUE[sortKey(sort).kind] as CursorField<string | number>,
+      cursorFields.uuid,
+    ],
+    'is not a cursor of this listing (was the sort changed?)',
+  );
+}
+
 /** An opaque position: the sort value and id of the last row of the previous page. */
-export function encodeCursor(sort: TaskSort, value: unknown, id: string): string {
-  const serialized = value instanceof Date ? value.toISOString() : value;
-  return Buffer.from(JSON.stringify([sort, serialized, id])).toString('base64url');
+export function encodeCursor(sort: TaskSort, value: string | number, id: string): string {
+  return cursorOf(sort).encode(sort, value, id);
 }
 
 export function decodeCursor(cursor: string, sort: TaskSort): { value: string | number; id: string } {
-  try {
-    const [cursorSort, value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const kind = sortKey(sort).kind;
-    const valueOk = kind === 'number' ? Number.isInteger(value) : typeof value === 'string';
-    if (cursorSort === sort && valueOk && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id)) {
-      return { value, id };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new FieldError('cursor', 'is not a cursor of this listing (was the sort changed?)');
+  const [, value, id] = cursorOf(sort).decode(cursor);
+  return { value, id };
 }
 
 /** A full-text query matching word prefixes, so "dent" finds "dentist"; only letters and digits count. */

@@ -1,6 +1,6 @@
 import { fromTaskRecord, TASK_FIELDS, TASK_TIME_FIELDS, type Task, toTaskRecord } from '@todo/domain';
 import type { Database } from '@todo/platform/db/schema';
-import { pageOf } from '@todo/platform/http/time-cursor';
+import { pageOf } from '@todo/platform/http/cursor';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { decodeCursor, encodeCursor, prefixTsQuery, sortKey, type TaskListQuery } from './task-query.js';
 
@@ -143,7 +143,7 @@ export async function listTasks(
 type TimeColumn = (typeof TASK_TIME_FIELDS)[number];
 
 /** A task row as `json_agg` renders it: times are text. */
-type JsonTaskRow = Omit<TaskRow, TimeColumn> & { [K in TimeColumn]: string | null } & { sort_value: unknown };
+type JsonTaskRow = Omit<TaskRow, TimeColumn> & { [K in TimeColumn]: string | null } & { sort_value: string | number };
 
 function fromJsonRow(row: JsonTaskRow): TaskRow {
   const times = TASK_TIME_FIELDS.map((column) => {
@@ -153,9 +153,12 @@ function fromJsonRow(row: JsonTaskRow): TaskRow {
   return { ...row, ...Object.fromEntries(times) } as TaskRow;
 }
 
-/** A time sort value arrives as JSON text; 'infinity' (no due date) stays text. */
-function cursorValueOf(value: unknown, kind: 'time' | 'number' | 'text'): unknown {
-  return kind === 'time' && typeof value === 'string' && value !== 'infinity' ? new Date(value) : value;
+/**
+ * A time sort value arrives as JSON text in the session's offset; the cursor holds it as UTC.
+ * 'infinity' (no due date) stays as it is.
+ */
+function cursorValueOf(value: string | number, kind: 'time' | 'number' | 'text'): string | number {
+  return kind === 'time' && value !== 'infinity' ? new Date(value).toISOString() : value;
 }
 
 /** The user's tags with how many tasks carry each, for suggestions. */

@@ -1,6 +1,7 @@
 import { newEnvelope } from '@todo/contracts';
 import {
   applyTaskInput,
+  assertRecurs,
   ConflictError,
   DomainError,
   fieldsOf,
@@ -105,6 +106,8 @@ export class TaskService {
 
   async create(actor: Actor, input: TaskInput, position?: SeriesPosition): Promise<Task> {
     const fields = applyTaskInput(input);
+    // A later occurrence carries its series' rule, whose last date may be this one.
+    if (!position) assertRecurs(fields, actor.timeZone);
     const now = this.clock();
     const id = crypto.randomUUID();
     const task: Task = {
@@ -174,6 +177,8 @@ export class TaskService {
     return this.modify(actor, id, expectedVersion, (current) => {
       const fields = applyTaskInput(input, fieldsOf(current));
       if (sameFields(fields, fieldsOf(current))) return null;
+      // Checked when the rule is set: moving the last occurrence of a series keeps its rule.
+      if (input.recurrence !== undefined) assertRecurs(fields, actor.timeZone);
       return {
         action: 'updated',
         next: {

@@ -1,5 +1,6 @@
 import type { Db } from '@todo/platform/db/connect';
 import { requireUser } from '@todo/platform/http/authentication';
+import { cursorFields } from '@todo/platform/http/cursor';
 import { badRequest } from '@todo/platform/http/errors';
 import { errorResponses, PageOf, pagingQuery } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
@@ -38,8 +39,6 @@ const AuditQuerystring = Type.Object(
   { additionalProperties: false },
 );
 
-const POSITION = /^[0-9]{1,19}$/;
-
 /** The user's audit trail: what happened to their tasks, notifications and reminders. */
 export async function auditRoutes(app: HttpServer, { db }: AuditRoutesOptions) {
   requireUser(app);
@@ -68,7 +67,7 @@ export async function auditRoutes(app: HttpServer, { db }: AuditRoutesOptions) {
         ...(q.task_id ? { taskId: q.task_id } : {}),
         ...(from ? { from } : {}),
         ...(to ? { to } : {}),
-        ...(q.cursor ? { cursor: decodeTimeCursor(q.cursor, POSITION) } : {}),
+        ...(q.cursor ? { cursor: decodeTimeCursor(q.cursor, cursorFields.int64) } : {}),
       });
       return {
         items: page.items.map(({ position: _position, occurred_at, details, ...entry }) => ({

@@ -1,5 +1,6 @@
 import type { Db } from '@todo/platform/db/connect';
 import { requireUser } from '@todo/platform/http/authentication';
+import { cursorFields } from '@todo/platform/http/cursor';
 import { notFound } from '@todo/platform/http/errors';
 import { errorResponses, PageOf, pagingQuery } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
@@ -22,8 +23,6 @@ const NotificationJson = Type.Object({
   read_at: Type.Union([DateTime, Type.Null()]),
   late: Type.Boolean({ description: 'The reminder fired later than scheduled (the app was not running)' }),
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The user's notification centre: delivered reminders, newest first; marking them read. */
 export async function notificationRoutes(app: HttpServer, { db }: NotificationRoutesOptions) {
@@ -53,7 +52,7 @@ export async function notificationRoutes(app: HttpServer, { db }: NotificationRo
       const page = await listNotifications(db, request.actor.userId, {
         unreadOnly: unread === true,
         limit: limit ?? 50,
-        ...(cursor ? { cursor: decodeTimeCursor(cursor, UUID) } : {}),
+        ...(cursor ? { cursor: decodeTimeCursor(cursor, cursorFields.uuid) } : {}),
       });
       return { items: page.items.map(toNotificationJson), next_cursor: page.nextCursor };
     },
