@@ -49,7 +49,7 @@ describe('exhaustion limits', () => {
   let bob: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', {
+    app = await startTestApp({
       REQUEST_TIMEOUT_MS: '1500',
       WS_MAX_PER_USER: '3',
       MCP_RATE_LIMIT_PER_MINUTE: '20',

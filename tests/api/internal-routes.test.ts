@@ -4,13 +4,13 @@
  * forwards them from outside; and a job called before its time fires nothing and stays due.
  */
 import { fireReminder } from '@todo/api/reminders/reminders';
+import { UserDirectory } from '@todo/platform/identity/user-directory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isInternalPath, startGateway } from '../../scripts/stack-gateway.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
 
 const INTERNAL_CALLS = [
-  ['POST', '/api/reminders/trigger', { name: 'reminder-x' }],
   ['POST', '/job/reminder-x', {}],
   ['GET', '/internal/dlq', undefined],
   ['GET', '/internal/dlq/00000000-0000-4000-8000-000000000000', undefined],
@@ -22,7 +22,7 @@ describe('internal routes', () => {
   let gateway: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    app = await startTestApp('pglite');
+    app = await startTestApp();
     gateway = await startGateway(0, { api: [app.url], ws: [app.url] });
   });
   afterAll(async () => {
@@ -90,6 +90,7 @@ describe('internal routes', () => {
       due_at: dueAt.toISOString(),
       reminders: ['PT0S'],
     });
+    const users = new UserDirectory(app.db);
     const job = await app.db
       .selectFrom('scheduled_jobs')
       .select(['name', 'due_at'])
@@ -103,15 +104,10 @@ describe('internal routes', () => {
         .where('partition_key', '=', task.id)
         .execute();
 
-    for (const path of ['/job/', '/api/reminders/trigger']) {
-      const early =
-        path === '/job/'
-          ? await app.internal().post(`/job/${job.name}`, {})
-          : await app.internal().post(path, { name: job.name });
-      expect(early.status).toBe(409);
-      expect(early.body.error.code).toBe('not_due');
-    }
-    expect(await fireReminder(app.db, job.name, new Date(job.due_at.getTime() - 1))).toBe('not_due');
+    const early = await app.internal().post(`/job/${job.name}`, {});
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('not_due');
+    expect(await fireReminder(app.db, users, job.name, new Date(job.due_at.getTime() - 1))).toBe('not_due');
     expect(await reminders()).toHaveLength(0);
     const row = await app.db
       .selectFrom('scheduled_jobs')
@@ -121,8 +117,10 @@ describe('internal routes', () => {
     expect(row.fired_at).toBeNull();
 
     // Its time comes: the real call fires it, once.
-    expect(await fireReminder(app.db, job.name, job.due_at)).toBe('fired');
-    expect(await fireReminder(app.db, job.name, new Date(job.due_at.getTime() + 1000))).toBe('already_fired');
+    expect(await fireReminder(app.db, users, job.name, job.due_at)).toBe('fired');
+    expect(await fireReminder(app.db, users, job.name, new Date(job.due_at.getTime() + 1000))).toBe(
+      'already_fired',
+    );
     expect(await reminders()).toHaveLength(1);
   });
 });

@@ -144,8 +144,7 @@ describe('dead-letter queue (embedded)', () => {
       items
         .slice(0, 3)
         .map(
-          async (item: { dlq_id: string }) =>
-            (await app.internal().get(`/internal/dlq/${item.dlq_id}`)).body,
+          async (item: { dlq_id: string }) => (await app.internal().get(`/internal/dlq/${item.dlq_id}`)).body,
         ),
     );
     const notJson = newest.filter((item) => item.original_event === '{not json');

@@ -37,7 +37,11 @@ describe('the embedded default on its private PostgreSQL server', () => {
     return dir;
   };
   const app = async (dataDir: string) => {
-    const started = new AppProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, await freePort(), await freePort());
+    const started = new AppProcess(
+      { DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      await freePort(),
+      await freePort(),
+    );
     apps.push(started);
     return started;
   };

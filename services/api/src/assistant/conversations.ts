@@ -1,6 +1,5 @@
 import { NotFoundError, type PendingState } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { notFound } from '@todo/platform/http/errors';
 import type { TimeCursor } from '@todo/platform/http/time-cursor';
 
 /** One tool call of an assistant turn, as the chat endpoint reports it. */

@@ -143,7 +143,9 @@ export async function listTasks(
 type TimeColumn = (typeof TASK_TIME_FIELDS)[number];
 
 /** A task row as `json_agg` renders it: times are text. */
-type JsonTaskRow = Omit<TaskRow, TimeColumn> & { [K in TimeColumn]: string | null } & { sort_value: string | number };
+type JsonTaskRow = Omit<TaskRow, TimeColumn> & { [K in TimeColumn]: string | null } & {
+  sort_value: string | number;
+};
 
 function fromJsonRow(row: JsonTaskRow): TaskRow {
   const times = TASK_TIME_FIELDS.map((column) => {
