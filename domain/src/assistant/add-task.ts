@@ -20,14 +20,14 @@ export interface ParsedTaskText {
 
 /** Connector words a cut-out phrase leaves dangling ("Call mom on", "Report due by"). */
 const DANGLING_END =
-  /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its)\s*$/i;
-const DANGLING_START = /^(?:[!?.,;:]+\s*|'s\s+|(?:to|that|about|and|then|also|,)\s+)/i;
+  /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its) ?$/i;
+const DANGLING_START = /^(?:[!?.,;:]+ ?|'s |(?:to|that|about|and|then|also|,) )/i;
 const LIST_SUFFIX =
-  /['"”’]?\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
+  /['"”’]? (?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?) ?$/i;
 
 /** Phrases that anchor a series on completion rather than on the due date. */
 const COMPLETION_ANCHOR =
-  /[,(]?\s*\b(?:counting |counted )?(?:after|from (?:when|the time)?)\s*(?:i|it(?:'s| is)?|each one is|the last one is)?\s*(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b\s*\)?/i;
+  /[,(]? ?\b(?:counting |counted )?(?:after|from (?:when|the time)?) ?(?:i|it(?:'s| is)?|each one is|the last one is)? ?(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b ?\)?/i;
 
 /** Removes dangling connectors and punctuation around a title. */
 export function tidyTitle(raw: string): string {

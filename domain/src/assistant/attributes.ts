@@ -15,22 +15,22 @@ const PRIORITY_PHRASES: { pattern: RegExp; priority: Priority }[] = [
   { pattern: /(?:^|\s)!(?=\s|$)/, priority: 'high' },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:urgent|top|highest|critical) priority|priority:? ?(?:urgent|top|critical)|super urgent|very urgent|urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:urgent|top|highest|critical) priority|priority:? ?(?:urgent|top|critical)|super urgent|very urgent|urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b ?\)?/i,
     priority: 'urgent',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:high|hi)[- ]?(?:prio(?:rity)?|pri)|priority:? ?high|(?:very |really |super )?important)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:high|hi)[- ]?(?:prio(?:rity)?|pri)|priority:? ?high|(?:very |really |super )?important)\b ?\)?/i,
     priority: 'high',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:medium|normal|mid)[- ]?(?:prio(?:rity)?|pri)|priority:? ?(?:medium|normal))\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:medium|normal|mid)[- ]?(?:prio(?:rity)?|pri)|priority:? ?(?:medium|normal))\b ?\)?/i,
     priority: 'medium',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:low|lo)[- ]?(?:prio(?:rity)?|pri)|priority:? ?low|not (?:very |that )?(?:important|urgent)|no rush|whenever)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:low|lo)[- ]?(?:prio(?:rity)?|pri)|priority:? ?low|not (?:very |that )?(?:important|urgent)|no rush|whenever)\b ?\)?/i,
     priority: 'low',
   },
 ];
@@ -71,11 +71,11 @@ export function extractTags(text: string): Extracted<string[]> {
   let rest = text.replace(HASHTAG, ' ');
   // "tagged work", "tag: home" — tags named in words, only right after such a keyword.
   const worded =
-    /\b(?:tagged|tag(?:s)?:?|labell?ed|label:?)\s+((?:[\p{L}\p{N}_-]+)(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)\s*$/iu.exec(
+    /\b(?:tagged|tag(?:s)?:?|labell?ed|label:?) ((?:[\p{L}\p{N}_-]+)(?: ?(?:,|and) ?[\p{L}\p{N}_-]+)*) ?$/iu.exec(
       rest,
     );
   if (worded) {
-    for (const word of worded[1]!.split(/\s*(?:,|\band\b)\s*/)) {
+    for (const word of worded[1]!.split(/ ?(?:,|\band\b) ?/)) {
       const tag = normalizeTag(word.trim());
       if (tag && !tags.includes(tag)) tags.push(tag);
     }

@@ -281,7 +281,7 @@ const NIGHT_AS_TIME =
  * 8 pm) by blanking it, keeping every index so spans still cut the original text.
  */
 function maskNounNights(text: string): string {
-  return text.replace(/\b([\p{L}]+)(\s+)night\b/giu, (whole, word: string, space: string) =>
+  return text.replace(/\b([\p{L}]+)( )night\b/giu, (whole, word: string, space: string) =>
     NIGHT_AS_TIME.test(word) ? whole : `${word}${space}     `,
   );
 }
@@ -312,7 +312,7 @@ export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch 
     // A custom phrase may carry a time chrono found next to it ("next week at 9am", "the 14th at 3pm").
     const adjacent =
       match.index >= best.index + best.length
-        ? /^\s*(?:at|@|,)?\s*$/i.test(text.slice(best.index + best.length, match.index))
+        ? /^ ?(?:at|@|,)? ?$/i.test(text.slice(best.index + best.length, match.index))
         : false;
     if (adjacent && best.due.allDay && match.hasTime && !match.hasDate && match.due.allDay === false) {
       const time = match.timeOfDay ?? { hour: match.due.at.hour, minute: match.due.at.minute };

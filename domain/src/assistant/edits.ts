@@ -14,11 +14,9 @@ import type { AssistantContext, Command } from './types.js';
 /** "rename milk to buy oat milk", "change the title of X to Y". */
 export function parseRename(text: string, ctx: AssistantContext): Command | null {
   const m =
-    /^(?:rename|retitle|re-title)\s+(.+?)\s+(?:to|as|into)\s+(.+)$/i.exec(text) ??
-    /^(?:change|update|edit|set)\s+(?:the\s+)?(?:name|title|wording)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+)$/i.exec(
-      text,
-    ) ??
-    /^(?:change|edit|update)\s+(.+?)\s+to\s+(?:say|read)\s+(.+)$/i.exec(text);
+    /^(?:rename|retitle|re-title) (.+?) (?:to|as|into) (.+)$/i.exec(text) ??
+    /^(?:change|update|edit|set) (?:the )?(?:name|title|wording) (?:of|for|on) (.+?) to (.+)$/i.exec(text) ??
+    /^(?:change|edit|update) (.+?) to (?:say|read) (.+)$/i.exec(text);
   if (!m) return null;
   const title = tidyTitle(m[2]!.replace(/^["“']|["”']$/g, ''));
   if (!title) return null;
@@ -33,19 +31,19 @@ export function parsePriorityChange(text: string, ctx: AssistantContext): Comman
   let reference: string | null = null;
   let level: string | null = null;
   let m =
-    /^(?:change|set|update|make)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as)\s+(\w+)(?:\s+priority)?$/i.exec(
+    /^(?:change|set|update|make) (?:the )?priority (?:of|for|on) (.+?) (?:to|as) (\w+)(?: priority)?$/i.exec(
       text,
     );
   if (m) [reference, level] = [m[1]!, m[2]!];
   m ??=
-    /^(?:make|set|mark|change|bump|raise|lower|put|flag|move)\s+(?:up\s+)?(.+?)\s+(?:to|as|at)?\s*(?:an?\s+|the\s+)?(urgent|critical|high|top|important|medium|normal|low)(?:[- ]?(?:priority|prio|pri))?$/i.exec(
+    /^(?:make|set|mark|change|bump|raise|lower|put|flag|move) (?:up )?(.+?) (?:to|as|at)? ?(?:an? |the )?(urgent|critical|high|top|important|medium|normal|low)(?:[- ]?(?:priority|prio|pri))?$/i.exec(
       text,
     );
   if (m && !reference) [reference, level] = [m[1]!, m[2]!];
-  m = /^(prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e)\s+(.+)$/i.exec(text);
+  m = /^(prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e) (.+)$/i.exec(text);
   if (m && !reference) [reference, level] = [m[2]!, /^de/i.test(m[1]!) ? 'low' : 'high'];
   m =
-    /^(.+?)\s+is\s+(?:now\s+|actually\s+|really\s+)?(urgent|critical|high priority|low priority|important|not important|not urgent)$/i.exec(
+    /^(.+?) is (?:now |actually |really )?(urgent|critical|high priority|low priority|important|not important|not urgent)$/i.exec(
       text,
     );
   if (m && !reference) {
@@ -73,14 +71,14 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
   let add: string[] = [];
   let remove: string[] | 'all' = [];
   let m =
-    /^(?:tag|label)\s+(.+?)\s+(?:with|as|under)\s+(.+)$/i.exec(text) ??
-    /^(?:tag|label)\s+(.+?)\s+((?:#\S+\s*)+)$/i.exec(text);
+    /^(?:tag|label) (.+?) (?:with|as|under) (.+)$/i.exec(text) ??
+    /^(?:tag|label) (.+?) ((?:#\S+ ?)+)$/i.exec(text);
   if (m) {
     reference = m[1]!;
     add = tagList(m[2]!);
   }
   m =
-    /^(?:add|put)\s+(?:the\s+)?(?:tags?|labels?)?\s*((?:#?[\p{L}\p{N}_-]+(?:\s*,\s*|\s+and\s+|\s+))*#?[\p{L}\p{N}_-]+)\s+(?:tags?\s+)?(?:to|on)\s+(.+)$/iu.exec(
+    /^(?:add|put) (?:the )?(?:tags?|labels?)? ?((?:#?[\p{L}\p{N}_-]+(?: ?, ?| and | ))*#?[\p{L}\p{N}_-]+) (?:tags? )?(?:to|on) (.+)$/iu.exec(
       text,
     );
   if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {
@@ -88,14 +86,14 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
     add = tagList(m[1]!);
   }
   m =
-    /^(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+|labels?\s+)?(#?[\p{L}\p{N}_-]+)\s+(?:tags?\s+|labels?\s+)?(?:off\s+|from\s+|off of\s+)(.+)$/iu.exec(
+    /^(?:remove|delete|drop|take) (?:the )?(?:tags? |labels? )?(#?[\p{L}\p{N}_-]+) (?:tags? |labels? )?(?:off |from |off of )(.+)$/iu.exec(
       text,
     );
   if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {
     reference = m[2]!;
     remove = [normalizeTag(m[1]!)];
   }
-  m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off))\s+(.+)$/i.exec(text);
+  m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off)) (.+)$/i.exec(text);
   if (m && !reference) {
     reference = m[1]!;
     remove = 'all';
@@ -121,7 +119,7 @@ function tagList(text: string): string[] {
   const hashtags = extractTags(text).value;
   if (hashtags.length) return hashtags;
   return text
-    .split(/\s*(?:,|\band\b|\s)\s*/)
+    .split(/ ?(?:,|\band\b|\s) ?/)
     .map((t) => normalizeTag(t.trim()))
     .filter((t) => t.length > 0 && !/^(?:the|tag|tags|label)$/.test(t));
 }
@@ -129,7 +127,7 @@ function tagList(text: string): string[] {
 /** "remind me about the dentist an hour before", "add a reminder to gym at 7", "remove the reminder from X". */
 export function parseReminderChange(text: string, ctx: AssistantContext): Command | null {
   const clear =
-    /^(?:remove|delete|clear|cancel|turn off|drop)\s+(?:the\s+|all\s+|any\s+)?(?:reminders?|alerts?|notifications?)\s+(?:from|for|on|of)\s+(.+)$/i.exec(
+    /^(?:remove|delete|clear|cancel|turn off|drop) (?:the |all |any )?(?:reminders?|alerts?|notifications?) (?:from|for|on|of) (.+)$/i.exec(
       text,
     );
   if (clear) {
@@ -143,7 +141,7 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     );
   }
   if (
-    !/^(?:remind me|set (?:up )?an? (?:reminder|alert)|add an? (?:reminder|alert)|ping me|alert me|notify me)\s+(?:about|of|for|on|to)\s+/i.test(
+    !/^(?:remind me|set (?:up )?an? (?:reminder|alert)|add an? (?:reminder|alert)|ping me|alert me|notify me) (?:about|of|for|on|to) /i.test(
       text,
     )
   ) {
@@ -156,11 +154,11 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     ? `${normalized.slice(0, reminder.index)} ${normalized.slice(reminder.index + reminder.length)}`
     : normalized;
   const reference = target
-    .replace(/^(?:remind me|ping me|alert me|notify me)\s+(?:about|of|for|on|to)\s+/i, '')
-    .replace(/^remind me\s*/i, '');
+    .replace(/^(?:remind me|ping me|alert me|notify me) (?:about|of|for|on|to) /i, '')
+    .replace(/^remind me ?/i, '');
   let offset: string | null = reminder?.offset ?? null;
   const relative =
-    /\b(\d+|an?|one|two)\s+(minutes?|mins?|hours?|hrs?|days?)\s+(?:before|early|earlier|ahead)\b/i.exec(
+    /\b(\d+|an?|one|two) (minutes?|mins?|hours?|hrs?|days?) (?:before|early|earlier|ahead)\b/i.exec(
       reference,
     );
   const cleanReference = relative ? tidy(reference.replace(relative[0], '')) : tidy(reference);

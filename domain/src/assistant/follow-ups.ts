@@ -52,8 +52,8 @@ export function pickCandidate(
   const count = awaiting.candidates.length;
   const text = answer.trim().toLowerCase();
   const number =
-    /^(?:(?:number|no\.?|option|#)\s*)?(\d{1,2})\b/.exec(text) ??
-    /\b(?:number|no\.|option|#)\s*(\d{1,2})\b/.exec(text);
+    /^(?:(?:number|no\.?|option|#) ?)?(\d{1,2})\b/.exec(text) ??
+    /\b(?:number|no\.|option|#) ?(\d{1,2})\b/.exec(text);
   if (number) {
     const n = Number(number[1]);
     if (n >= 1 && n <= count) return n - 1;
@@ -125,7 +125,7 @@ export function answerPending(text: string, ctx: AssistantContext): Command | nu
     if (isShortAnswer(NO, text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };
     return null;
   }
-  if (isShortAnswer(NO, text) && !/^no\.?\s*\d/i.test(text))
+  if (isShortAnswer(NO, text) && !/^no\.? ?\d/i.test(text))
     return { kind: 'cancelled', reply: 'Okay, never mind.' };
   const index = pickCandidate(text, awaiting, ctx);
   if (index === null) return null;

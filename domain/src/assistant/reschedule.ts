@@ -35,12 +35,12 @@ export function moveDue(
 }
 
 const MOVE_VERB =
-  '(?:move|push(?:\\s+back)?|reschedule|re-schedule|postpone|delay|shift|bump|defer|snooze|put\\s+off|change\\s+(?:the\\s+)?(?:due\\s+)?date\\s+(?:of|for|on)|set\\s+(?:the\\s+)?due\\s+date\\s+(?:of|for|on)|change|make)';
+  '(?:move|push(?: back)?|reschedule|re-schedule|postpone|delay|shift|bump|defer|snooze|put off|change (?:the )?(?:due )?date (?:of|for|on)|set (?:the )?due date (?:of|for|on)|change|make)';
 
 /** "move gym to Thursday", "push the report to next week", "postpone X by 2 days", "X is now due friday". */
 export function parseReschedule(text: string, ctx: AssistantContext): Command | null {
   const shift = new RegExp(
-    `^${MOVE_VERB}\\s+(?:back\\s+)?(.+?)\\s+(?:back\\s+)?(?:by\\s+)?(an?|one|two|three|four|five|\\d+)\\s+(day|week|hour|minute)s?(?:\\s+(?:later|back))?$`,
+    `^${MOVE_VERB} (?:back )?(.+?) (?:back )?(?:by )?(an?|one|two|three|four|five|\\d+) (day|week|hour|minute)s?(?: (?:later|back))?$`,
     'i',
   ).exec(text);
   if (shift) {
@@ -63,20 +63,20 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
     );
   }
 
-  const verb = new RegExp(`^${MOVE_VERB}\\s+(.+)$`, 'i').exec(text);
+  const verb = new RegExp(`^${MOVE_VERB} (.+)$`, 'i').exec(text);
   const dueNow =
-    /^(.+?)\s+(?:is\s+)?(?:now\s+)?(?:due|happening|scheduled|moved)\s+(?:to\s+|for\s+|on\s+)?(.+?)(?:\s+now|\s+instead)?$/i.exec(
+    /^(.+?) (?:is )?(?:now )?(?:due|happening|scheduled|moved) (?:to |for |on )?(.+?)(?: now| instead)?$/i.exec(
       text,
     );
   let candidates: { reference: string; whenText: string }[] = [];
   if (verb) {
     const body = verb[1]!;
-    for (const m of body.matchAll(/\s+(?:to|until|till|til|for|on|into|at|by|over to)\s+/gi)) {
+    for (const m of body.matchAll(/ (?:to|until|till|til|for|on|into|at|by|over to) /gi)) {
       candidates.push({ reference: body.slice(0, m.index), whenText: body.slice(m.index + m[0].length) });
     }
     // No preposition: the time is the tail ("make the gym session 8pm instead").
     const tail =
-      /^(.+?)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)|noon|tomorrow|today|tonight|(?:next\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?:\s+instead)?$/i.exec(
+      /^(.+?) (\d{1,2}(?::\d{2})? ?(?:am|pm)|noon|tomorrow|today|tonight|(?:next )?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?: instead)?$/i.exec(
         body,
       );
     if (tail) candidates.push({ reference: tail[1]!, whenText: tail[2]! });
@@ -84,7 +84,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
     candidates = [{ reference: dueNow[1]!, whenText: dueNow[2]! }];
   }
   // "the gym is at 7 now", "dentist's on friday instead"
-  const isNow = /^(.+?)(?:\s+is|'s)\s+(?:now\s+)?((?:at|on)\s+.+?)\s+(?:now|instead)$/i.exec(text);
+  const isNow = /^(.+?)(?: is|'s) (?:now )?((?:at|on) .+?) (?:now|instead)$/i.exec(text);
   if (!verb && isNow) candidates.push({ reference: isNow[1]!, whenText: isNow[2]! });
   for (const { reference, whenText: said } of candidates) {
     // chrono needs "at" before a bare hour: "move dentist to 10".

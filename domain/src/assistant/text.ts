@@ -98,13 +98,21 @@ export function cut(text: string, start: number, length: number): string {
   return tidy(`${text.slice(0, start)} ${text.slice(start + length)}`);
 }
 
+/**
+ * Removes characters of `leading` from the start and of `trailing` from the end. A loop, not
+ * `/[…]+$/`: an unanchored run-until-end pattern retries from every character of a long run.
+ */
+export function trimChars(text: string, leading: string, trailing: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && leading.includes(text[start]!)) start++;
+  while (end > start && trailing.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 /** Collapses whitespace and trims separators a removed phrase may leave behind. */
 export function tidy(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([,.?;:])(?=\s|$)/g, '$1')
-    .replace(/^[\s,;:.-]+|[\s,;:-]+$/g, '')
-    .trim();
+  return trimChars(text.replace(/\s+/g, ' ').replace(/ ([,.?;:])(?= |$)/g, '$1'), ' ,;:.-', ' ,;:-');
 }
 
 /** Upper-cases the first letter (titles are stored as the user would write them). */
