@@ -8,7 +8,7 @@ import { extractPriority, extractTags } from './attributes.js';
 import { type Due, dueToFields, localNow, parseWhen, resolveBareHour } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
 import { offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
-import { capitalize, cut, tidy } from './text.js';
+import { capitalize, cut, tidy, trimChars } from './text.js';
 import type { AssistantContext, TaskPayload } from './types.js';
 
 export interface ParsedTaskText {
@@ -37,7 +37,7 @@ export function tidyTitle(raw: string): string {
     title = tidy(title.replace(LIST_SUFFIX, '').replace(DANGLING_END, '').replace(DANGLING_START, ''));
     if (title === before) break;
   }
-  title = title.replace(/^["'“‘]+|["'”’]+$/g, '').trim();
+  title = trimChars(title, `"'“‘`, `"'”’`).trim();
   return capitalize(title);
 }
 

@@ -281,9 +281,17 @@ const NIGHT_AS_TIME =
  * 8 pm) by blanking it, keeping every index so spans still cut the original text.
  */
 function maskNounNights(text: string): string {
-  return text.replace(/\b([\p{L}]+)( )night\b/giu, (whole, word: string, space: string) =>
-    NIGHT_AS_TIME.test(word) ? whole : `${word}${space}     `,
-  );
+  let masked = text;
+  // Each " night" is found once and its word read backwards: no pattern restarts inside a word.
+  for (const m of text.matchAll(/ night\b/gi)) {
+    let start = m.index;
+    while (start > 0 && /\p{L}/u.test(text[start - 1]!)) start--;
+    const word = text.slice(start, m.index);
+    if (word && !NIGHT_AS_TIME.test(word)) {
+      masked = `${masked.slice(0, m.index + 1)}     ${masked.slice(m.index + 6)}`;
+    }
+  }
+  return masked;
 }
 
 /**

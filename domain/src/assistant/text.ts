@@ -110,6 +110,35 @@ export function trimChars(text: string, leading: string, trailing: string): stri
   return text.slice(start, end);
 }
 
+/** What `between` found: the middle, the tail's match and whatever follows it. */
+export interface Between {
+  middle: string;
+  tail: RegExpExecArray;
+  after: string;
+}
+
+/**
+ * `^lead(.+?)tail(.+)$` without a wildcard the regex engine would retry at every split: `lead`
+ * (anchored at the start) is matched once, then `tail` (unanchored, fixed words) at its leftmost
+ * place that leaves a non-empty middle — what the lazy group would have chosen. `after` must be
+ * non-empty, or empty when `tail` ends the text (`rest: 'none'`, for tails ending in `$`).
+ */
+export function between(
+  text: string,
+  lead: RegExp,
+  tail: RegExp,
+  rest: 'some' | 'none' = 'some',
+): Between | null {
+  const head = lead.exec(text);
+  if (!head) return null;
+  const remainder = text.slice(head[0].length);
+  const found = tail.exec(remainder);
+  if (!found || found.index === 0) return null;
+  const after = remainder.slice(found.index + found[0].length);
+  if ((rest === 'some') !== after.length > 0) return null;
+  return { middle: remainder.slice(0, found.index), tail: found, after };
+}
+
 /** Collapses whitespace and trims separators a removed phrase may leave behind. */
 export function tidy(text: string): string {
   return trimChars(text.replace(/\s+/g, ' ').replace(/ ([,.?;:])(?= |$)/g, '$1'), ' ,;:.-', ' ,;:-');
