@@ -29,11 +29,23 @@ export function words(text: string): string[] {
 }
 
 /**
+ * What matching references has cost since the last reset, counted rather than timed so tests
+ * can bound it: every edit-distance cell, every reference word compared with a task word, and
+ * the largest number of such comparisons one `scoreTasks` call made.
+ */
+export const matchingWork = { editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 };
+
+export function resetMatchingWork(): void {
+  Object.assign(matchingWork, { editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 });
+}
+
+/**
  * Edit distance counting an adjacent swap as one edit (optimal string alignment), since "dentsit"
  * is one typo, not two. Bounded: returns max+1 as soon as the distance must exceed `max`.
  */
 export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  matchingWork.editCells += a.length * b.length;
   let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
