@@ -67,6 +67,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    chatRateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
     // A PGlite directory is opened by one process at a time: every change to a user passes here.

@@ -94,6 +94,7 @@ export async function startService(
     jwtSecret: config.JWT_SECRET as string,
     jwtTtl: config.JWT_TTL,
     loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    chatRateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
     jobs: new DaprJobScheduler(dapr, missedJobs),
     onCommit,
     llm: llmSettingsFrom(config),

@@ -107,6 +107,7 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
         jwtSecret: 'x'.repeat(32),
         jwtTtl: '1h',
         loginRateLimitPerMinute: 10,
+        chatRateLimitPerMinute: 30,
         jobs: new SqlJobScheduler(app.db, logger),
       });
       const runtime = {

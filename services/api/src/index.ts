@@ -27,6 +27,8 @@ export interface ApiOptions {
   jwtSecret: string;
   jwtTtl: string;
   loginRateLimitPerMinute: number;
+  /** Chat messages per user and minute (`POST /api/chat`). */
+  chatRateLimitPerMinute: number;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
   jobs: JobScheduler;
   onCommit?: () => void;
@@ -93,6 +95,7 @@ export function createApiService(options: ApiOptions): ApiService {
       users,
       clock: options.clock ?? (() => new Date()),
       llm: options.llm,
+      chatRateLimitPerMinute: options.chatRateLimitPerMinute,
     });
   };
   return { tasks, users, tokens, module: { name: APP_IDS.api, register }, fireReminder: fire };

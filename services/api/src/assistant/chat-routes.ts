@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { FieldError } from '@todo/domain';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
@@ -13,6 +14,8 @@ export interface ChatRoutesOptions {
   conversations: ConversationStore;
   tokens: TokenIssuer;
   users: UserService;
+  /** Messages one user may send per minute. */
+  rateLimitPerMinute: number;
 }
 
 /** Long enough for any instruction a person types; short enough to bound the work of one turn. */
@@ -46,8 +49,13 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
 }
 
 /** `POST /api/chat` and the owner's conversation history. */
-export async function chatRoutes(app: HttpServer, { chat, conversations, tokens, users }: ChatRoutesOptions) {
+export async function chatRoutes(
+  app: HttpServer,
+  { chat, conversations, tokens, users, rateLimitPerMinute }: ChatRoutesOptions,
+) {
   requireUser(app, tokens, users);
+  // As for login (auth-routes.ts), but keyed by the authenticated user, known once onRequest has run.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
   app.post(
     '/api/chat',
@@ -80,7 +88,15 @@ export async function chatRoutes(app: HttpServer, { chat, conversations, tokens,
                 'The question the assistant waits on: {type:"choose_task", candidates:[{id,title}]} or {type:"confirm", task_ids}',
             }),
           }),
+          429: Type.Ref('Error'),
           ...errorResponses,
+        },
+      },
+      config: {
+        rateLimit: {
+          max: rateLimitPerMinute,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => `chat|${request.actor.userId}`,
         },
       },
     },

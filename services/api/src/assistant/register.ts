@@ -20,6 +20,7 @@ export interface AssistantOptions {
   /** The LLM of the chat endpoint; without it the built-in engine answers (offline, no key). */
   llm?: LlmSettings | undefined;
   clock: () => Date;
+  chatRateLimitPerMinute: number;
 }
 
 /** The assistant's HTTP surface: `POST /api/chat` and its history, personal access tokens, `/mcp`. */
@@ -32,7 +33,13 @@ export async function registerAssistant(app: HttpServer, options: AssistantOptio
     new BuiltinEngine(tasks, clock),
     options.llm ? new LlmAgent(tasks, options.llm, clock) : null,
   );
-  await app.register(chatRoutes, { chat, conversations, tokens, users });
+  await app.register(chatRoutes, {
+    chat,
+    conversations,
+    tokens,
+    users,
+    rateLimitPerMinute: options.chatRateLimitPerMinute,
+  });
   await app.register(tokenRoutes, { accessTokens, tokens, users });
   await app.register(mcpRoutes, { tasks, tokens, accessTokens, users });
 }
