@@ -156,6 +156,7 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
     if (score > 0)
       scored.push({ task, score, coverage: titleWords.length ? covered.size / titleWords.length : 0 });
   }
+  matchingWork.scoringCalls++;
   matchingWork.comparisons += comparisons;
   matchingWork.maxComparisonsPerCall = Math.max(matchingWork.maxComparisonsPerCall, comparisons);
   return scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);

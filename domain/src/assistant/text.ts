@@ -30,13 +30,13 @@ export function words(text: string): string[] {
 
 /**
  * What matching references has cost since the last reset, counted rather than timed so tests
- * can bound it: every edit-distance cell, every reference word compared with a task word, and
+ * can bound it: every `scoreTasks` call and edit-distance cell, every reference word compared with a task word, and
  * the largest number of such comparisons one `scoreTasks` call made.
  */
-export const matchingWork = { editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 };
+export const matchingWork = { scoringCalls: 0, editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 };
 
 export function resetMatchingWork(): void {
-  Object.assign(matchingWork, { editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 });
+  Object.assign(matchingWork, { scoringCalls: 0, editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 });
 }
 
 /**
