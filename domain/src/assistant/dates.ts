@@ -9,7 +9,7 @@
  */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { COUNT_PATTERN, parseCount } from './text.js';
+import { COUNT_PATTERN, engineWork, parseCount } from './text.js';
 
 /** A resolved due: either a wall-clock instant, or a calendar date for an all-day task. */
 export type Due = { allDay: false; at: DateTime } | { allDay: true; date: DateTime };
@@ -327,6 +327,7 @@ function chronoInWindows(
     if (end < masked.length && space > start + CHRONO_WINDOW / 2) end = space;
     const last = end >= masked.length;
     const owned = last ? end : end - CHRONO_OVERLAP;
+    engineWork.longestChronoInput = Math.max(engineWork.longestChronoInput, end - start);
     for (const result of chrono.parse(masked.slice(start, end), reference, { forwardDate: true })) {
       if (start + result.index < owned) found.push({ result, offset: start });
     }

@@ -4,7 +4,7 @@
  */
 
 import { normalizeTag } from './attributes.js';
-import { editDistance, matchingWork, words } from './text.js';
+import { editDistance, engineWork, words } from './text.js';
 import type { TaskRef } from './types.js';
 
 /** Words that carry no identity in a reference ("mark *the dentist one* done"). */
@@ -156,9 +156,9 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
     if (score > 0)
       scored.push({ task, score, coverage: titleWords.length ? covered.size / titleWords.length : 0 });
   }
-  matchingWork.scoringCalls++;
-  matchingWork.comparisons += comparisons;
-  matchingWork.maxComparisonsPerCall = Math.max(matchingWork.maxComparisonsPerCall, comparisons);
+  engineWork.scoringCalls++;
+  engineWork.comparisons += comparisons;
+  engineWork.maxComparisonsPerCall = Math.max(engineWork.maxComparisonsPerCall, comparisons);
   return scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
 }
 

@@ -29,14 +29,26 @@ export function words(text: string): string[] {
 }
 
 /**
- * What matching references has cost since the last reset, counted rather than timed so tests
- * can bound it: every `scoreTasks` call and edit-distance cell, every reference word compared with a task word, and
- * the largest number of such comparisons one `scoreTasks` call made.
+ * What the engine's unbounded-looking steps have cost since the last reset, counted rather than
+ * timed so tests can bound it: `scoreTasks` calls, reference words compared with task words (in
+ * all, and the most in one call), edit-distance cells, and the longest text chrono read at once.
  */
-export const matchingWork = { scoringCalls: 0, editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 };
+export const engineWork = {
+  scoringCalls: 0,
+  comparisons: 0,
+  maxComparisonsPerCall: 0,
+  editCells: 0,
+  longestChronoInput: 0,
+};
 
-export function resetMatchingWork(): void {
-  Object.assign(matchingWork, { scoringCalls: 0, editCells: 0, comparisons: 0, maxComparisonsPerCall: 0 });
+export function resetEngineWork(): void {
+  Object.assign(engineWork, {
+    scoringCalls: 0,
+    comparisons: 0,
+    maxComparisonsPerCall: 0,
+    editCells: 0,
+    longestChronoInput: 0,
+  });
 }
 
 /**
@@ -45,7 +57,7 @@ export function resetMatchingWork(): void {
  */
 export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  matchingWork.editCells += a.length * b.length;
+  engineWork.editCells += a.length * b.length;
   let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
