@@ -76,6 +76,7 @@ const unit = fc.oneof(
     '#a',
     '#a ',
     'x, ',
+    'a to ',
     'a and b, ',
     'quarterly budget reprot dentst apointment ',
     `${'supercalifragilistic'.repeat(4)} `,
