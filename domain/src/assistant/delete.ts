@@ -2,6 +2,7 @@
 import { actOn, notFound } from './act-on.js';
 import { normalizeTag } from './attributes.js';
 import { tasksWithTag } from './references.js';
+import { between } from './text.js';
 import { type AssistantContext, type Command, conversationMemory, type TaskRef } from './types.js';
 
 /** Asks before deleting several tasks; the answer is resolved by `answerPending`. */
@@ -17,15 +18,26 @@ function confirmDelete(tasks: TaskRef[], label: string, ctx: AssistantContext): 
   };
 }
 
+/** "i don't need the vet task anymore, delete it": the task, without the trailing request. */
+function unwanted(text: string): string | null {
+  const lead = /^(?:i )?(?:don'?t|do not|no longer) (?:need|want) /i.exec(text);
+  if (!lead) return null;
+  const rest = text.slice(lead[0].length);
+  const request = /[,;.]? ?(?:so )?(?:please )?(?:delete|remove|trash|drop) (?:it|that|this|them)$/i.exec(
+    rest,
+  );
+  const reference = request && request.index > 0 ? rest.slice(0, request.index) : rest;
+  return reference.length > 0 ? reference : null;
+}
+
 /** "delete the dentist task", "remove milk", "delete all #errands tasks" (asks first). */
 export function parseDelete(text: string, ctx: AssistantContext): Command | null {
   // "I don't need the vet task anymore, delete it", "the gym thing — remove it".
   const noLongerNeeded =
-    /^(?:i )?(?:don'?t|do not|no longer) (?:need|want) (.+?)(?: any ?more)?(?:[,;.]? ?(?:so )?(?:please )?(?:delete|remove|trash|drop) (?:it|that|this|them))?$/i.exec(
-      text,
-    ) ?? /^(.+?)[,;.]? (?:please )?(?:delete|remove|trash|drop) (?:it|that|this)$/i.exec(text);
+    unwanted(text) ??
+    between(text, /^/, /[,;.]? (?:please )?(?:delete|remove|trash|drop) (?:it|that|this)$/i, 'none')?.middle;
   if (noLongerNeeded) {
-    const reference = noLongerNeeded[1]!.replace(/ any ?more$/i, '');
+    const reference = noLongerNeeded.replace(/ any ?more$/i, '');
     const found = actOn(reference, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
     if (found) return found;
   }

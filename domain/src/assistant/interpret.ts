@@ -11,7 +11,7 @@ import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { parseReschedule } from './reschedule.js';
-import { clean, trimChars } from './text.js';
+import { between, clean, trimChars } from './text.js';
 import { type AssistantContext, type Command, conversationMemory } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
@@ -148,11 +148,13 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     };
   }
   // "put 'renew gym membership' on my list for next monday"
-  const onList =
-    /^(?:put|add|stick|throw|pop) (.+?) (?:on|to|onto|in) (?:my|the) (?:to-?do |task |shopping )?list\b(.*)$/i.exec(
-      text,
-    );
-  if (onList) return addCommand(`${onList[1]}${onList[2]}`, ctx, false);
+  const onList = between(
+    text,
+    /^(?:put|add|stick|throw|pop) /i,
+    / (?:on|to|onto|in) (?:my|the) (?:to-?do |task |shopping )?list\b/i,
+    'any',
+  );
+  if (onList) return addCommand(`${onList.middle}${onList.after}`, ctx, false);
   if (isShortAnswer(YES, text) || isShortAnswer(NO, text)) {
     return {
       kind: 'help',

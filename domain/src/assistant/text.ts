@@ -145,13 +145,14 @@ export interface Between {
  * `^lead(.+?)tail(.+)$` without a wildcard the regex engine would retry at every split: `lead`
  * (anchored at the start) is matched once, then `tail` (unanchored, fixed words) at its leftmost
  * place that leaves a non-empty middle — what the lazy group would have chosen. `after` must be
- * non-empty, or empty when `tail` ends the text (`rest: 'none'`, for tails ending in `$`).
+ * non-empty, or empty when `tail` ends the text (`rest: 'none'`, for tails ending in `$`), or
+ * either (`'any'`).
  */
 export function between(
   text: string,
   lead: RegExp,
   tail: RegExp,
-  rest: 'some' | 'none' = 'some',
+  rest: 'some' | 'none' | 'any' = 'some',
 ): Between | null {
   const head = lead.exec(text);
   if (!head) return null;
@@ -159,7 +160,7 @@ export function between(
   const found = tail.exec(remainder);
   if (!found || found.index === 0) return null;
   const after = remainder.slice(found.index + found[0].length);
-  if ((rest === 'some') !== after.length > 0) return null;
+  if (rest !== 'any' && (rest === 'some') !== after.length > 0) return null;
   return { middle: remainder.slice(0, found.index), tail: found, after };
 }
 
