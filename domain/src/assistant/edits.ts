@@ -92,7 +92,7 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
     add = tagList(listed.tags);
   }
   let m =
-    /^(?:remove|delete|drop|take) (?:the )?(?:tags? |labels? )?(#?[\p{L}\p{N}_-]+) (?:tags? |labels? )?(?:off |from |off of )(.+)$/iu.exec(
+    /^(?:remove|delete|drop|take) (?:the )?(?:tags? |labels? )?(#?[\p{L}\p{N}_-]{1,64}) (?:tags? |labels? )?(?:off |from |off of )(.+)$/iu.exec(
       text,
     );
   if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {

@@ -76,7 +76,7 @@ export function pickCandidate(
     if (matching.length === 1) return matching[0]!.i;
   }
   // "the one due friday" when Friday is today but the task is due next Friday: match the weekday.
-  const weekday = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/i.exec(answer);
+  const weekday = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\b/i.exec(answer);
   if (weekday) {
     const wanted = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].indexOf(weekday[1]!.toLowerCase()) + 1;
     const matching = awaiting.candidates

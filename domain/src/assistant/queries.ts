@@ -111,7 +111,7 @@ function knownTags(ctx: AssistantContext): Set<string> {
 }
 
 const SEARCH =
-  /\b(?:about|mentioning|containing|related to|regarding|with the word|called|named|titled|search(?: for)?|find|look(?:ing)? for) (?:the |my |a )?["']?([\p{L}\p{N}][\p{L}\p{N}' -]*?)["']? ?(?:tasks?|todos?|stuff)? ?\??$/iu;
+  /\b(?:about|mentioning|containing|related to|regarding|with the word|called|named|titled|search(?: for)?|find|look(?:ing)? for) (?:the |my |a )?["']?([\p{L}\p{N}][\p{L}\p{N}' -]{0,80}?)["']? ?(?:tasks?|todos?|stuff)? ?\??$/iu;
 
 /** Words of a question that are not about which task ("show me my …", "when is the … due"). */
 const QUERY_WORDS = new Set(

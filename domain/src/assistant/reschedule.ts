@@ -46,7 +46,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
   const shifted = between(
     text,
     MOVE_LEAD,
-    / (?:back )?(?:by )?(an?|one|two|three|four|five|\d+) (day|week|hour|minute)s?(?: (?:later|back))?$/i,
+    / (?:back )?(?:by )?(an?|one|two|three|four|five|\d{1,4}) (day|week|hour|minute)s?(?: (?:later|back))?$/i,
     'none',
   );
   if (shifted) {
@@ -83,7 +83,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
     const tail = between(
       body,
       /^/,
-      / (\d{1,2}(?::\d{2})? ?(?:am|pm)|noon|tomorrow|today|tonight|(?:next )?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?: instead)?$/i,
+      / (\d{1,2}(?::\d{2})? ?(?:am|pm)|noon|tomorrow|today|tonight|(?:next )?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6})(?: instead)?$/i,
       'none',
     );
     if (tail) candidates.push({ reference: tail.middle, whenText: tail.tail[1]! });
