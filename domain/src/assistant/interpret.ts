@@ -61,12 +61,27 @@ export function stripFiller(text: string): string {
 
 /** Phrases that ask to revert the last action; the whole message must consist of them. */
 const UNDO_PHRASE =
-  "undo(?: (?:that|it|this|the last (?:one|thing|change|action|step)))?(?: that last one)?|un-do|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back";
+  "undo(?: that last one| (?:that|it|this|the last (?:one|thing|change|action|step)))?|un-do|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back";
 const INTERJECTION = 'oops|whoops|oh no|argh|ugh|dang|damn|sorry|wait|no|hmm+|ah|actually|my bad';
-const UNDO = new RegExp(
-  `^(?:(?:${INTERJECTION})[,!.\\s]*)*(?:${UNDO_PHRASE})(?:[,!.\\s]+(?:${UNDO_PHRASE}|${INTERJECTION}))*[,!.\\s]*$`,
-  'i',
-);
+/** One undo phrase (group 1) or interjection at a given place, ending at a space or the end. */
+const UNDO_OR_INTERJECTION = new RegExp(`(?:(${UNDO_PHRASE})|(?:${INTERJECTION}))(?= |$)`, 'iy');
+
+/**
+ * Whether the message is only interjections and undo phrases, at least one of them an undo ("oops,
+ * undo that"). Read phrase by phrase from the left, each matched once where the last one ended.
+ */
+function isUndo(text: string): boolean {
+  const phrases = text.replace(/[,!.\s]+/g, ' ').trim();
+  let undo = false;
+  for (let at = 0; at < phrases.length; ) {
+    UNDO_OR_INTERJECTION.lastIndex = at;
+    const m = UNDO_OR_INTERJECTION.exec(phrases);
+    if (!m) return false;
+    if (m[1] !== undefined) undo = true;
+    at += m[0].length + 1;
+  }
+  return undo;
+}
 const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
 
 /**
@@ -114,7 +129,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const answer = answerPending(text, ctx);
   if (answer) return answer;
 
-  if (UNDO.test(text) || JUST_OOPS.test(text)) {
+  if (isUndo(text) || JUST_OOPS.test(text)) {
     const undo = ctx.pending?.undo;
     return { kind: 'undo', commands: undo?.commands ?? [], summary: undo?.summary ?? null };
   }
