@@ -25,9 +25,11 @@ const { values } = parseArgs({
   },
 });
 const capMs = Number(values['cap-ms']);
-if (!Number.isInteger(capMs) || capMs < 100 || capMs > 600_000) throw new Error('--cap-ms must be 100..600000');
+if (!Number.isInteger(capMs) || capMs < 100 || capMs > 600_000)
+  throw new Error('--cap-ms must be 100..600000');
 const sizes = values.sizes.split(',').map(Number);
-if (sizes.some((n) => !Number.isInteger(n) || n < 10 || n > 2000)) throw new Error('--sizes must be 10..2000');
+if (sizes.some((n) => !Number.isInteger(n) || n < 10 || n > 2000))
+  throw new Error('--sizes must be 10..2000');
 
 /** `unit` repeated after `head` until the message is about `size` characters, then `tail`. */
 function repeatTo(size: number, head: string, unit: string, tail = ''): string {
@@ -52,9 +54,10 @@ const LONG_TITLE_WORDS = [
 
 /** A title of ~20 words drawn from a small vocabulary, so references overlap many tasks. */
 function longTitle(i: number): string {
-  return Array.from({ length: 20 }, (_, k) => LONG_TITLE_WORDS[(i * 7 + k * 5) % LONG_TITLE_WORDS.length]).join(
-    ' ',
-  );
+  return Array.from(
+    { length: 20 },
+    (_, k) => LONG_TITLE_WORDS[(i * 7 + k * 5) % LONG_TITLE_WORDS.length],
+  ).join(' ');
 }
 
 interface HostileClass {
@@ -82,7 +85,11 @@ const CLASSES: HostileClass[] = [
   { name: 'punctuation', user: 'few', message: (n) => repeatTo(n, 'remind me ', '(!?.,;:-"\' ', 'at 5') },
   { name: 'recurrence', user: 'few', message: (n) => repeatTo(n, 'add gym every ', 'monday and ', 'at 7') },
   { name: 'dates', user: 'few', message: (n) => repeatTo(n, 'add x ', 'tomorrow at 5 on 3 march ', '') },
-  { name: 'unicode', user: 'busy', message: (n) => repeatTo(n, 'complete ', 'e\u0301\u4e2d\u0627\u05d0\u00df ') },
+  {
+    name: 'unicode',
+    user: 'busy',
+    message: (n) => repeatTo(n, 'complete ', 'e\u0301\u4e2d\u0627\u05d0\u00df '),
+  },
 ];
 const selected = values.classes
   ? CLASSES.filter((c) => values.classes?.split(',').includes(c.name))
@@ -159,7 +166,10 @@ try {
       try {
         const response = await fetch(`${app.url}/api/chat`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${users[hostile.user].token}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${users[hostile.user].token}`,
+          },
           body: JSON.stringify({ message }),
           signal: AbortSignal.timeout(capMs),
         });
@@ -173,7 +183,14 @@ try {
           healthWorstMs: 0,
         };
       } catch {
-        row = { name: hostile.name, size: message.length, chatMs: null, status: 'timeout', intent: '', healthWorstMs: 0 };
+        row = {
+          name: hostile.name,
+          size: message.length,
+          chatMs: null,
+          status: 'timeout',
+          intent: '',
+          healthWorstMs: 0,
+        };
         // The event loop is still busy with the message: only a restart frees the app.
         await app.kill();
       }
