@@ -3,7 +3,9 @@
  * everyone else. Starts the embedded app as its own process, signs up a user with a few tasks and
  * one with 250 long-titled tasks, then sends each class of hostile message at about 100, 1,000
  * and 2,000 characters while a second loop polls `/healthz` back to back. Prints, per class and
- * size, the chat request's time and the worst `/healthz` latency seen while it ran.
+ * size, the chat request's time, the worst `/healthz` latency seen while it ran, and the server
+ * CPU time it took (`process_cpu_seconds_total` from `/metrics`, the polling included): on a
+ * loaded machine the wall times stretch, the CPU time does not.
  *
  * A request still running after `--cap-ms` is abandoned: the app is killed and restarted (its
  * event loop would stay blocked), and the row shows "> cap".
@@ -131,6 +133,13 @@ function pollHealth(): { stop(): Promise<number> } {
   };
 }
 
+/** The app's CPU seconds so far, from its Prometheus metrics. */
+async function cpuSeconds(): Promise<number> {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
+  return Number(line?.split(' ')[1]);
+}
+
 interface Row {
   name: string;
   size: number;
@@ -138,6 +147,7 @@ interface Row {
   status: number | string;
   intent: string;
   healthWorstMs: number;
+  cpuMs: number | null;
 }
 
 try {
@@ -160,6 +170,7 @@ try {
   for (const hostile of selected) {
     for (const size of sizes) {
       const message = hostile.message(size);
+      const cpuBefore = await cpuSeconds();
       const health = pollHealth();
       const started = performance.now();
       let row: Row;
@@ -181,6 +192,7 @@ try {
           status: response.status,
           intent: body.intent ?? body.error?.code ?? '',
           healthWorstMs: 0,
+          cpuMs: null,
         };
       } catch {
         row = {
@@ -190,24 +202,28 @@ try {
           status: 'timeout',
           intent: '',
           healthWorstMs: 0,
+          cpuMs: null,
         };
         // The event loop is still busy with the message: only a restart frees the app.
         await app.kill();
       }
       row.healthWorstMs = await health.stop();
       if (row.chatMs === null) await app.start();
+      else row.cpuMs = ((await cpuSeconds()) - cpuBefore) * 1000;
       rows.push(row);
       const chat = row.chatMs === null ? `> ${capMs}` : row.chatMs.toFixed(1);
       console.log(
         `${row.name.padEnd(12)} ${String(row.size).padStart(5)} chars  chat ${chat.padStart(9)} ms  ` +
-          `worst /healthz ${row.healthWorstMs.toFixed(1).padStart(9)} ms  ${row.status} ${row.intent}`,
+          `worst /healthz ${row.healthWorstMs.toFixed(1).padStart(9)} ms  ` +
+          `cpu ${row.cpuMs === null ? '-' : row.cpuMs.toFixed(0)} ms  ${row.status} ${row.intent}`,
       );
     }
   }
-  console.log('\n| class | chars | chat ms | worst /healthz ms |\n|---|---:|---:|---:|');
+  console.log('\n| class | chars | chat ms | worst /healthz ms | server CPU ms |\n|---|---:|---:|---:|---:|');
   for (const row of rows) {
     const chat = row.chatMs === null ? `> ${capMs}` : row.chatMs.toFixed(1);
-    console.log(`| ${row.name} | ${row.size} | ${chat} | ${row.healthWorstMs.toFixed(1)} |`);
+    const cpu = row.cpuMs === null ? '–' : row.cpuMs.toFixed(0);
+    console.log(`| ${row.name} | ${row.size} | ${chat} | ${row.healthWorstMs.toFixed(1)} | ${cpu} |`);
   }
 } finally {
   await app.kill();
