@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 /**
@@ -27,7 +27,7 @@ export async function startGateway(
         port: target.port,
         method: request.method,
         path: request.url,
-        headers: request.headers,
+        headers: forwardedHeaders(request),
       },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -44,7 +44,7 @@ export async function startGateway(
   server.on('upgrade', (request, socket, head) => {
     const target = targetOf(request.url);
     const upstream = connect(Number(target.port), target.hostname, () => {
-      const headers = Object.entries(request.headers).flatMap(([name, value]) =>
+      const headers = Object.entries(forwardedHeaders(request)).flatMap(([name, value]) =>
         (Array.isArray(value) ? value : [value ?? '']).map((v) => `${name}: ${v}\r\n`),
       );
       upstream.write(`${request.method} ${request.url} HTTP/1.1\r\n${headers.join('')}\r\n`);
@@ -74,4 +74,15 @@ export async function startGateway(
         for (const socket of tunnels) socket.destroy();
       }),
   };
+}
+
+/**
+ * The request's headers with the client's address appended to X-Forwarded-For, as an ingress
+ * does: the services trust this hop (TRUST_PROXY=loopback), so each client keeps its own login
+ * limit; an address the client wrote itself stays to the left and is not believed.
+ */
+function forwardedHeaders(request: IncomingMessage): IncomingMessage['headers'] {
+  const client = request.socket.remoteAddress ?? '';
+  const earlier = request.headers['x-forwarded-for'];
+  return { ...request.headers, 'x-forwarded-for': earlier ? `${earlier}, ${client}` : client };
 }

@@ -168,7 +168,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         daprHttpPort: 3500 + i,
       }),
     );
-    const env = { ...options.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers };
+    // The gateway in front of the services is on loopback and appends X-Forwarded-For.
+    const env = {
+      TRUST_PROXY: 'loopback',
+      ...options.env,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers,
+    };
     const processes = new Map<string, ServiceProcess>();
     await Promise.all(
       instances.map(async (service, i) => {

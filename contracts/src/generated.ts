@@ -10,12 +10,27 @@ export interface TaskSnapshot {
   status: 'open' | 'completed';
   priority: 'low' | 'medium' | 'high' | 'urgent';
   tags: string[];
+  /**
+   * The due instant; for an all-day task, midnight UTC of the due calendar date
+   */
   due_at: string | null;
   all_day: boolean;
+  /**
+   * ISO 8601 durations before due, e.g. PT30M, P1D
+   */
   reminders: string[];
+  /**
+   * RFC 5545 RRULE body without the RRULE: prefix, e.g. FREQ=WEEKLY;BYDAY=MO
+   */
   recurrence: string | null;
   recurrence_anchor: 'due' | 'completion';
+  /**
+   * Shared by every occurrence of a recurring series: the first occurrence's id
+   */
   series_id: string | null;
+  /**
+   * 1-based index of this occurrence within its series
+   */
   occurrence: number;
   created_at: string;
   updated_at: string;

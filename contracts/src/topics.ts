@@ -23,3 +23,13 @@ interface TopicsFile {
 export const topicsFile: TopicsFile = parse(readFileSync(new URL('../topics.yaml', import.meta.url), 'utf8'));
 
 export const TOPICS: TopicSpec[] = TOPIC_NAMES.map((name) => ({ name, ...topicsFile.topics[name] }));
+
+const SPEC_OF = new Map(TOPICS.map((spec) => [spec.name, spec]));
+
+/** The partition key of an event on `topic`: the field contracts/topics.yaml declares as its `key`. */
+export function partitionKeyOf(topic: TopicName, event: object): string {
+  const field = SPEC_OF.get(topic)?.key ?? '';
+  const key: unknown = (event as Record<string, unknown>)[field];
+  if (typeof key !== 'string') throw new Error(`an event on ${topic} has no ${field} to partition by`);
+  return key;
+}

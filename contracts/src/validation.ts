@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import addFormats from 'ajv-formats';
 import { SCHEMA_FILES, schemasDir } from './generate-types.js';
 import type { DlqEnvelope, ReminderEvent, TaskEvent, TaskUpdate } from './generated.js';
 import { TOPICS, type TopicName } from './topics.js';
@@ -13,11 +13,14 @@ export interface TopicEvents {
   'dlq-events': DlqEnvelope;
 }
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+/** A contract schema as JSON Schema, e.g. for an HTTP route that serves the same shape. */
+export function contractSchema(file: (typeof SCHEMA_FILES)[number]): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${schemasDir}${file}`, 'utf8'));
+}
+
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
 addFormats(ajv);
-for (const file of SCHEMA_FILES)
-  ajv.addSchema(JSON.parse(readFileSync(`${schemasDir}${file}`, 'utf8')), file);
+for (const file of SCHEMA_FILES) ajv.addSchema(contractSchema(file), file);
 
 const validators = new Map<TopicName, ValidateFunction>(
   TOPICS.map((topic) => [topic.name, ajv.getSchema(topic.schema) as ValidateFunction]),

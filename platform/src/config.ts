@@ -22,6 +22,13 @@ const ConfigSchema = Type.Object({
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
   /** Chat messages one user may send per minute; each turn parses text and scores tasks. */
   CHAT_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
+  /** Across every client: bounds a distributed guessing attack on one account. */
+  LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: Type.Integer({ default: 100, minimum: 1 }),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address: empty (none: the socket's
+   * peer is the client), `true`, a hop count, or addresses/CIDRs/`loopback` comma-separated.
+   */
+  TRUST_PROXY: Type.String({ default: '', maxLength: 1000 }),
   BODY_LIMIT_BYTES: Type.Integer({ default: 65_536, minimum: 1024 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
@@ -34,6 +41,11 @@ const ConfigSchema = Type.Object({
   DAPR_HTTP_PORT: Type.Integer({ default: 3500, minimum: 1, maximum: 65535 }),
   /** Live-sync heartbeat and dead-socket check; clients treat long silence as a broken socket. */
   WS_HEARTBEAT_MS: Type.Integer({ default: 25_000, minimum: 50 }),
+  /**
+   * Pages allowed to open `/ws`, comma-separated origins: the app's own origin (the request's Host,
+   * and PUBLIC_URL's) always is; clients that send no Origin (programs) are not browsers.
+   */
+  WS_ALLOWED_ORIGINS: Type.String({ default: '', maxLength: 2000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -49,3 +61,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return config;
 }
+
+/** TRUST_PROXY as Fastify's `trustProxy` option. */
+export function trustProxyOf(config: Pick<Config, 'TRUST_PROXY'>): TrustProxy {
+  const value = config.TRUST_PROXY.trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (!/^[0-9]+$/.test(value)) return value;
+  const hops = Number(value);
+  return (_address, hop) => hop < hops;
+}
+
+/** Whose X-Forwarded-For to believe: nobody, everybody, these addresses, or the first `n` hops. */
+export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);

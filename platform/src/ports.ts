@@ -1,6 +1,5 @@
 import type { TopicName } from '@todo/contracts';
-import type { Transaction } from 'kysely';
-import type { Database } from './db/schema.js';
+import type { ReminderJob } from '@todo/domain/reminders/jobs';
 
 /**
  * The ports services receive from a composition root. Each has a local implementation (embedded
@@ -15,10 +14,10 @@ export interface BusMessage {
 }
 
 /**
- * Dapr's subscriber contract: SUCCESS (done, or given up on into the DLQ), RETRY (deliver again
- * later), DROP (discard — never used for a failure: failures go to the DLQ instead).
+ * What a subscriber answers, in Dapr's terms: SUCCESS (done, or given up on into the DLQ) or RETRY
+ * (deliver again later). Dapr's third answer, DROP, is never given: a failure goes to the DLQ.
  */
-export type DeliveryResult = 'success' | 'retry' | 'drop';
+export type DeliveryResult = 'success' | 'retry';
 
 export interface Subscription {
   topic: TopicName;
@@ -42,16 +41,15 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
-export interface Job {
-  name: string;
-  dueAt: Date;
-  data: Record<string, unknown>;
-}
-
-/** Durable one-shot timers (reminders). Writes join the caller's transaction where the store can. */
+/**
+ * One-shot timers for reminder jobs: the SQL table's own timer (embedded) or Dapr jobs
+ * (distributed). A job's durable record is its `scheduled_jobs` row, written with the task in its
+ * transaction (platform/jobs/job-rows.ts); a scheduler only has the job called back when it comes
+ * due. The task write calls it inside that transaction, so a timer that cannot be set fails it.
+ */
 export interface JobScheduler {
-  schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void>;
-  cancel(names: string[], trx?: Transaction<Database>): Promise<void>;
+  schedule(jobs: ReminderJob[]): Promise<void>;
+  cancel(names: string[]): Promise<void>;
 }
 
 export interface SecretStore {

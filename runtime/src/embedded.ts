@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
-import { webApp } from '@todo/api/http/web-app';
+import { loginLimitsOf } from '@todo/api/http/auth-routes';
 import { createAuditService } from '@todo/audit';
 import { createNotificationService } from '@todo/notification';
-import { type Config, loadConfig } from '@todo/platform/config';
+import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime, RetryPolicy } from '@todo/platform/consumers/runtime';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { type Db, databaseTarget, migrateToLatest, openDatabase } from '@todo/platform/db/connect';
 import { LocalEventBus } from '@todo/platform/events/local-bus';
+import { authentication } from '@todo/platform/http/authentication';
 import { createHttpServer } from '@todo/platform/http/server';
+import { processIdentity } from '@todo/platform/identity/token-authenticator';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
@@ -61,43 +63,55 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     ...(options.retry ? { retry: options.retry } : {}),
   };
 
+  const identity = processIdentity(db, {
+    jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
+    jwtTtl: config.JWT_TTL,
+    // A PGlite directory is opened by one process at a time: every change to a user passes here.
+    cacheUsers: target.kind === 'pglite',
+  });
   const jobs = new SqlJobScheduler(db, logger);
   const api = createApiService({
     db,
-    jwtSecret: config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR),
-    jwtTtl: config.JWT_TTL,
-    loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    sessions: identity.sessions,
+    users: identity.users,
+    loginLimits: loginLimitsOf(config),
     chatRateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
-    // A PGlite directory is opened by one process at a time: every change to a user passes here.
-    cacheUsers: target.kind === 'pglite',
     llm: llmSettingsFrom(config),
+    webDist: WEB_DIST,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
   const services: ServiceModule[] = [
     api.module,
     createRecurringTaskService({ writer: inProcessTaskWriter(api), consumerRuntime }),
-    createWebsocketSyncService({ db, consumerRuntime, logger, config, api }),
-    createNotificationService({ db, consumerRuntime, api, config, onCommit: () => relay.wake() }),
-    createAuditService({ db, consumerRuntime, api }),
+    createWebsocketSyncService({ db, consumerRuntime, logger, config }),
+    createNotificationService({
+      db,
+      consumerRuntime,
+      users: identity.users,
+      config,
+      onCommit: () => relay.wake(),
+    }),
+    createAuditService({ db, consumerRuntime }),
     ...(options.extraServices?.(consumerRuntime) ?? []),
   ];
 
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(config),
     readiness: [{ name: 'database', check: async () => void (await sql`select 1`.execute(db)) }],
   });
+  await app.register(authentication, { authenticator: identity.authenticator });
   for (const service of services) {
     for (const subscription of service.subscriptions ?? []) bus.subscribe(subscription);
     await service.register?.(app);
   }
-  await app.register(webApp, { distDir: WEB_DIST });
   for (const service of services) await service.start?.();
   relay.start();
-  jobs.start((job) => api.fireReminder(job.name).then(() => undefined));
+  jobs.start(api.fireReminder);
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   return {
     url,

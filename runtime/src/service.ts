@@ -9,13 +9,10 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
-import { ErrorBody, TaskJson, UserJson } from '@todo/api/http/schemas';
-import { webApp } from '@todo/api/http/web-app';
+import { loginLimitsOf } from '@todo/api/http/auth-routes';
 import { createAuditService } from '@todo/audit';
-import { auditRoutes } from '@todo/audit/http/audit-routes';
 import { createNotificationService } from '@todo/notification';
-import { notificationRoutes } from '@todo/notification/http/notification-routes';
-import { loadConfig } from '@todo/platform/config';
+import { type Config, loadConfig, trustProxyOf } from '@todo/platform/config';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import type { ConsumerRuntime } from '@todo/platform/consumers/runtime';
 import { DaprClient } from '@todo/platform/dapr/client';
@@ -23,12 +20,16 @@ import { DaprEventBus } from '@todo/platform/dapr/event-bus';
 import { DaprIdempotencyStore } from '@todo/platform/dapr/idempotency';
 import { DaprJobScheduler } from '@todo/platform/dapr/job-scheduler';
 import { DaprSecretStore } from '@todo/platform/dapr/secret-store';
-import { databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { type Db, databaseTarget, openDatabase } from '@todo/platform/db/connect';
+import { authentication } from '@todo/platform/http/authentication';
 import { createHttpServer } from '@todo/platform/http/server';
+import type { SessionStore } from '@todo/platform/identity/sessions';
+import { processIdentity } from '@todo/platform/identity/token-authenticator';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
-import { createLogger } from '@todo/platform/telemetry/logger';
+import { createLogger, type Logger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
@@ -50,6 +51,77 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** What every process has, from which its service is built. */
+interface ProcessParts {
+  db: Db;
+  dapr: DaprClient;
+  config: Config;
+  logger: Logger;
+  consumerRuntime: ConsumerRuntime;
+  sessions: SessionStore;
+  users: UserDirectory;
+  /** Wakes the process's outbox relay after a commit (a no-op where it runs none). */
+  onCommit: () => void;
+}
+
+/**
+ * Each process: its service's module, then the modules of which it serves only the routes. The
+ * ingress sends every path but /ws to the api, so the api process also answers the notification and
+ * audit reads (queries of the shared database; their consumers stay in their own services).
+ */
+const PROCESSES: Record<ServiceName, (parts: ProcessParts) => [ServiceModule, ...ServiceModule[]]> = {
+  api: (parts) => [distributedApi(parts), routesOnly(notification(parts)), routesOnly(audit(parts))],
+  'recurring-task': (parts) => [
+    createRecurringTaskService({
+      writer: daprTaskWriter(parts.dapr),
+      consumerRuntime: parts.consumerRuntime,
+    }),
+  ],
+  notification: (parts) => [notification(parts)],
+  audit: (parts) => [audit(parts)],
+  'websocket-sync': (parts) => [createWebsocketSyncService(parts)],
+};
+
+const notification = (parts: ProcessParts) => createNotificationService(parts);
+const audit = (parts: ProcessParts) => createAuditService(parts);
+/** A module's routes without its consumers or background work (mailers connect only to send). */
+const routesOnly = ({ name, register }: ServiceModule): ServiceModule => ({
+  name,
+  ...(register ? { register } : {}),
+});
+
+/**
+ * The api with what only the distributed mode needs: reminders as Dapr jobs, the api firing those
+ * Dapr lost, and the internal task-writer routes the recurring-task service calls through Dapr.
+ */
+function distributedApi(parts: ProcessParts): ServiceModule {
+  const missedJobs = new SqlJobScheduler(parts.db, parts.logger, { overdueAfterMs: MISSED_JOB_AFTER_MS });
+  const api = createApiService({
+    db: parts.db,
+    sessions: parts.sessions,
+    users: parts.users,
+    loginLimits: loginLimitsOf(parts.config),
+    chatRateLimitPerMinute: parts.config.CHAT_RATE_LIMIT_PER_MINUTE,
+    jobs: new DaprJobScheduler(parts.dapr),
+    onCommit: parts.onCommit,
+    llm: llmSettingsFrom(parts.config),
+    webDist: WEB_DIST,
+  });
+  return {
+    ...api.module,
+    async register(app) {
+      await api.module.register?.(app);
+      await app.register(taskWriterRoutes(api));
+    },
+    async start() {
+      missedJobs.start(api.fireReminder);
+    },
+    async stop() {
+      await missedJobs.stop();
+    },
+  };
+}
+
 export async function startService(
   name: ServiceName,
   env: NodeJS.ProcessEnv = process.env,
@@ -66,19 +138,11 @@ export async function startService(
   const logger = createLogger(config.LOG_LEVEL).child({ service: name });
   // Migrations run once before the services start (`npm run migrate`), not in every replica.
   const db = openDatabase(databaseTarget(config));
-
-  const bus = new DaprEventBus({
-    dapr,
-    // websocket-sync needs every update in every process: its component has a group per process.
-    ...(name === 'websocket-sync' ? { pubsubFor: () => 'kafka-pubsub-broadcast' } : {}),
+  const identity = processIdentity(db, {
+    jwtSecret: config.JWT_SECRET as string,
+    jwtTtl: config.JWT_TTL,
+    cacheUsers: false,
   });
-  // Only the producers run a relay; it drains the whole shared outbox (DLQ rows of other services
-  // included) under an advisory lock, so replicas never interleave a task's events.
-  const relay =
-    name === 'api' || name === 'notification'
-      ? new OutboxRelay({ db, bus, logger, exclusive: true })
-      : undefined;
-  const onCommit = () => relay?.wake();
   const consumerRuntime: ConsumerRuntime = {
     idempotency: new DaprIdempotencyStore(dapr, {
       name: env.POD_NAME ?? `${hostname()}/${name}`,
@@ -87,32 +151,32 @@ export async function startService(
     deadLetters: new DeadLetterSink(db),
     logger,
   };
-  // Dapr fires reminders; this fires those it lost (see SqlJobSchedulerOptions), in the api only.
-  const missedJobs = new SqlJobScheduler(db, logger, { overdueAfterMs: MISSED_JOB_AFTER_MS });
-  const api = createApiService({
+  let relay: OutboxRelay | undefined;
+  const [service, ...routeModules] = PROCESSES[name]({
     db,
-    jwtSecret: config.JWT_SECRET as string,
-    jwtTtl: config.JWT_TTL,
-    loginRateLimitPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
-    chatRateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
-    jobs: new DaprJobScheduler(dapr, missedJobs),
-    onCommit,
-    llm: llmSettingsFrom(config),
+    dapr,
+    config,
+    logger,
+    consumerRuntime,
+    sessions: identity.sessions,
+    users: identity.users,
+    onCommit: () => relay?.wake(),
   });
 
-  const modules: Record<ServiceName, () => ServiceModule> = {
-    api: () => api.module,
-    'recurring-task': () => createRecurringTaskService({ writer: daprTaskWriter(dapr), consumerRuntime }),
-    notification: () => createNotificationService({ db, consumerRuntime, api, config, onCommit }),
-    audit: () => createAuditService({ db, consumerRuntime, api }),
-    'websocket-sync': () => createWebsocketSyncService({ db, consumerRuntime, logger, config, api }),
-  };
-  const service = modules[name]();
+  const bus = new DaprEventBus({
+    dapr,
+    // A broadcasting service needs every event in every process: that component has a group per process.
+    ...(service.broadcast ? { pubsubFor: () => 'kafka-pubsub-broadcast' } : {}),
+  });
+  // Only producers run a relay; it drains the whole shared outbox (DLQ rows of other services
+  // included) under an advisory lock, so replicas never interleave a task's events.
+  if (service.produces?.length) relay = new OutboxRelay({ db, bus, logger, exclusive: true });
 
   const admin = kafkaAdmin();
   const app = createHttpServer({
     logger,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: trustProxyOf(config),
     readiness: [
       { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
       { name: 'sidecar', check: () => dapr.healthy() },
@@ -126,22 +190,12 @@ export async function startService(
       },
     ],
   });
+  await app.register(authentication, { authenticator: identity.authenticator });
   for (const subscription of service.subscriptions ?? []) bus.subscribe(subscription);
   await app.register(bus.routes);
-  // The api module adds the shared response schemas; other services' routes refer to them too.
-  if (name !== 'api') for (const schema of [ErrorBody, TaskJson, UserJson]) app.addSchema(schema);
-  await service.register?.(app);
-  if (name === 'api') {
-    await app.register(taskWriterRoutes(api));
-    // The ingress sends every path but /ws to the api: it serves the notification and audit reads
-    // too (queries of the shared database; the consumers stay in their own services).
-    await app.register(notificationRoutes, { db, api });
-    await app.register(auditRoutes, { db, api });
-    await app.register(webApp, { distDir: WEB_DIST });
-  }
+  for (const module of [service, ...routeModules]) await module.register?.(app);
   await service.start?.();
   relay?.start();
-  if (name === 'api') missedJobs.start((job) => api.fireReminder(job.name).then(() => undefined));
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   logger.info({ url, appId: service.name }, 'service listening');
   return {
@@ -149,7 +203,6 @@ export async function startService(
     async close() {
       await app.close();
       await relay?.stop();
-      await missedJobs.stop();
       await service.stop?.();
       await admin.disconnect();
       await db.destroy();

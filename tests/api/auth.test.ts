@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
@@ -83,6 +84,165 @@ describe('accounts and tokens', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
   });
+});
+
+describe('login limits and password rules', () => {
+  let app: TestApp;
+  let anon: ApiClient;
+  const forwardedFor = (address: string) => ({ 'x-forwarded-for': address });
+
+  beforeAll(async () => {
+    app = await startTestApp('pglite', {
+      LOGIN_RATE_LIMIT_PER_MINUTE: '5',
+      LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: '8',
+    });
+    anon = new ApiClient(app.url);
+  });
+  afterAll(() => app?.close());
+
+  // Every way of writing one address that a person's keyboard, a paste or an attacker produces.
+  const variantsOf = (email: string) => [
+    email,
+    ` ${email}`,
+    `${email}\t`,
+    `\u00a0${email}`,
+    `${email}\u2003`,
+    `\ufeff${email}`,
+    `\u200b${email}\u200b`,
+    `   \t ${email}\u00a0 \ufeff`,
+    email.toUpperCase(),
+    email.replace('a', '\uff41'), // full-width "a", NFKC folds it
+  ];
+
+  it('finds the account under every spelling of its address, and limits them as one', async () => {
+    await anon.post('/api/auth/signup', { email: 'pad@example.test', password: 'the real one' });
+    for (const variant of variantsOf('pad@example.test').slice(0, 4)) {
+      const login = await anon.post('/api/auth/login', { email: variant, password: 'the real one' });
+      expect(login.status, JSON.stringify(variant)).toBe(200);
+    }
+    await anon.post('/api/auth/signup', { email: 'padded@example.test', password: 'the real one' });
+    const statuses: number[] = [];
+    for (const variant of variantsOf('padded@example.test')) {
+      statuses.push((await anon.post('/api/auth/login', { email: variant, password: 'guess' })).status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+  });
+
+  it('refuses a second sign-up under another spelling of a taken address', async () => {
+    await anon.post('/api/auth/signup', { email: 'once@example.test', password: 'the real one' });
+    for (const variant of variantsOf('once@example.test').slice(1)) {
+      const again = await anon.post('/api/auth/signup', { email: variant, password: 'the real one' });
+      // Either refused as a malformed address or as taken: never a second account.
+      expect([400, 409], JSON.stringify(variant)).toContain(again.status);
+    }
+    const row = await sql<{
+      n: number;
+    }>`select count(*)::int as n from users where lower(email) like 'once@%'`.execute(app.db);
+    expect(row.rows[0]?.n).toBe(1);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY says whose to believe', async () => {
+    await anon.post('/api/auth/signup', { email: 'forged@example.test', password: 'the real one' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const attempt = await anon.post(
+        '/api/auth/login',
+        { email: 'forged@example.test', password: 'guess' },
+        forwardedFor(`203.0.113.${i}`),
+      );
+      statuses.push(attempt.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+});
+
+describe('login limits behind a trusted proxy', () => {
+  let app: TestApp;
+  let anon: ApiClient;
+  const from = (address: string) => ({ 'x-forwarded-for': `198.51.100.77, ${address}` });
+  const weakPasswords = [
+    'password',
+    '12345678',
+    '        ',
+    '          ',
+    'aaaaaaaaaaaa',
+    '1212121212',
+    '1234567890',
+    'qwertyuiop',
+    'Password123',
+    'passwordpassword',
+    'iloveyou12',
+    'short one',
+  ];
+
+  beforeAll(async () => {
+    app = await startTestApp('pglite', {
+      TRUST_PROXY: 'loopback',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '5',
+      LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: '8',
+    });
+    anon = new ApiClient(app.url);
+  });
+  afterAll(() => app?.close());
+
+  it('one client behind the proxy exhausting its limit does not lock the account for another', async () => {
+    await anon.post('/api/auth/signup', { email: 'shared@example.test', password: 'the real one' });
+    const attacker: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      attacker.push(
+        (
+          await anon.post(
+            '/api/auth/login',
+            { email: 'shared@example.test', password: 'guess' },
+            from('192.0.2.1'),
+          )
+        ).status,
+      );
+    }
+    expect(attacker).toEqual([401, 401, 401, 401, 401, 429]);
+    const owner = await anon.post(
+      '/api/auth/login',
+      { email: 'shared@example.test', password: 'the real one' },
+      from('192.0.2.2'),
+    );
+    expect(owner.status).toBe(200);
+  });
+
+  it('many client addresses together are limited per account', async () => {
+    await anon.post('/api/auth/signup', { email: 'spread@example.test', password: 'the real one' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const attempt = await anon.post(
+        '/api/auth/login',
+        { email: ` Spread@example.test${'\u00a0'.repeat(i)}`, password: 'guess' },
+        from(`192.0.2.${100 + i}`),
+      );
+      statuses.push(attempt.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
+    const limited = await anon.post(
+      '/api/auth/login',
+      { email: 'spread@example.test', password: 'the real one' },
+      from('192.0.2.250'),
+    );
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it.each(weakPasswords)(
+    'refuses the guessable password %j at sign-up, naming password',
+    async (password) => {
+      // Each from its own client, so the sign-up limit per client does not interfere.
+      const response = await anon.post(
+        '/api/auth/signup',
+        { email: 'weak@example.test', password },
+        from(`192.0.2.${10 + weakPasswords.indexOf(password)}`),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.error.field).toBe('password');
+    },
+  );
 });
 
 describe('operations endpoints', () => {

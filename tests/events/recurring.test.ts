@@ -1,6 +1,7 @@
 import { newEnvelope, type TaskEvent } from '@todo/contracts';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
+import { processIdentity } from '@todo/platform/identity/token-authenticator';
 import { createLogger } from '@todo/platform/telemetry/logger';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { sql } from 'kysely';
@@ -102,11 +103,16 @@ describe.each(BACKENDS)('recurring tasks on %s', (backend) => {
     };
     const logger = createLogger('silent');
     const replica = () => {
-      const api = createApiService({
-        db: app.db,
+      const identity = processIdentity(app.db, {
         jwtSecret: 'x'.repeat(32),
         jwtTtl: '1h',
-        loginRateLimitPerMinute: 10,
+        cacheUsers: false,
+      });
+      const api = createApiService({
+        db: app.db,
+        sessions: identity.sessions,
+        users: identity.users,
+        loginLimits: { perClientPerMinute: 10, perAccountPerHour: 100 },
         chatRateLimitPerMinute: 30,
         jobs: new SqlJobScheduler(app.db, logger),
       });

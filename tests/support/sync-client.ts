@@ -33,8 +33,18 @@ export class SyncClient {
     token: string,
     options: { since?: number; autoPong?: boolean } = {},
   ): Promise<SyncClient> {
-    const socket = new WebSocket(wsUrl(baseUrl, { token, since: options.since }), {
+    return SyncClient.openWith(baseUrl, { token, since: options.since }, options);
+  }
+
+  /** Opens a socket with the given credential (`token` or `ticket`), as a page of `origin` if given. */
+  static openWith(
+    baseUrl: string,
+    query: Record<string, string | number | undefined>,
+    options: { autoPong?: boolean; origin?: string } = {},
+  ): Promise<SyncClient> {
+    const socket = new WebSocket(wsUrl(baseUrl, query), {
       autoPong: options.autoPong ?? true,
+      ...(options.origin ? { origin: options.origin } : {}),
     });
     const client = new SyncClient(socket);
     return new Promise((resolve, reject) => {
@@ -44,8 +54,12 @@ export class SyncClient {
   }
 
   /** Tries to open a socket that the server should refuse; resolves with how it was refused. */
-  static refusal(baseUrl: string, query: Record<string, string | undefined>): Promise<Refusal> {
-    const socket = new WebSocket(wsUrl(baseUrl, query));
+  static refusal(
+    baseUrl: string,
+    query: Record<string, string | undefined>,
+    options: { origin?: string } = {},
+  ): Promise<Refusal> {
+    const socket = new WebSocket(wsUrl(baseUrl, query), options.origin ? { origin: options.origin } : {});
     return new Promise((resolve, reject) => {
       socket.once('upgrade', () => reject(new Error('the server upgraded the connection')));
       socket.once('unexpected-response', (_request, response) => {

@@ -4,8 +4,8 @@ import { AuthProvider, useAuth } from './hooks/useAuth';
 import { ToastProvider } from './hooks/useToasts';
 
 function Screens() {
-  const { token, me, meError, signOut } = useAuth();
-  if (!token) return <AuthScreen />;
+  const { session, me, meError, signOut } = useAuth();
+  if (session === 'signed-out') return <AuthScreen />;
   if (!me) {
     return (
       <main className="splash" role="status">

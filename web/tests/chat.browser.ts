@@ -1,25 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  launchBrowser,
-  openSession,
-  screenshot,
-  signUp,
-  taskRow,
-  uniqueEmail,
-  waitForLive,
-} from './support/browser';
+import { screenshot, signUp, taskRow, test, uniqueEmail, waitForLive } from './support/browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-test('the assistant adds a task, shows what it did, and the list follows', async () => {
-  const { page, context, consoleErrors } = await openSession(browser);
+test('the assistant adds a task, shows what it did, and the list follows', async ({ openSession }) => {
+  const { page } = await openSession();
   await signUp(page, uniqueEmail('chat'));
   await waitForLive(page);
 
@@ -37,6 +19,4 @@ test('the assistant adds a task, shows what it did, and the list follows', async
   // The conversation survives a reload.
   await page.reload();
   await page.locator('.message.from-user', { hasText: 'buy bread' }).waitFor();
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });

@@ -1,19 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect } from 'vitest';
 import { ApiAs } from './support/api';
-import { eventually, launchBrowser, openSession, signUp, uniqueEmail, waitForLive } from './support/browser';
+import { eventually, signUp, test, uniqueEmail, waitForLive } from './support/browser';
 import { hoursFromNow } from './support/dates';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-test('loads further pages as the list is scrolled', async () => {
-  const { page, context, consoleErrors } = await openSession(browser, {
+test('loads further pages as the list is scrolled', async ({ openSession }) => {
+  const { page } = await openSession({
     viewport: { width: 1280, height: 600 },
   });
   await signUp(page, uniqueEmail('paging'));
@@ -31,6 +22,4 @@ test('loads further pages as the list is scrolled', async () => {
     return (await rows.count()) === 45;
   }, 'every page to load while scrolling');
   await expect(rows.last().locator('.task-title').textContent()).resolves.toBe('Chore 45');
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });

@@ -1,26 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect } from 'vitest';
 import { ApiAs } from './support/api';
-import {
-  launchBrowser,
-  openSession,
-  screenshot,
-  signUp,
-  taskRow,
-  uniqueEmail,
-  waitForLive,
-} from './support/browser';
+import { screenshot, signUp, taskRow, test, uniqueEmail, waitForLive } from './support/browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-test('a due reminder shows as a toast and in the notification centre', async () => {
-  const { page, context, consoleErrors } = await openSession(browser);
+test('a due reminder shows as a toast and in the notification centre', async ({ openSession }) => {
+  const { page } = await openSession();
   await signUp(page, uniqueEmail('reminder'));
   await waitForLive(page);
   const api = await ApiAs.of(page);
@@ -40,7 +23,4 @@ test('a due reminder shows as a toast and in the notification centre', async () 
   await screenshot(page, 'notification-centre');
   await centre.getByRole('button', { name: 'Mark all read' }).click();
   await page.getByRole('button', { name: /Notifications, 0 unread/ }).waitFor();
-
-  expect(consoleErrors).toEqual([]);
-  await context.close();
 });

@@ -1,37 +1,38 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Task } from '../src/api/types';
 import { ApiAs } from './support/api';
 import {
   eventually,
-  launchBrowser,
   openSession,
   type Session,
   screenshot,
   signUp,
   taskRow,
+  test,
   uniqueEmail,
   unnamedControls,
   waitForLive,
 } from './support/browser';
 import { hoursFromNow, nextWeekday } from './support/dates';
 
+// One signed-in session for the whole file: the tests below build on each other's tasks.
 let browser: Browser;
 let session: Session;
 let page: Page;
 let api: ApiAs;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
+test.beforeAll(async ({ browser: launched }) => {
+  browser = launched;
   session = await openSession(browser);
   page = session.page;
   await signUp(page, uniqueEmail('tasks'));
   await waitForLive(page);
   api = await ApiAs.of(page);
 });
-afterAll(async () => {
+test.afterAll(async () => {
   expect(session.consoleErrors).toEqual([]);
-  await browser?.close();
+  await session.context.close();
 });
 
 const rowTitles = () => page.locator('.task-row .task-title').allTextContents();

@@ -9,13 +9,14 @@
  * 3. Execute it with the same tool functions as the MCP server: `add_task` (`command.task` is a
  *    REST-shaped payload), `list_tasks` (`command.filter` uses the `GET /api/tasks` filter names),
  *    `complete_task`, `update_task` (`command.changes`), `delete_task`; `undo` runs
- *    `command.commands` in order; `clarify`, `cancelled` and `help` execute nothing.
+ *    `command.commands` in order; `clarify`, `cancelled` and `help` execute nothing. The tasks it
+ *    touched go into the Outcome as `outcomeTaskOf(task)`.
  * 4. Persist `rememberOutcome(command, outcome, pending)` as the new PendingState — it keeps a
  *    question awaiting an answer, or the inverse of what was just done for "undo".
  * 5. Answer with `renderReply(command, outcome, { now, timeZone, tasks })`.
  */
 export { interpret, stripFiller } from './interpret.js';
-export { describeDue, describeReminder, describeRule, type ReplyContext, renderReply } from './reply.js';
+export { describeDue, describeRule, type ReplyContext, renderReply } from './reply.js';
 export type {
   AssistantContext,
   AwaitingChoice,
@@ -29,4 +30,4 @@ export type {
   TaskPayload,
   TaskRef,
 } from './types.js';
-export { inverseOf, type Outcome, rememberOutcome, type TaskSnapshot } from './undo.js';
+export { inverseOf, type Outcome, type OutcomeTask, outcomeTaskOf, rememberOutcome } from './undo.js';

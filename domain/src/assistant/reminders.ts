@@ -2,7 +2,7 @@
  * Reminder phrases → ISO 8601 offsets before the due time ("remind me 30 minutes before" →
  * PT30M, "a day before" → P1D, "remind me at 7" on a task due at 9 → PT2H).
  */
-import { type DateTime, Duration } from 'luxon';
+import type { DateTime } from 'luxon';
 import { DEFAULT_ALL_DAY_REMINDER_TIME } from '../reminders/index.js';
 import type { Due } from './dates.js';
 import { COUNT_PATTERN, parseCount } from './text.js';
@@ -53,12 +53,6 @@ export function minutesToOffset(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
   return `PT${hours ? `${hours}H` : ''}${rest ? `${rest}M` : ''}`;
-}
-
-/** Minutes of an ISO 8601 offset, or null if it is not one we understand. */
-export function offsetToMinutes(offset: string): number | null {
-  const d = Duration.fromISO(offset);
-  return d.isValid ? d.as('minutes') : null;
 }
 
 /** Finds a reminder phrase with a relative offset or an absolute time. */

@@ -1,10 +1,10 @@
 /** Friendly confirmation text for a command once the endpoint has (or has not) executed it. */
 import { DateTime } from 'luxon';
 import { describeRecurrence } from '../recurrence/index.js';
+import { describeReminder } from '../reminders/index.js';
 import { localNow } from './dates.js';
-import { offsetToMinutes } from './reminders.js';
 import type { Command, TaskChanges, TaskPayload, TaskRef } from './types.js';
-import type { Outcome, TaskSnapshot } from './undo.js';
+import type { Outcome, OutcomeTask } from './undo.js';
 
 export interface ReplyContext {
   now: Date;
@@ -109,19 +109,6 @@ export function describeDue(dueAt: string, allDay: boolean, ctx: ReplyContext): 
   return allDay ? day : `${day} at ${local.toFormat('h:mm a')}`;
 }
 
-/** "30 minutes before", "1 day before", "at the due time". */
-export function describeReminder(offset: string): string {
-  const minutes = offsetToMinutes(offset);
-  if (minutes === null) return offset;
-  if (minutes === 0) return 'when it’s due';
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (minutes % 10080 === 0) return `${unit(minutes / 10080, 'week')} before`;
-  if (minutes % 1440 === 0) return `${unit(minutes / 1440, 'day')} before`;
-  if (minutes % 60 === 0) return `${unit(minutes / 60, 'hour')} before`;
-  if (minutes > 60) return `${unit(Math.floor(minutes / 60), 'hour')} ${unit(minutes % 60, 'minute')} before`;
-  return `${unit(minutes, 'minute')} before`;
-}
-
 /** Wall-clock of a due in the user's zone (all-day dues are calendar dates, not instants). */
 function localDue(dueAt: string, allDay: boolean, ctx: ReplyContext): DateTime | null {
   const utc = DateTime.fromISO(dueAt, { zone: 'UTC' });
@@ -148,7 +135,7 @@ function describeTask(task: Partial<TaskPayload>, ctx: ReplyContext): string {
 
 function reminderSentence(reminders: string[] | undefined): string {
   if (!reminders?.length) return '';
-  return ` I'll remind you ${reminders.map(describeReminder).join(' and ')}.`;
+  return ` I'll remind you ${reminders.map((offset) => describeReminder(offset)).join(' and ')}.`;
 }
 
 function describeChanges(changes: TaskChanges, ctx: ReplyContext): string {
@@ -168,7 +155,7 @@ function describeChanges(changes: TaskChanges, ctx: ReplyContext): string {
   if (changes.reminders) {
     bits.push(
       changes.reminders.length
-        ? `I'll remind you ${changes.reminders.map(describeReminder).join(' and ')}`
+        ? `I'll remind you ${changes.reminders.map((offset) => describeReminder(offset)).join(' and ')}`
         : 'removed its reminders',
     );
   }
@@ -185,7 +172,7 @@ function titleOf(taskId: string, outcome: Outcome | null, ctx: ReplyContext): st
   );
 }
 
-function listLine(task: TaskSnapshot, ctx: ReplyContext): string {
+function listLine(task: OutcomeTask, ctx: ReplyContext): string {
   const details = describeTask(task, ctx);
   return `• ${task.title}${details ? ` — ${details}` : ''}`;
 }

@@ -1,3 +1,4 @@
+import type { TaskInput } from '../tasks/fields.js';
 import type { Priority, TaskStatus } from '../tasks/task.js';
 
 /**
@@ -32,21 +33,8 @@ export interface AssistantContext {
   pending: PendingState | null;
 }
 
-/** Task fields in the REST (snake_case) names so a payload can be sent as-is to the write path. */
-export interface TaskPayload {
-  title: string;
-  description?: string;
-  priority?: Priority;
-  tags?: string[];
-  /** RFC 3339 UTC; for all-day tasks, midnight UTC of the calendar date. */
-  due_at?: string | null;
-  all_day?: boolean;
-  /** ISO 8601 durations before due ("PT30M", "P1D"). */
-  reminders?: string[];
-  /** RFC 5545 RRULE body without the "RRULE:" prefix, or null for a one-off task. */
-  recurrence?: string | null;
-  recurrence_anchor?: 'due' | 'completion';
-}
+/** A new task as the write path takes it (TaskInput, the REST names), with its title. */
+export type TaskPayload = TaskInput & { title: string };
 
 /** A partial update; `status` lets undo reopen a task completed by mistake. */
 export type TaskChanges = Partial<TaskPayload> & { status?: TaskStatus };

@@ -3,6 +3,8 @@
  * `rememberOutcome` for the next PendingState, which carries the commands that revert it.
  * "undo" then returns those commands from `interpret`.
  */
+import { inputOf } from '../tasks/fields.js';
+import { TASK_INPUT_FIELDS, type Task } from '../tasks/task.js';
 import {
   type Command,
   conversationMemory,
@@ -11,8 +13,14 @@ import {
   type TaskPayload,
 } from './types.js';
 
-/** A task as the write path returns it (REST field names), enough to restore or revert it. */
-export type TaskSnapshot = TaskPayload & { id: string; status?: 'open' | 'completed' };
+/** A task in an Outcome (REST field names), enough to restore, revert or describe it. */
+export type OutcomeTask = TaskPayload & { id: string; status?: 'open' | 'completed' };
+
+export const outcomeTaskOf = (task: Task): OutcomeTask => ({
+  id: task.id,
+  status: task.status,
+  ...inputOf(task),
+});
 
 /** What happened when the endpoint executed a command. */
 export interface Outcome {
@@ -20,29 +28,18 @@ export interface Outcome {
   /** Error message for the user when `ok` is false. */
   error?: string;
   /** The task(s) as created/changed (add_task, update_task, complete_task). */
-  tasks?: TaskSnapshot[];
+  tasks?: OutcomeTask[];
   /** The task(s) as they were before the change (update_task, complete_task, delete_task). */
-  before?: TaskSnapshot[];
+  before?: OutcomeTask[];
   /** For list_tasks: the matching tasks. */
-  items?: TaskSnapshot[];
+  items?: OutcomeTask[];
   /** For complete_task of a recurring task: the next occurrence that was created, if any. */
-  next?: TaskSnapshot | null;
+  next?: OutcomeTask | null;
 }
 
-const FIELDS: (keyof TaskChanges)[] = [
-  'title',
-  'description',
-  'priority',
-  'tags',
-  'due_at',
-  'all_day',
-  'reminders',
-  'recurrence',
-  'recurrence_anchor',
-  'status',
-];
+const FIELDS: (keyof TaskChanges)[] = [...TASK_INPUT_FIELDS, 'status'];
 
-function restoreFields(before: TaskSnapshot, changes: TaskChanges): TaskChanges {
+function restoreFields(before: OutcomeTask, changes: TaskChanges): TaskChanges {
   const previous: TaskChanges = {};
   for (const key of FIELDS) {
     if (key in changes) Object.assign(previous, { [key]: (before as TaskChanges)[key] ?? null });
@@ -50,7 +47,7 @@ function restoreFields(before: TaskSnapshot, changes: TaskChanges): TaskChanges 
   return previous;
 }
 
-function recreate(task: TaskSnapshot): Command {
+function recreate(task: OutcomeTask): Command {
   const { id: _id, status: _status, ...fields } = task;
   return { kind: 'add_task', task: fields };
 }

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { reminderFireTimes, validateReminderOffset } from './index.js';
+import {
+  describeReminder,
+  reminderFireTimes,
+  reminderOffsetMinutes,
+  validateReminderOffset,
+} from './index.js';
 
 function at(zone: string, local: string): Date {
   return DateTime.fromISO(local, { zone }).toJSDate();
@@ -64,6 +69,36 @@ describe('validateReminderOffset', () => {
         if (result.ok) expect(validateReminderOffset(result.offset)).toEqual(result);
       }),
     );
+  });
+});
+
+describe('reminderOffsetMinutes and describeReminder', () => {
+  it('compares offsets by length however they are spelled, and refuses what is no fixed duration', () => {
+    expect(reminderOffsetMinutes('PT0M')).toBe(reminderOffsetMinutes('PT0S'));
+    expect(reminderOffsetMinutes('P1W')).toBe(7 * 24 * 60);
+    expect(reminderOffsetMinutes('pt1h30m')).toBe(90);
+    expect(reminderOffsetMinutes('P1M')).toBeNull();
+    expect(reminderOffsetMinutes('soon')).toBeNull();
+  });
+
+  it('says an offset as a sentence does and as a badge fits', () => {
+    expect(
+      ['PT0S', 'PT30M', 'PT1H30M', 'PT2H', 'P1D', 'P7D'].map((offset) => describeReminder(offset)),
+    ).toEqual([
+      'when it’s due',
+      '30 minutes before',
+      '1 hour 30 minutes before',
+      '2 hours before',
+      '1 day before',
+      '1 week before',
+    ]);
+    expect(['PT0M', 'PT30M', 'PT2H', 'P2D'].map((offset) => describeReminder(offset, 'short'))).toEqual([
+      'at due time',
+      '30 min before',
+      '2 h before',
+      '2 days before',
+    ]);
+    expect(describeReminder('whenever')).toBe('whenever');
   });
 });
 

@@ -29,15 +29,11 @@ const ISO_DURATION = new RegExp(
  * and months (their length varies: use days), and fractions of a second. Never throws.
  */
 export function validateReminderOffset(offset: string): ReminderOffsetValidation {
-  const text = offset.trim().toUpperCase();
-  if (text.includes('-')) {
+  if (offset.includes('-')) {
     return { ok: false, reason: 'a reminder offset cannot be negative: it is a time before the due date' };
   }
-  if (!ISO_DURATION.test(text)) {
-    return { ok: false, reason: `'${offset}' is not an ISO 8601 duration like PT30M, PT2H or P1D` };
-  }
-  const duration = Duration.fromISO(text.replace(',', '.'));
-  if (!duration.isValid) {
+  const duration = parseDuration(offset);
+  if (!duration) {
     return { ok: false, reason: `'${offset}' is not an ISO 8601 duration like PT30M, PT2H or P1D` };
   }
   if (duration.years !== 0 || duration.months !== 0) {
@@ -52,6 +48,49 @@ export function validateReminderOffset(offset: string): ReminderOffsetValidation
     return { ok: false, reason: `a reminder offset can be at most ${MAX_REMINDER_OFFSET_DAYS} days` };
   }
   return { ok: true, offset: formatOffset(totalMs / MS_PER_SECOND) };
+}
+
+/** An ISO 8601 duration ("PT30M", "p1d", "PT1,5H"), or null when the text is not one. */
+function parseDuration(text: string): Duration | null {
+  const upper = text.trim().toUpperCase();
+  if (!ISO_DURATION.test(upper)) return null;
+  const duration = Duration.fromISO(upper.replace(',', '.'));
+  return duration.isValid ? duration : null;
+}
+
+/**
+ * Minutes of a reminder offset, or null when it is not an ISO 8601 duration of a fixed length
+ * (years and months vary): for comparing and ordering offsets however they are spelled.
+ */
+export function reminderOffsetMinutes(offset: string): number | null {
+  const duration = parseDuration(offset);
+  const fixedLength = duration && duration.years === 0 && duration.months === 0;
+  return fixedLength ? duration.as('minutes') : null;
+}
+
+/**
+ * A reminder offset in words: as a sentence says it ("30 minutes before", "1 hour 30 minutes
+ * before", "when it’s due") or, `short`, as a badge fits it ("30 min before", "2 h before",
+ * "at due time"). An offset that is not a duration is shown as it is.
+ */
+export function describeReminder(offset: string, style: 'sentence' | 'short' = 'sentence'): string {
+  const minutes = reminderOffsetMinutes(offset);
+  if (minutes === null) return offset;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (style === 'short') {
+    if (minutes === 0) return 'at due time';
+    if (minutes % 1440 === 0) return `${plural(minutes / 1440, 'day')} before`;
+    if (minutes % 60 === 0) return `${minutes / 60} h before`;
+    return `${Math.round(minutes)} min before`;
+  }
+  if (minutes === 0) return 'when it’s due';
+  if (minutes % 10080 === 0) return `${plural(minutes / 10080, 'week')} before`;
+  if (minutes % 1440 === 0) return `${plural(minutes / 1440, 'day')} before`;
+  if (minutes % 60 === 0) return `${plural(minutes / 60, 'hour')} before`;
+  if (minutes > 60) {
+    return `${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')} before`;
+  }
+  return `${plural(minutes, 'minute')} before`;
 }
 
 export interface ReminderFireTimesInput {

@@ -1,7 +1,8 @@
+import type { TaskSnapshot } from '@todo/contracts';
 import { validateRecurrence } from '../recurrence/index.js';
 import { validateReminderOffset } from '../reminders/index.js';
 import { FieldError } from './errors.js';
-import type { Priority, RecurrenceAnchor, Task } from './task.js';
+import { DOMAIN_NAME, TASK_INPUT_FIELDS, type Task, type TaskInputField } from './task.js';
 
 export const LIMITS = {
   title: 500,
@@ -12,30 +13,10 @@ export const LIMITS = {
 } as const;
 
 /** The fields a client may set on a task, after normalization. */
-export interface TaskFields {
-  title: string;
-  description: string;
-  priority: Priority;
-  tags: string[];
-  dueAt: Date | null;
-  allDay: boolean;
-  reminders: string[];
-  recurrence: string | null;
-  recurrenceAnchor: RecurrenceAnchor;
-}
+export type TaskFields = Pick<Task, (typeof DOMAIN_NAME)[TaskInputField]>;
 
 /** What a client sends (snake_case, as on the wire); absent means "keep" on update, "default" on create. */
-export interface TaskInput {
-  title?: string;
-  description?: string;
-  priority?: Priority;
-  tags?: string[];
-  due_at?: string | null;
-  all_day?: boolean;
-  reminders?: string[];
-  recurrence?: string | null;
-  recurrence_anchor?: RecurrenceAnchor;
-}
+export type TaskInput = Partial<Pick<TaskSnapshot, TaskInputField>>;
 
 const DEFAULTS: TaskFields = {
   title: '',
@@ -49,17 +30,21 @@ const DEFAULTS: TaskFields = {
   recurrenceAnchor: 'due',
 };
 
-export const fieldsOf = (task: Task): TaskFields => ({
-  title: task.title,
-  description: task.description,
-  priority: task.priority,
-  tags: task.tags,
-  dueAt: task.dueAt,
-  allDay: task.allDay,
-  reminders: task.reminders,
-  recurrence: task.recurrence,
-  recurrenceAnchor: task.recurrenceAnchor,
-});
+export function fieldsOf(task: Task): TaskFields {
+  const fields: Partial<Record<keyof TaskFields, unknown>> = {};
+  for (const field of TASK_INPUT_FIELDS) fields[DOMAIN_NAME[field]] = task[DOMAIN_NAME[field]];
+  return fields as TaskFields;
+}
+
+/** A task's settable fields as a client sends them (REST names): what recreating it would send. */
+export function inputOf(task: Task): Required<TaskInput> {
+  const input: Partial<Record<TaskInputField, unknown>> = {};
+  for (const field of TASK_INPUT_FIELDS) {
+    const value = task[DOMAIN_NAME[field]];
+    input[field] = value instanceof Date ? value.toISOString() : value;
+  }
+  return input as Required<TaskInput>;
+}
 
 /**
  * Applies `input` over `base` (the defaults when creating) and validates the result as a whole, so

@@ -1,5 +1,5 @@
 import { nextOccurrence } from '../recurrence/index.js';
-import type { TaskInput } from './fields.js';
+import { inputOf, type TaskInput } from './fields.js';
 import type { Task } from './task.js';
 
 /** The next task of a series, as input to the ordinary write path, and its place in the series. */
@@ -35,16 +35,10 @@ export function nextOccurrenceTask(
     seriesId: task.seriesId ?? task.id,
     occurrence: next.occurrence,
     input: {
-      title: task.title,
-      description: task.description,
-      priority: task.priority,
-      tags: task.tags,
-      all_day: task.allDay,
+      ...inputOf(task),
       due_at: task.allDay ? next.dueAt.toISOString().slice(0, 10) : next.dueAt.toISOString(),
-      reminders: task.reminders,
       // The rule carries what the next step needs (e.g. the month day a Jan 31 series started on).
       recurrence: next.rule,
-      recurrence_anchor: task.recurrenceAnchor,
     },
   };
 }

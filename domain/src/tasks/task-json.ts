@@ -1,53 +1,45 @@
 import type { TaskSnapshot } from '@todo/contracts';
-import type { Task } from './task.js';
+import {
+  DOMAIN_NAME,
+  TASK_FIELDS,
+  TASK_TIME_FIELDS,
+  type Task,
+  type TaskField,
+  type TaskRecord,
+} from './task.js';
 
-const iso = (date: Date | null) => (date ? date.toISOString() : null);
+const TIME_FIELDS = new Set<TaskField>(TASK_TIME_FIELDS);
+
+/** The task in the wire's (and the table's) names; times stay Dates. */
+export function toTaskRecord(task: Task): TaskRecord {
+  const record: Partial<Record<TaskField, unknown>> = {};
+  for (const field of TASK_FIELDS) record[field] = task[DOMAIN_NAME[field]];
+  return record as TaskRecord;
+}
+
+/** The inverse of toTaskRecord, for a row of the `tasks` table (its other columns are ignored). */
+export function fromTaskRecord(record: TaskRecord): Task {
+  const task: Partial<Record<keyof Task, unknown>> = {};
+  for (const field of TASK_FIELDS) task[DOMAIN_NAME[field]] = record[field];
+  return task as Task;
+}
 
 /** The wire form of a task: snake_case, RFC 3339 UTC. Events carry the same form. */
 export function toTaskJson(task: Task): TaskSnapshot {
-  return {
-    id: task.id,
-    user_id: task.userId,
-    title: task.title,
-    description: task.description,
-    status: task.status,
-    priority: task.priority,
-    tags: task.tags,
-    due_at: iso(task.dueAt),
-    all_day: task.allDay,
-    reminders: task.reminders,
-    recurrence: task.recurrence,
-    recurrence_anchor: task.recurrenceAnchor,
-    series_id: task.seriesId,
-    occurrence: task.occurrence,
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
-    completed_at: iso(task.completedAt),
-    version: task.version,
-  };
+  const json: Partial<Record<TaskField, unknown>> = {};
+  for (const field of TASK_FIELDS) {
+    const value = task[DOMAIN_NAME[field]];
+    json[field] = value instanceof Date ? value.toISOString() : value;
+  }
+  return json as TaskSnapshot;
 }
 
 /** The inverse of toTaskJson, for consumers that receive a task in an event. */
 export function fromTaskJson(snapshot: TaskSnapshot): Task {
-  const date = (value: string | null) => (value ? new Date(value) : null);
-  return {
-    id: snapshot.id,
-    userId: snapshot.user_id,
-    title: snapshot.title,
-    description: snapshot.description,
-    status: snapshot.status,
-    priority: snapshot.priority,
-    tags: snapshot.tags,
-    dueAt: date(snapshot.due_at),
-    allDay: snapshot.all_day,
-    reminders: snapshot.reminders,
-    recurrence: snapshot.recurrence,
-    recurrenceAnchor: snapshot.recurrence_anchor,
-    seriesId: snapshot.series_id,
-    occurrence: snapshot.occurrence,
-    createdAt: new Date(snapshot.created_at),
-    updatedAt: new Date(snapshot.updated_at),
-    completedAt: date(snapshot.completed_at),
-    version: snapshot.version,
-  };
+  const task: Partial<Record<keyof Task, unknown>> = {};
+  for (const field of TASK_FIELDS) {
+    const value = snapshot[field];
+    task[DOMAIN_NAME[field]] = TIME_FIELDS.has(field) && typeof value === 'string' ? new Date(value) : value;
+  }
+  return task as Task;
 }

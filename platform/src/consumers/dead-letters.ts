@@ -1,6 +1,6 @@
-import type { DlqEnvelope } from '@todo/contracts';
+import type { DlqEnvelope, TopicName } from '@todo/contracts';
 import type { Db } from '../db/connect.js';
-import { appendToOutbox, type OutboxEntry } from '../outbox/append.js';
+import { appendReceivedToOutbox, appendToOutbox } from '../outbox/append.js';
 import { dlqEvents } from '../telemetry/metrics.js';
 
 /**
@@ -79,9 +79,7 @@ export class DeadLetterStore {
         .executeTakeFirst();
       if (!row) return false;
       const envelope = row.envelope as DlqEnvelope;
-      await appendToOutbox(trx, [
-        { topic: row.topic, event: envelope.original_event } as unknown as OutboxEntry,
-      ]);
+      await appendReceivedToOutbox(trx, [{ topic: row.topic as TopicName, event: envelope.original_event }]);
       await trx
         .updateTable('dead_letters')
         .set({ replayed_at: new Date() })

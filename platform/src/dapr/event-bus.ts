@@ -9,7 +9,7 @@ export interface DaprEventBusOptions {
   pubsubFor?: (subscription: Subscription) => string;
 }
 
-const STATUS: Record<DeliveryResult, string> = { success: 'SUCCESS', retry: 'RETRY', drop: 'DROP' };
+const STATUS: Record<DeliveryResult, string> = { success: 'SUCCESS', retry: 'RETRY' };
 
 /**
  * Publishes through the sidecar to Kafka and receives through programmatic subscriptions.

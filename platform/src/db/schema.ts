@@ -1,3 +1,4 @@
+import type { TaskRecord } from '@todo/domain/tasks/task';
 import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the database, as Kysely sees them (snake_case, like the SQL). */
@@ -13,28 +14,13 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
-export interface TasksTable {
-  id: string;
-  user_id: string;
-  title: string;
-  description: Generated<string>;
-  status: Generated<'open' | 'completed'>;
-  priority: Generated<'low' | 'medium' | 'high' | 'urgent'>;
-  priority_rank: ColumnType<number, never, never>;
-  tags: Generated<string[]>;
-  due_at: Date | null;
-  all_day: Generated<boolean>;
-  reminders: Generated<string[]>;
-  recurrence: string | null;
-  recurrence_anchor: Generated<'due' | 'completion'>;
-  series_id: string | null;
-  occurrence: Generated<number>;
+/** The task's columns are the contract's fields (TaskRecord); the database computes two more. */
+export type TasksTable = Omit<TaskRecord, 'created_at' | 'updated_at'> & {
   created_at: Timestamp;
   updated_at: Timestamp;
-  completed_at: Date | null;
-  version: Generated<number>;
+  priority_rank: ColumnType<number, never, never>;
   search: ColumnType<string, never, never>;
-}
+};
 
 export interface OutboxTable {
   id: Generated<string>;
@@ -143,6 +129,22 @@ export interface AccessTokensTable {
   created_at: Timestamp;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date;
+  read_only: Generated<boolean>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface WsTicketsTable {
+  ticket_hash: string;
+  session_id: string;
+  expires_at: Date;
 }
 
 export interface Database {
@@ -155,6 +157,8 @@ export interface Database {
   conversations: ConversationsTable;
   chat_messages: ChatMessagesTable;
   access_tokens: AccessTokensTable;
+  sessions: SessionsTable;
+  ws_tickets: WsTicketsTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   sync_log: SyncLogTable;

@@ -1,6 +1,11 @@
+/** The one error shape of the HTTP surface: `{ error: { code, message, field?, ...details } }`. */
+export function errorBody(code: string, message: string, field?: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(field === undefined ? {} : { field }), ...details } };
+}
+
 /**
- * The one error shape of the HTTP surface: `{ error: { code, message, field? } }`.
- * Domain code throws these; the server's error handler renders them.
+ * A refusal at the HTTP edge (routes, authentication); the server's error handler renders it.
+ * Code below the edge throws the domain's errors instead (FieldError, NotFoundError, ConflictError).
  */
 export class HttpError extends Error {
   constructor(
@@ -16,14 +21,7 @@ export class HttpError extends Error {
   }
 
   toBody() {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.field === undefined ? {} : { field: this.field }),
-        ...this.details,
-      },
-    };
+    return errorBody(this.code, this.message, this.field, this.details);
   }
 }
 

@@ -1,12 +1,14 @@
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DomainError } from '@todo/domain/tasks/errors';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { TrustProxy } from '../config.js';
 import type { Logger } from '../telemetry/logger.js';
 import { httpRequestDuration, httpRequests, registry } from '../telemetry/metrics.js';
-import { badRequest, HttpError } from './errors.js';
-
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { badRequest, errorBody, HttpError } from './errors.js';
+import { ErrorBody } from './schemas.js';
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -23,6 +25,8 @@ export interface HttpServerOptions {
   logger: Logger;
   bodyLimit: number;
   readiness: ReadinessCheck[];
+  /** Fastify's `trustProxy`: whose X-Forwarded-For names the client (`request.ip`). */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -33,12 +37,35 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     // Ids in logs let one request be followed through its events (they become correlation ids).
     genReqId: () => crypto.randomUUID(),
     // Per-request lines would dominate the logs and the CPU under load; metrics count requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Every service's routes answer errors in this shape and refer to it as 'Error'.
+  app.addSchema(ErrorBody);
+  // The web app is built to run from its own files only: no inline or foreign script, style or
+  // connection, never framed (clickjacking), no MIME sniffing, no URL leaked in Referer.
+  void app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 
   // Query strings and paths are text, so their numbers and booleans are coerced; a JSON body means
   // what it says, so `"tags": "work"` or `"due_at": null` is never silently reinterpreted.
@@ -63,10 +90,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.statusCode).send(error.toBody());
-    if (isFieldError(error)) {
+    if (error instanceof DomainError) {
       return reply
-        .status(400)
-        .send({ error: { code: error.code, message: error.message, field: error.field } });
+        .status(DOMAIN_ERROR_STATUS[error.kind])
+        .send(errorBody(error.code, error.message, error.field, error.details));
     }
     if (error.validation) {
       const { field, message } = describeValidationError(error);
@@ -141,11 +168,12 @@ function fieldWithNul(value: unknown, path = ''): string | undefined {
   return undefined;
 }
 
-/** Domain errors (FieldError) say they are safe to show by `expose`; their shape is all we rely on. */
-function isFieldError(error: unknown): error is { code: string; message: string; field: string } {
-  const candidate = error as { expose?: unknown; statusCode?: unknown; field?: unknown };
-  return candidate.expose === true && candidate.statusCode === 400 && typeof candidate.field === 'string';
-}
+/** The HTTP status of each kind of domain refusal; the domain itself knows nothing of HTTP. */
+const DOMAIN_ERROR_STATUS: Record<DomainError['kind'], number> = {
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+};
 
 /** Turns Ajv's first error into "field: reason", with the field named as the client sent it. */
 function describeValidationError(error: FastifyError): { field: string; message: string } {

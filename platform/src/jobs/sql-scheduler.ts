@@ -1,14 +1,7 @@
-import type { Transaction } from 'kysely';
+import type { ReminderJob } from '@todo/domain/reminders/jobs';
 import type { Db } from '../db/connect.js';
-import type { Database } from '../db/schema.js';
-import type { Job, JobScheduler } from '../ports.js';
+import type { JobScheduler } from '../ports.js';
 import type { Logger } from '../telemetry/logger.js';
-
-export interface DueJob {
-  name: string;
-  dueAt: Date;
-  data: Record<string, unknown>;
-}
 
 /** Longest sleep between looks at the table: jobs may be added by another process. */
 const MAX_SLEEP_MS = 1000;
@@ -24,10 +17,10 @@ export interface SqlJobSchedulerOptions {
 }
 
 /**
- * Durable timers in a SQL table (embedded mode): scheduling joins the task write's transaction,
- * and the timer survives restarts because it is only a row. On start-up, jobs that came due while
- * the process was down fire once; the fire handler marks a job fired in its own transaction, so
- * a job never fires twice.
+ * The timer over the `scheduled_jobs` table (embedded mode): the rows are written with the task
+ * (job-rows.ts), so a timer survives restarts because it is only a row. On start-up, jobs that came
+ * due while the process was down fire once; the fire handler marks a job fired in its own
+ * transaction, so a job never fires twice.
  */
 export class SqlJobScheduler implements JobScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -48,28 +41,16 @@ export class SqlJobScheduler implements JobScheduler {
     this.maxSleepMs = this.overdueAfterMs > 0 ? 5 * MAX_SLEEP_MS : MAX_SLEEP_MS;
   }
 
-  async schedule(jobs: Job[], trx?: Transaction<Database>): Promise<void> {
-    if (jobs.length === 0) return;
-    await (trx ?? this.db)
-      .insertInto('scheduled_jobs')
-      .values(jobs.map((job) => ({ name: job.name, due_at: job.dueAt, data: JSON.stringify(job.data) })))
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+  async schedule(jobs: ReminderJob[]): Promise<void> {
     // Only a job to fire before the planned look needs an earlier one; the others are found then.
     if (jobs.some((job) => job.dueAt.getTime() + this.overdueAfterMs < this.nextLookAt)) this.wake();
   }
 
-  async cancel(names: string[], trx?: Transaction<Database>): Promise<void> {
-    if (names.length === 0) return;
-    await (trx ?? this.db)
-      .deleteFrom('scheduled_jobs')
-      .where('name', 'in', names)
-      .where('fired_at', 'is', null)
-      .execute();
-  }
+  /** Nothing to stop: a cancelled job's row is gone, so the next look does not find it. */
+  async cancel(): Promise<void> {}
 
-  /** Runs `fire` for each job as it comes due (and at once for any that came due while down). */
-  start(fire: (job: DueJob) => Promise<void>): void {
+  /** Runs `fire` with each job's name as it comes due (and at once for any that came due while down). */
+  start(fire: (name: string) => Promise<unknown>): void {
     this.stopped = false;
     this.fire = fire;
     this.wake();
@@ -81,7 +62,7 @@ export class SqlJobScheduler implements JobScheduler {
     await this.running;
   }
 
-  private fire: (job: DueJob) => Promise<void> = async () => undefined;
+  private fire: (name: string) => Promise<unknown> = async () => undefined;
 
   private wake(): void {
     if (this.stopped || this.running) return;
@@ -105,7 +86,7 @@ export class SqlJobScheduler implements JobScheduler {
     for (;;) {
       const due = await this.db
         .selectFrom('scheduled_jobs')
-        .select(['name', 'due_at', 'data'])
+        .select(['name'])
         .where('fired_at', 'is', null)
         .where('due_at', '<=', new Date(Date.now() - this.overdueAfterMs))
         .orderBy('due_at')
@@ -114,7 +95,7 @@ export class SqlJobScheduler implements JobScheduler {
       for (const job of due) {
         if (this.stopped) return this.maxSleepMs;
         try {
-          await this.fire({ name: job.name, dueAt: job.due_at, data: job.data as Record<string, unknown> });
+          await this.fire(job.name);
         } catch (error) {
           this.logger.error({ err: error, job: job.name }, 'job scheduler: job failed; will retry');
           return this.maxSleepMs;

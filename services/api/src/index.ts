@@ -3,30 +3,32 @@ import { APP_IDS } from '@todo/contracts';
 import { DeadLetterStore } from '@todo/platform/consumers/dead-letters';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
+import type { SessionStore } from '@todo/platform/identity/sessions';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { JobScheduler } from '@todo/platform/ports';
 import type { ServiceModule } from '@todo/platform/service';
 import type { LlmSettings } from './assistant/llm-agent.js';
 import { registerAssistant } from './assistant/register.js';
-import { TokenIssuer } from './auth/tokens.js';
 import { UserService } from './auth/users.js';
-import { authRoutes } from './http/auth-routes.js';
+import { authRoutes, type LoginLimits } from './http/auth-routes.js';
 import { dlqRoutes } from './http/dlq-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
-import { ErrorBody, TaskJson, UserJson } from './http/schemas.js';
+import { TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
+import { webApp } from './http/web-app.js';
 import { type FireOutcome, fireReminder, reminderScheduling } from './reminders/reminders.js';
 import { TaskService } from './tasks/task-service.js';
 
 export { toTaskJson } from '@todo/domain';
-export { requireUser } from './http/authenticate.js';
 export type { Actor, SeriesPosition, TaskChange, WriteParticipant } from './tasks/task-service.js';
 export { TaskService } from './tasks/task-service.js';
 
 export interface ApiOptions {
   db: Db;
-  jwtSecret: string;
-  jwtTtl: string;
-  loginRateLimitPerMinute: number;
+  /** Opens the sessions that the process's Authenticator verifies. */
+  sessions: SessionStore;
+  users: UserDirectory;
+  loginLimits: LoginLimits;
   /** Chat messages per user and minute (`POST /api/chat`). */
   chatRateLimitPerMinute: number;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
@@ -36,23 +38,22 @@ export interface ApiOptions {
   llm?: LlmSettings | undefined;
   /** The time the write path and the assistant see; the chat evaluation pins it to its cases' `now`. */
   clock?: () => Date;
-  /** Keep users in memory: only when this process is the sole writer of the users table (see UserService). */
-  cacheUsers?: boolean;
+  /** The built single-page app (web/dist) served at `/`. */
+  webDist?: string;
 }
 
 /** The api service: its module for a process, and the pieces other services are built on. */
 export interface ApiService {
   tasks: TaskService;
   users: UserService;
-  tokens: TokenIssuer;
   module: ServiceModule;
   /** The reminder job callback: fires a job by name (once). */
   fireReminder(name: string): Promise<FireOutcome>;
 }
 
 export function createApiService(options: ApiOptions): ApiService {
-  const tokens = new TokenIssuer(options.jwtSecret, options.jwtTtl);
-  const users = new UserService(options.db, { cache: options.cacheUsers ?? false });
+  const { sessions } = options;
+  const users = new UserService(options.db, options.users);
   const onCommit = options.onCommit ?? (() => undefined);
   const tasks = new TaskService({
     db: options.db,
@@ -61,12 +62,12 @@ export function createApiService(options: ApiOptions): ApiService {
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const fire = async (name: string) => {
-    const outcome = await fireReminder(options.db, name);
+    const outcome = await fireReminder(options.db, options.users, name);
     if (outcome === 'fired') onCommit();
     return outcome;
   };
   const register = async (app: HttpServer) => {
-    for (const schema of [ErrorBody, TaskJson, UserJson]) app.addSchema(schema);
+    for (const schema of [TaskJson, UserJson]) app.addSchema(schema);
     await app.register(swagger, {
       openapi: {
         info: { title: 'Todo Chatbot API', version: '1.0.0' },
@@ -81,22 +82,31 @@ export function createApiService(options: ApiOptions): ApiService {
     });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(authRoutes, {
-      tokens,
+      sessions,
       users,
-      loginRateLimitPerMinute: options.loginRateLimitPerMinute,
+      loginLimits: options.loginLimits,
     });
-    await app.register(taskRoutes, { tasks, tokens, users });
+    await app.register(taskRoutes, { tasks });
     await app.register(reminderRoutes, { fire });
     await app.register(dlqRoutes, { store: new DeadLetterStore(options.db) });
     await registerAssistant(app, {
       db: options.db,
       tasks,
-      tokens,
-      users,
       clock: options.clock ?? (() => new Date()),
       llm: options.llm,
       chatRateLimitPerMinute: options.chatRateLimitPerMinute,
     });
+    if (options.webDist) await app.register(webApp, { distDir: options.webDist });
   };
-  return { tasks, users, tokens, module: { name: APP_IDS.api, register }, fireReminder: fire };
+  return {
+    tasks,
+    users,
+    module: {
+      name: APP_IDS.api,
+      // Task changes and their live-sync copies, and fired reminders.
+      produces: ['task-events', 'task-updates', 'reminders'],
+      register,
+    },
+    fireReminder: fire,
+  };
 }

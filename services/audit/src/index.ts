@@ -1,4 +1,3 @@
-import type { ApiService } from '@todo/api';
 import { APP_IDS, type TopicEvents, type TopicName } from '@todo/contracts';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
@@ -10,7 +9,6 @@ import { auditRoutes } from './http/audit-routes.js';
 export interface AuditServiceOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
-  api: Pick<ApiService, 'tokens' | 'users'>;
 }
 
 /** The audit service: an append-only record of every task event, notification and fired reminder. */
@@ -40,7 +38,7 @@ export function createAuditService(options: AuditServiceOptions): ServiceModule 
       consume('reminders', (event) => appendEntry(db, 'reminders', event)),
     ],
     async register(app: HttpServer) {
-      await app.register(auditRoutes, { db, api: options.api });
+      await app.register(auditRoutes, { db });
     },
   };
 }

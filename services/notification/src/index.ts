@@ -1,8 +1,8 @@
-import type { ApiService } from '@todo/api';
 import { APP_IDS } from '@todo/contracts';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { ServiceModule } from '@todo/platform/service';
 import { notificationRoutes } from './http/notification-routes.js';
 import { type Mailer, smtpMailer } from './mailer.js';
@@ -11,7 +11,7 @@ import { reminderDelivery } from './reminder-consumer.js';
 export interface NotificationServiceOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
-  api: Pick<ApiService, 'tokens' | 'users'>;
+  users: UserDirectory;
   config: { SMTP_URL?: string | undefined; MAIL_FROM: string; PUBLIC_URL?: string | undefined };
   onCommit?: () => void;
 }
@@ -24,12 +24,15 @@ export function createNotificationService(options: NotificationServiceOptions): 
     : undefined;
   const deliver = reminderDelivery({
     db: options.db,
+    users: options.users,
     ...(mailer ? { mailer } : {}),
     ...(config.PUBLIC_URL ? { appUrl: config.PUBLIC_URL } : {}),
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
   });
   return {
     name: APP_IDS.notification,
+    // The live-sync copy of each new notification.
+    produces: ['task-updates'],
     subscriptions: [
       createConsumer(
         { service: APP_IDS.notification, topic: 'reminders', handle: deliver },
@@ -37,7 +40,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
       ),
     ],
     async register(app: HttpServer) {
-      await app.register(notificationRoutes, { db: options.db, api: options.api });
+      await app.register(notificationRoutes, { db: options.db });
     },
     async stop() {
       mailer?.close();

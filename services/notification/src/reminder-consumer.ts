@@ -1,11 +1,13 @@
 import type { ReminderEvent } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { Mailer } from './mailer.js';
 import { markEmailed, recordNotification } from './notification-store.js';
 import { emailText, inAppText, type ReminderFacts } from './reminder-message.js';
 
 export interface ReminderDeliveryOptions {
   db: Db;
+  users: UserDirectory;
   /** Absent when no SMTP server is configured: reminders are then in-app only. */
   mailer?: Mailer;
   /** The web app's address, linked from e-mails when known. */
@@ -21,13 +23,9 @@ export interface ReminderDeliveryOptions {
  * update exist once, and the e-mail is sent until the server accepted it, then never again.
  */
 export function reminderDelivery(options: ReminderDeliveryOptions) {
-  const { db, mailer, appUrl, onCommit } = options;
+  const { db, users, mailer, appUrl, onCommit } = options;
   return async (reminder: ReminderEvent): Promise<void> => {
-    const user = await db
-      .selectFrom('users')
-      .select(['email', 'timezone', 'email_notifications'])
-      .where('id', '=', reminder.user_id)
-      .executeTakeFirst();
+    const user = await users.find(reminder.user_id);
     // The account was deleted after the reminder was scheduled: nobody left to tell.
     if (!user) return;
 
@@ -41,7 +39,7 @@ export function reminderDelivery(options: ReminderDeliveryOptions) {
     const { row, created } = await recordNotification(db, reminder, inAppText(facts));
     if (created) onCommit?.();
 
-    if (!mailer || !user.email_notifications || row.emailed_at) return;
+    if (!mailer || !user.emailNotifications || row.emailed_at) return;
     await mailer.send({ to: user.email, ...emailText(facts, appUrl) });
     await markEmailed(db, row.id);
   };

@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import websocket from '@fastify/websocket';
-import type { ApiService } from '@todo/api';
-import { requireUser } from '@todo/api';
 import { APP_IDS } from '@todo/contracts';
 import type { Config } from '@todo/platform/config';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
+import { requireUser } from '@todo/platform/http/authentication';
+import { HttpError } from '@todo/platform/http/errors';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { ServiceModule } from '@todo/platform/service';
 import type { Logger } from '@todo/platform/telemetry/logger';
@@ -22,13 +22,15 @@ export interface WebsocketSyncOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
   logger: Logger;
-  config: Pick<Config, 'WS_HEARTBEAT_MS'>;
-  api: Pick<ApiService, 'tokens' | 'users'>;
+  config: Pick<Config, 'WS_HEARTBEAT_MS' | 'WS_ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
 }
 
 const WsQuerystring = Type.Object(
   {
-    token: Type.Optional(Type.String()),
+    ticket: Type.Optional(
+      Type.String({ maxLength: 100, description: 'From POST /api/ws-ticket (browsers)' }),
+    ),
+    token: Type.Optional(Type.String({ maxLength: 2000, description: 'A bearer token (programs)' })),
     since: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
@@ -39,7 +41,7 @@ const WsQuerystring = Type.Object(
  * process needs every update to reach its own sockets, so its consumer group is its own.
  */
 export function createWebsocketSyncService(options: WebsocketSyncOptions): ServiceModule {
-  const { db, logger, config, api } = options;
+  const { db, logger, config } = options;
   const log = new SyncLog(db);
   const hub = new SyncHub(log, logger.child({ service: APP_IDS.websocketSync }));
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -65,20 +67,34 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
 
   const routes = async (app: HttpServer) => {
     await app.register(websocket, { options: { maxPayload: 4096 } });
-    // Runs before the upgrade: a missing or bad token is answered 401 and no socket is opened.
-    requireUser(app, api.tokens, api.users);
-    app.get('/ws', { websocket: true, schema: { querystring: WsQuerystring } }, (socket, request) => {
-      // Clients have nothing to say; anything they send is ignored.
-      hub.connect(request.actor.userId, socket, request.query.since).catch((error: unknown) => {
-        request.log.error({ err: error }, 'live-sync connect failed');
-        socket.close(1011, 'internal error');
-      });
+    // Both run before the upgrade: a page of another origin gets 403, a missing or bad credential
+    // 401, and no socket is opened.
+    const allowed = allowedOrigins(config);
+    app.addHook('onRequest', async (request) => {
+      const origin = request.headers.origin;
+      // Same host as the page's own (the scheme may differ where an ingress terminates TLS).
+      if (origin === undefined || URL.parse(origin)?.host === request.headers.host) return;
+      if (!allowed.has(origin))
+        throw new HttpError(403, 'origin_not_allowed', `pages of ${origin} may not open /ws`);
     });
+    requireUser(app);
+    app.get(
+      '/ws',
+      { websocket: true, schema: { querystring: WsQuerystring }, config: { queryCredential: true } },
+      (socket, request) => {
+        // Clients have nothing to say; anything they send is ignored.
+        hub.connect(request.actor.userId, socket, request.query.since).catch((error: unknown) => {
+          request.log.error({ err: error }, 'live-sync connect failed');
+          socket.close(1011, 'internal error');
+        });
+      },
+    );
   };
 
   return {
     name: APP_IDS.websocketSync,
     subscriptions: [subscription],
+    broadcast: true,
     async register(app) {
       await app.register(routes);
     },
@@ -98,4 +114,11 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
       await hub.stop();
     },
   };
+}
+
+function allowedOrigins(config: Pick<Config, 'WS_ALLOWED_ORIGINS' | 'PUBLIC_URL'>): Set<string> {
+  const listed = config.WS_ALLOWED_ORIGINS.split(',').map((origin) => origin.trim());
+  const origins = new Set(listed.filter((origin) => origin !== ''));
+  if (config.PUBLIC_URL) origins.add(new URL(config.PUBLIC_URL).origin);
+  return origins;
 }

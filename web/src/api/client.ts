@@ -10,13 +10,12 @@ import type {
   TaskDraft,
 } from './types';
 
-const TOKEN_KEY = 'todo.token';
-
-export const tokenStore = {
-  get: (): string | null => localStorage.getItem(TOKEN_KEY),
-  set: (token: string) => localStorage.setItem(TOKEN_KEY, token),
-  clear: () => localStorage.removeItem(TOKEN_KEY),
-};
+/**
+ * The app is signed in by an HttpOnly session cookie the server sets at login: no script can read
+ * it, so no token sits in storage. Every request carries this header, which the server requires
+ * of cookie-authenticated writes (a page of another origin cannot send it).
+ */
+const CSRF_HEADERS = { 'X-Todo-Csrf': '1' };
 
 /** An error answered by the API (`{ error: { code, message, field? } }`) or a network failure. */
 class ApiError extends Error {
@@ -48,10 +47,9 @@ async function request<T>(
   body?: unknown,
   headers: HeadersInit = {},
 ): Promise<T> {
-  const token = tokenStore.get();
   const allHeaders = new Headers(headers);
   if (body !== undefined) allHeaders.set('Content-Type', 'application/json');
-  if (token) allHeaders.set('Authorization', `Bearer ${token}`);
+  for (const [name, value] of Object.entries(CSRF_HEADERS)) allHeaders.set(name, value);
   let response: Response;
   try {
     response = await fetch(path, {
@@ -67,7 +65,7 @@ async function request<T>(
   const data: unknown = text ? safeJson(text) : undefined;
   if (!response.ok) {
     const error = (data as ErrorBody | undefined)?.error;
-    if (response.status === 401 && token && !path.startsWith('/api/auth/')) onUnauthorized();
+    if (response.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized();
     throw new ApiError(
       response.status,
       error?.code ?? `http_${response.status}`,
@@ -122,6 +120,9 @@ export const api = {
     request<{ token: string }>('POST', '/api/auth/signup', { email, password, timezone }),
   login: (email: string, password: string) =>
     request<{ token: string }>('POST', '/api/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  /** A single-use ticket for opening `/ws` (a WebSocket cannot carry the CSRF header). */
+  wsTicket: () => request<{ ticket: string }>('POST', '/api/ws-ticket'),
   me: () => request<Me>('GET', '/api/me'),
   updateMe: (patch: Partial<Pick<Me, 'timezone' | 'email_notifications'>>) =>
     request<Me>('PATCH', '/api/me', patch),
@@ -150,10 +151,7 @@ export const api = {
 
 /** Sends a DELETE that survives the page being closed (used to flush delayed deletions). */
 export function deleteTaskOnUnload(id: string): void {
-  const token = tokenStore.get();
-  void fetch(`/api/tasks/${id}`, {
-    method: 'DELETE',
-    keepalive: true,
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  }).catch(() => {});
+  void fetch(`/api/tasks/${id}`, { method: 'DELETE', keepalive: true, headers: CSRF_HEADERS }).catch(
+    () => {},
+  );
 }

@@ -1,13 +1,10 @@
-import { describeReminder, durationMinutes, REMINDER_PRESETS } from '../lib/reminders';
+import { REMINDER_PRESETS, reminderLabel, sameOffset } from '../lib/reminders';
 
 interface ReminderPickerProps {
   reminders: string[];
   disabled: boolean;
   onChange: (reminders: string[]) => void;
 }
-
-/** Reminders are compared by length, not spelling: the server may store "PT0M" as "PT0S". */
-const sameOffset = (a: string, b: string) => durationMinutes(a) === durationMinutes(b);
 
 export function ReminderPicker({ reminders, disabled, onChange }: ReminderPickerProps) {
   const others = reminders.filter(
@@ -33,7 +30,7 @@ export function ReminderPicker({ reminders, disabled, onChange }: ReminderPicker
         {others.map((reminder) => (
           <label key={reminder} className="choice">
             <input type="checkbox" checked onChange={() => toggle(reminder, false)} />
-            {describeReminder(reminder)}
+            {reminderLabel(reminder)}
           </label>
         ))}
       </div>

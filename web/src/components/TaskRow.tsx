@@ -1,6 +1,6 @@
 import type { Task } from '../api/types';
 import { summarizeRecurrence } from '../lib/recurrence';
-import { describeReminder, sortReminders } from '../lib/reminders';
+import { reminderLabel, sortReminders } from '../lib/reminders';
 import { describeDue } from '../lib/time';
 import { Icon } from './Icon';
 
@@ -49,7 +49,7 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
           )}
           {task.reminders.length > 0 && task.due_at && (
             <span className="badge reminder-badge" title="Reminders">
-              <Icon name="bell" size={12} /> {sortReminders(task.reminders).map(describeReminder).join(', ')}
+              <Icon name="bell" size={12} /> {sortReminders(task.reminders).map(reminderLabel).join(', ')}
             </span>
           )}
           {task.tags.map((tag) => (

@@ -24,7 +24,7 @@ type Editing = { task: Task | null } | null;
 const wideScreen = () => window.matchMedia('(min-width: 900px)').matches;
 
 export function Workspace() {
-  const { token, me } = useAuth();
+  const { session, me } = useAuth();
   const { showToast } = useToasts();
   const timeZone = me?.timezone ?? browserTimeZone();
   const [filters, setFilters] = useState<TaskFilters>(DEFAULT_FILTERS);
@@ -82,7 +82,7 @@ export function Workspace() {
     },
     [list.removeTask, list.patchTask, tags.reload, notifications.add, showToast, rereadAll, openTaskById],
   );
-  const connection = useLiveSync(token, onFrame, rereadAll);
+  const connection = useLiveSync(session === 'signed-in', onFrame, rereadAll);
 
   const toggleComplete = async (task: Task) => {
     const completing = task.status === 'open';

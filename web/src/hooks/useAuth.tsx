@@ -1,13 +1,17 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, setUnauthorizedHandler, tokenStore } from '../api/client';
+import { api, setUnauthorizedHandler } from '../api/client';
 import type { Me } from '../api/types';
 
+/** Whether the session cookie (which scripts cannot read) names a live session: known once /api/me answered. */
+type SessionState = 'checking' | 'signed-in' | 'signed-out';
+
 interface AuthState {
-  token: string | null;
+  session: SessionState;
   me: Me | null;
   signIn: (email: string, password: string) => Promise<void>;
   signUp: (email: string, password: string, timezone: string) => Promise<void>;
-  signOut: () => void;
+  /** Ends the session on the server (the cookie and every copy of its token stop working). */
+  signOut: () => Promise<void>;
   updateMe: (patch: Partial<Pick<Me, 'timezone' | 'email_notifications'>>) => Promise<void>;
   meError: string | null;
 }
@@ -15,59 +19,59 @@ interface AuthState {
 const AuthContext = createContext<AuthState | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [token, setToken] = useState(tokenStore.get);
+  const [session, setSession] = useState<SessionState>('checking');
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<string | null>(null);
 
-  const signOut = useCallback(() => {
-    tokenStore.clear();
-    setToken(null);
+  const signedOut = useCallback(() => {
+    setSession('signed-out');
     setMe(null);
   }, []);
 
-  useEffect(() => setUnauthorizedHandler(signOut), [signOut]);
-
-  // Another tab signing in or out changes the stored token.
-  useEffect(() => {
-    const onStorage = (event: StorageEvent) => {
-      if (event.key === null || event.key === 'todo.token') setToken(tokenStore.get());
-    };
-    window.addEventListener('storage', onStorage);
-    return () => window.removeEventListener('storage', onStorage);
-  }, []);
+  useEffect(() => setUnauthorizedHandler(signedOut), [signedOut]);
 
   useEffect(() => {
-    if (!token) return;
+    if (session === 'signed-out') return;
     let cancelled = false;
     setMeError(null);
     api.me().then(
-      (loaded) => !cancelled && setMe(loaded),
-      (error: Error) => !cancelled && setMeError(error.message),
+      (loaded) => {
+        if (cancelled) return;
+        setMe(loaded);
+        setSession('signed-in');
+      },
+      (error: Error & { status?: number }) => {
+        if (cancelled) return;
+        if (error.status === 401) signedOut();
+        else setMeError(error.message);
+      },
     );
     return () => {
       cancelled = true;
     };
-  }, [token]);
+  }, [session, signedOut]);
 
   const value = useMemo<AuthState>(
     () => ({
-      token,
+      session,
       me,
       meError,
-      signOut,
+      signOut: async () => {
+        // Signed out here even if the server cannot be reached; its session then ends by expiry.
+        await api.logout().catch(() => undefined);
+        signedOut();
+      },
       signIn: async (email, password) => {
-        const { token: issued } = await api.login(email, password);
-        tokenStore.set(issued);
-        setToken(issued);
+        await api.login(email, password);
+        setSession('checking');
       },
       signUp: async (email, password, timezone) => {
-        const { token: issued } = await api.signup(email, password, timezone);
-        tokenStore.set(issued);
-        setToken(issued);
+        await api.signup(email, password, timezone);
+        setSession('checking');
       },
       updateMe: async (patch) => setMe(await api.updateMe(patch)),
     }),
-    [token, me, meError, signOut],
+    [session, me, meError, signedOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

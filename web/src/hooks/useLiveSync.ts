@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
 import type { SyncFrame } from '../api/types';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
@@ -11,10 +12,11 @@ const SILENCE_LIMIT_MS = 70_000;
  * Keeps one WebSocket to `/ws` open while signed in. Reconnects with jittered exponential backoff
  * and resumes after the last sequence number seen, so missed frames are replayed. `onConnected`
  * runs on every open, so whatever changed before the first frame (or across a gap the server no
- * longer remembers) is re-read.
+ * longer remembers) is re-read. Each connection asks for a single-use ticket first: the session
+ * cookie alone does not open `/ws`, and no token appears in a URL.
  */
 export function useLiveSync(
-  token: string | null,
+  signedIn: boolean,
   onFrame: (frame: SyncFrame) => void,
   onConnected: () => void,
 ): ConnectionState {
@@ -23,7 +25,7 @@ export function useLiveSync(
   handlers.current = { onFrame, onConnected };
 
   useEffect(() => {
-    if (!token) return;
+    if (!signedIn) return;
     let socket: WebSocket | null = null;
     let lastSeq: number | null = null;
     let attempt = 0;
@@ -36,11 +38,26 @@ export function useLiveSync(
       silenceTimer = setTimeout(() => socket?.close(), SILENCE_LIMIT_MS);
     };
 
-    const connect = () => {
+    const retryLater = () => {
+      setConnection('offline');
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      attempt++;
+      retryTimer = setTimeout(connect, delay);
+    };
+
+    const connect = async () => {
       setConnection('connecting');
+      let ticket: string;
+      try {
+        ({ ticket } = await api.wsTicket());
+      } catch {
+        if (!stopped) retryLater();
+        return;
+      }
+      if (stopped) return;
       const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
       const since = lastSeq === null ? '' : `&since=${lastSeq}`;
-      socket = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}${since}`);
+      socket = new WebSocket(`${scheme}://${location.host}/ws?ticket=${encodeURIComponent(ticket)}${since}`);
       socket.onopen = () => {
         attempt = 0;
         setConnection('live');
@@ -64,10 +81,7 @@ export function useLiveSync(
       socket.onclose = () => {
         clearTimeout(silenceTimer);
         if (stopped) return;
-        setConnection('offline');
-        const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-        attempt++;
-        retryTimer = setTimeout(connect, delay);
+        retryLater();
       };
     };
 
@@ -76,11 +90,11 @@ export function useLiveSync(
       if (socket?.readyState === WebSocket.CLOSED && !stopped) {
         clearTimeout(retryTimer);
         attempt = 0;
-        connect();
+        void connect();
       }
     };
 
-    connect();
+    void connect();
     window.addEventListener('online', retryNow);
     document.addEventListener('visibilitychange', retryNow);
     return () => {
@@ -98,7 +112,7 @@ export function useLiveSync(
         socket?.close();
       }
     };
-  }, [token]);
+  }, [signedIn]);
 
   return connection;
 }

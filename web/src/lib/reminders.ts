@@ -1,3 +1,5 @@
+import { describeReminder, reminderOffsetMinutes } from '@todo/domain/reminders/index';
+
 /** Reminder offsets are ISO 8601 durations before the due time ("PT0M" = at due time). */
 export const REMINDER_PRESETS: { value: string; label: string }[] = [
   { value: 'PT0M', label: 'At due time' },
@@ -7,26 +9,12 @@ export const REMINDER_PRESETS: { value: string; label: string }[] = [
   { value: 'P1D', label: '1 day before' },
 ];
 
-const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+/** A reminder as a badge or a checkbox label shows it: "30 min before", "1 day before". */
+export const reminderLabel = (offset: string) => describeReminder(offset, 'short');
 
-/** Minutes in an ISO 8601 duration, or null when it is not one this app understands. */
-export function durationMinutes(duration: string): number | null {
-  const match = DURATION.exec(duration);
-  if (!match) return null;
-  const [, weeks, days, hours, minutes, seconds] = match.map((part) => Number(part ?? 0));
-  return (weeks ?? 0) * 10080 + (days ?? 0) * 1440 + (hours ?? 0) * 60 + (minutes ?? 0) + (seconds ?? 0) / 60;
-}
-
-/** "at due time", "30 min before", "1 day before", "2 h before". */
-export function describeReminder(duration: string): string {
-  const minutes = durationMinutes(duration);
-  if (minutes === null) return duration;
-  if (minutes === 0) return 'at due time';
-  if (minutes % 1440 === 0) return `${minutes / 1440} day${minutes === 1440 ? '' : 's'} before`;
-  if (minutes % 60 === 0) return `${minutes / 60} h before`;
-  return `${Math.round(minutes)} min before`;
-}
+/** Reminders are compared by length, not spelling: the server may store "PT0M" as "PT0S". */
+export const sameOffset = (a: string, b: string) => reminderOffsetMinutes(a) === reminderOffsetMinutes(b);
 
 export function sortReminders(reminders: string[]): string[] {
-  return [...reminders].sort((a, b) => (durationMinutes(a) ?? 0) - (durationMinutes(b) ?? 0));
+  return [...reminders].sort((a, b) => (reminderOffsetMinutes(a) ?? 0) - (reminderOffsetMinutes(b) ?? 0));
 }

@@ -7,9 +7,10 @@ export class ApiAs {
   private constructor(private readonly token: string) {}
 
   static async of(page: Page): Promise<ApiAs> {
-    const token = await page.evaluate(() => localStorage.getItem('todo.token'));
-    if (!token) throw new Error('the page has no signed-in user');
-    return new ApiAs(token);
+    // The session cookie is HttpOnly (the page's scripts cannot read it); the browser context can.
+    const cookie = (await page.context().cookies()).find(({ name }) => name === 'todo_session');
+    if (!cookie) throw new Error('the page has no signed-in user');
+    return new ApiAs(cookie.value);
   }
 
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { test as base, expect, inject } from 'vitest';
 import { SCREENSHOTS_DIR } from './paths';
 
 /** Debian's Chromium with the flags this machine needs (no downloads, no background traffic). */
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -31,10 +31,11 @@ export interface Session {
   consoleErrors: string[];
 }
 
-export async function openSession(
-  browser: Browser,
-  options: { viewport?: { width: number; height: number } } = {},
-): Promise<Session> {
+export interface SessionOptions {
+  viewport?: { width: number; height: number };
+}
+
+export async function openSession(browser: Browser, options: SessionOptions = {}): Promise<Session> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
     timezoneId: TIME_ZONE,
@@ -52,6 +53,34 @@ export async function openSession(
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   return { context, page, consoleErrors };
 }
+
+/**
+ * The browser tests' fixture: one Chromium per test file, closed after the file, and
+ * `openSession`, whose sessions end with the test — every page must have logged no error, and
+ * their contexts are closed.
+ */
+export const test = base
+  // biome-ignore lint/correctness/noEmptyPattern: Vitest reads a fixture's dependencies from this pattern; the browser has none
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const browser = await launchBrowser();
+    onCleanup(() => browser.close());
+    return browser;
+  })
+  .extend('openSession', async ({ browser }, { onCleanup }) => {
+    const sessions: Session[] = [];
+    onCleanup(async () => {
+      try {
+        for (const session of sessions) expect(session.consoleErrors).toEqual([]);
+      } finally {
+        await Promise.all(sessions.map((session) => session.context.close()));
+      }
+    });
+    return async (options?: SessionOptions) => {
+      const session = await openSession(browser, options);
+      sessions.push(session);
+      return session;
+    };
+  });
 
 export function uniqueEmail(label: string): string {
   return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.test`;

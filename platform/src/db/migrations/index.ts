@@ -6,6 +6,7 @@ import * as m0004 from './0004_notifications.js';
 import * as m0005 from './0005_audit_log.js';
 import * as m0006 from './0006_sync_log.js';
 import * as m0007 from './0007_conversations.js';
+import * as m0008 from './0008_sessions.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005_audit_log': m0005,
   '0006_sync_log': m0006,
   '0007_conversations': m0007,
+  '0008_sessions': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,19 +1,15 @@
 import rateLimit from '@fastify/rate-limit';
 import { FieldError } from '@todo/domain';
+import { requireUser } from '@todo/platform/http/authentication';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import { requireUser } from '../http/authenticate.js';
-import { errorResponses } from '../http/schemas.js';
 import type { ChatService } from './chat-service.js';
 import type { Conversation, ConversationStore } from './conversations.js';
 
 export interface ChatRoutesOptions {
   chat: ChatService;
   conversations: ConversationStore;
-  tokens: TokenIssuer;
-  users: UserService;
   /** Messages one user may send per minute. */
   rateLimitPerMinute: number;
 }
@@ -51,9 +47,9 @@ function decodeCursor(cursor: string): { updatedAt: Date; id: string } {
 /** `POST /api/chat` and the owner's conversation history. */
 export async function chatRoutes(
   app: HttpServer,
-  { chat, conversations, tokens, users, rateLimitPerMinute }: ChatRoutesOptions,
+  { chat, conversations, rateLimitPerMinute }: ChatRoutesOptions,
 ) {
-  requireUser(app, tokens, users);
+  requireUser(app);
   // As for login (auth-routes.ts), but keyed by the authenticated user, known once onRequest has run.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
 

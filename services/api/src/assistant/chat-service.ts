@@ -1,8 +1,7 @@
 import type { PendingState } from '@todo/domain';
 import type { Actor } from '../tasks/task-service.js';
-import type { BuiltinEngine } from './builtin-engine.js';
+import type { ChatEngine } from './chat-engine.js';
 import type { ChatAction, ConversationStore } from './conversations.js';
-import { type LlmAgent, LlmUnavailableError } from './llm-agent.js';
 
 /** A question the assistant is waiting on, so a client can offer the choices as buttons. */
 export type Awaiting =
@@ -19,47 +18,32 @@ export interface ChatAnswer {
 }
 
 /**
- * One chat turn: load the conversation, let the engine (LLM agent when configured, built-in
- * otherwise) answer and act, persist the turn with the engine's state. Nothing stays in memory.
+ * One chat turn: load the conversation, let the engine answer and act, persist the turn with the
+ * engine's state. Nothing stays in memory.
  */
 export class ChatService {
   constructor(
     private readonly conversations: ConversationStore,
-    private readonly engine: BuiltinEngine,
-    private readonly llm: LlmAgent | null,
+    private readonly engine: ChatEngine,
   ) {}
 
   async send(actor: Actor, message: string, conversationId?: string): Promise<ChatAnswer> {
     const conversation = conversationId ? await this.conversations.get(actor.userId, conversationId) : null;
-    const turn = this.llm
-      ? await this.llmTurn(actor, message, conversationId)
-      : await this.engine.respond(actor, message, conversation?.pending ?? null);
+    const turn = await this.engine.respond({
+      actor,
+      message,
+      pending: conversation?.pending ?? null,
+      history: async () => (conversation ? this.conversations.messages(conversation.id) : []),
+    });
     const id = conversation?.id ?? (await this.conversations.create(actor.userId, message)).id;
     await this.conversations.appendTurn(id, { message, ...turn });
     return {
       conversation_id: id,
       reply: turn.reply,
       actions: turn.actions,
-      intent: 'intent' in turn ? turn.intent : null,
+      intent: turn.intent,
       awaiting: awaitingOf(turn.pending),
     };
-  }
-
-  /**
-   * A provider failure is answered (HTTP 200) with a reply that says so, and the turn is kept with
-   * the actions the model had already taken: they happened, so the user must see them.
-   */
-  private async llmTurn(actor: Actor, message: string, conversationId: string | undefined) {
-    const llm = this.llm as LlmAgent;
-    const history = conversationId ? await this.conversations.messages(conversationId) : [];
-    const actions: ChatAction[] = [];
-    try {
-      const reply = await llm.respond(actor, message, history, actions);
-      return { reply, actions, pending: null };
-    } catch (error) {
-      if (!(error instanceof LlmUnavailableError)) throw error;
-      return { reply: error.message, actions, pending: null };
-    }
   }
 }
 

@@ -1,6 +1,5 @@
-import type { PendingState } from '@todo/domain';
+import { NotFoundError, type PendingState } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { notFound } from '@todo/platform/http/errors';
 
 /** One tool call of an assistant turn, as the chat endpoint reports it. */
 export interface ChatAction {
@@ -55,7 +54,7 @@ export class ConversationStore {
       .where('id', '=', id)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (!row) throw notFound('conversation');
+    if (!row) throw new NotFoundError('conversation');
     return toConversation(row);
   }
 
@@ -140,7 +139,7 @@ export class ConversationStore {
       .where('user_id', '=', userId)
       .returning('id')
       .executeTakeFirst();
-    if (!row) throw notFound('conversation');
+    if (!row) throw new NotFoundError('conversation');
   }
 }
 

@@ -7,8 +7,9 @@
 import type { Config } from '@todo/platform/config';
 import * as z from 'zod';
 import type { Actor, TaskService } from '../tasks/task-service.js';
-import type { ChatAction, ChatMessage } from './conversations.js';
-import { runTool, TOOLS } from './tools.js';
+import type { ChatEngine, ChatTurn, EngineTurn } from './chat-engine.js';
+import type { ChatMessage } from './conversations.js';
+import { TOOL_LIST, ToolExecutor } from './tools.js';
 
 export interface LlmSettings {
   apiKey: string;
@@ -38,7 +39,7 @@ type Message =
   | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
   | { role: 'tool'; tool_call_id: string; content: string };
 
-const TOOL_SPECS = TOOLS.map((definition) => ({
+const TOOL_SPECS = TOOL_LIST.map((definition) => ({
   type: 'function' as const,
   function: {
     name: definition.name,
@@ -50,19 +51,39 @@ const TOOL_SPECS = TOOLS.map((definition) => ({
 /** Earlier turns given to the model: enough for follow-ups ("move it to Friday"), bounded in cost. */
 const HISTORY_MESSAGES = 20;
 
-export class LlmAgent {
+export class LlmAgent implements ChatEngine {
   constructor(
     private readonly tasks: TaskService,
     private readonly settings: LlmSettings,
     private readonly clock: () => Date,
   ) {}
 
-  /** Answers `message`; the actions taken so far are kept in `actions` even when the provider fails midway. */
-  async respond(
+  /**
+   * A provider failure is answered (HTTP 200) with a reply that says so, and the turn keeps the
+   * actions the model had already taken: they happened, so the user must see them.
+   */
+  async respond({ actor, message, history }: ChatTurn): Promise<EngineTurn> {
+    const tools = new ToolExecutor(this.tasks, actor);
+    const answer = (reply: string): EngineTurn => ({
+      reply,
+      actions: tools.actions,
+      pending: null,
+      intent: null,
+    });
+    try {
+      return answer(await this.converse(actor, message, await history(), tools));
+    } catch (error) {
+      if (!(error instanceof LlmUnavailableError)) throw error;
+      return answer(error.message);
+    }
+  }
+
+  /** The agent loop: the model calls tools until it answers in words (or runs out of steps). */
+  private async converse(
     actor: Actor,
     message: string,
     history: ChatMessage[],
-    actions: ChatAction[],
+    tools: ToolExecutor,
   ): Promise<string> {
     const messages: Message[] = [
       { role: 'system', content: systemPrompt(actor.timeZone, this.clock()) },
@@ -77,13 +98,14 @@ export class LlmAgent {
         const input = parseArguments(call.function.arguments);
         const outcome =
           input === undefined
-            ? {
-                ok: false as const,
-                error: { code: 'invalid_input', message: 'arguments are not a JSON object' },
-              }
-            : await runTool(this.tasks, actor, call.function.name, input);
+            ? tools.refuse(
+                call.function.name,
+                call.function.arguments,
+                'invalid_input',
+                'arguments are not a JSON object',
+              )
+            : await tools.callByName(call.function.name, input);
         const result = outcome.ok ? outcome.result : { error: outcome.error };
-        actions.push({ tool: call.function.name, input: input ?? call.function.arguments, result });
         messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
       }
     }

@@ -1,15 +1,23 @@
 /**
  * The assistant's tools: each is a JSON-schema'd input and a function over the TaskService, the
- * same write path as the REST API (validation, events, outbox, audit). The MCP server exposes them
- * to MCP clients, the LLM agent to the model, and the built-in engine executes its commands with them.
+ * same write path as the REST API (validation, events, outbox, audit), answering in domain tasks.
+ * A ToolExecutor runs them for one caller: the MCP server for MCP clients, the LLM agent for the
+ * model, the built-in engine for its commands — each call recorded as an action of the turn.
  */
-import { FieldError, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES, toTaskJson } from '@todo/domain';
-import { HttpError, notFound } from '@todo/platform/http/errors';
+import {
+  DomainError,
+  NotFoundError,
+  PRIORITIES,
+  RECURRENCE_ANCHORS,
+  TASK_STATUSES,
+  type Task,
+  type TaskInputField,
+  toTaskJson,
+} from '@todo/domain';
 import * as z from 'zod';
 import { TASK_SORTS, toListQuery } from '../tasks/task-query.js';
-import type { Actor, TaskService } from '../tasks/task-service.js';
-
-export type TaskJson = ReturnType<typeof toTaskJson>;
+import type { Actor, Revision, TaskService } from '../tasks/task-service.js';
+import type { ChatAction } from './conversations.js';
 
 const taskId = z.string().describe('The task id (a UUID, as returned by add_task or list_tasks)');
 
@@ -22,6 +30,7 @@ const dueAt = z
       'null removes the due date',
   );
 
+// Every settable field, described for a model; the compiler refuses a field of TaskInput left out.
 const fields = {
   description: z.string().describe('Longer notes'),
   priority: z.enum(PRIORITIES).describe('Defaults to medium'),
@@ -47,7 +56,7 @@ const fields = {
     .describe(
       '"due" (default): the next occurrence follows the due date; "completion": it counts from when done',
     ),
-};
+} satisfies Record<Exclude<TaskInputField, 'title'>, z.ZodType>;
 
 const AddTaskInput = z.object({
   title: z.string().describe('What to do, short, without the date words'),
@@ -80,116 +89,175 @@ export interface ToolError {
   field?: string;
 }
 
-export type ToolOutcome = { ok: true; result: Record<string, unknown> } | { ok: false; error: ToolError };
+export type ToolOutcome<Result> = { ok: true; result: Result } | { ok: false; error: ToolError };
 
-interface ToolDefinition<Input extends z.ZodObject> {
-  name: string;
+/** What each tool answers, in domain tasks; `json` renders it for MCP clients, the model and the turn's actions. */
+export interface ToolResults {
+  add_task: { task: Task };
+  list_tasks: { items: Task[]; nextCursor: string | null };
+  update_task: Revision;
+  complete_task: Revision;
+  reopen_task: Revision;
+  delete_task: { deleted: Task };
+}
+export type ToolName = keyof ToolResults;
+
+/** A tool with its input schema; `execute` validates untrusted input against it before running. */
+interface Tool<Result> {
+  name: ToolName;
+  title: string;
+  description: string;
+  input: z.ZodObject;
+  /** Changes nothing: a read-only access token may call it. */
+  readOnly?: true;
+  execute(tasks: TaskService, actor: Actor, input: unknown): Promise<ToolOutcome<Result>>;
+  json(result: Result): Record<string, unknown>;
+}
+
+function tool<Input extends z.ZodObject, Result>(definition: {
+  name: ToolName;
   title: string;
   description: string;
   input: Input;
-  run(tasks: TaskService, actor: Actor, input: z.infer<Input>): Promise<Record<string, unknown>>;
+  /** Changes nothing: a read-only access token may call it. */
+  readOnly?: true;
+  run(tasks: TaskService, actor: Actor, input: z.infer<Input>): Promise<Result>;
+  json(result: Result): Record<string, unknown>;
+}): Tool<Result> {
+  const { run, ...described } = definition;
+  return {
+    ...described,
+    /**
+     * Domain errors (a bad field, an unknown task) come back as a ToolError naming the field, so a
+     * caller can show them; anything else is a bug and is thrown.
+     */
+    async execute(tasks, actor, input) {
+      const parsed = definition.input.safeParse(input ?? {});
+      if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+      try {
+        return { ok: true, result: await run(tasks, actor, parsed.data) };
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return {
+          ok: false,
+          error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+        };
+      }
+    },
+  };
 }
-
-const tool = <Input extends z.ZodObject>(definition: ToolDefinition<Input>) =>
-  definition as unknown as ToolDefinition<z.ZodObject>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An id that is not even a UUID names no task: 404 like any other unknown id. */
 function existing(id: string): string {
-  if (!UUID.test(id)) throw notFound('task');
+  if (!UUID.test(id)) throw new NotFoundError('task');
   return id;
 }
 
-export const TOOLS = [
-  tool({
+const revisedTask = ({ after }: Revision) => ({ task: toTaskJson(after) });
+
+const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
+  add_task: tool({
     name: 'add_task',
     title: 'Add a task',
     description:
       "Create a task. Give the due time with its offset in the user's zone; reminders and recurrence " +
       'need a due time. Returns the created task.',
     input: AddTaskInput,
-    run: async (tasks, actor, input) => ({ task: toTaskJson(await tasks.create(actor, input)) }),
+    run: async (tasks, actor, input) => ({ task: await tasks.create(actor, input) }),
+    json: ({ task }) => ({ task: toTaskJson(task) }),
   }),
-  tool({
+  list_tasks: tool({
     name: 'list_tasks',
     title: 'List or search tasks',
     description:
       'List the user\'s tasks, filtered and sorted. Use it to answer questions ("what is due this week?") ' +
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
-    run: async (tasks, actor, input) => {
-      const page = await tasks.list(actor, toListQuery(input));
-      return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
-    },
+    readOnly: true,
+    run: (tasks, actor, input) => tasks.list(actor, toListQuery(input)),
+    json: ({ items, nextCursor }) => ({ items: items.map(toTaskJson), next_cursor: nextCursor }),
   }),
-  tool({
+  update_task: tool({
     name: 'update_task',
     title: 'Change a task',
     description:
       'Change some fields of a task (rename, reschedule, re-prioritize, set reminders or a repeat rule); ' +
       'omitted fields stay as they are. Returns the task as changed.',
     input: UpdateTaskInput,
-    run: async (tasks, actor, { task_id, ...changes }) => ({
-      task: toTaskJson(await tasks.update(actor, existing(task_id), changes)),
-    }),
+    run: (tasks, actor, { task_id, ...changes }) => tasks.update(actor, existing(task_id), changes),
+    json: revisedTask,
   }),
-  tool({
+  complete_task: tool({
     name: 'complete_task',
     title: 'Mark a task done',
     description: 'Mark a task done. A recurring task then gets its next occurrence.',
     input: TaskIdInput,
-    run: async (tasks, actor, { task_id }) => ({
-      task: toTaskJson(await tasks.complete(actor, existing(task_id))),
-    }),
+    run: (tasks, actor, { task_id }) => tasks.complete(actor, existing(task_id)),
+    json: revisedTask,
   }),
-  tool({
+  reopen_task: tool({
     name: 'reopen_task',
     title: 'Reopen a task',
     description: 'Mark a completed task open again (undo a completion).',
     input: TaskIdInput,
-    run: async (tasks, actor, { task_id }) => ({
-      task: toTaskJson(await tasks.reopen(actor, existing(task_id))),
-    }),
+    run: (tasks, actor, { task_id }) => tasks.reopen(actor, existing(task_id)),
+    json: revisedTask,
   }),
-  tool({
+  delete_task: tool({
     name: 'delete_task',
     title: 'Delete a task',
     description: 'Delete a task for good. Returns the deleted task.',
     input: TaskIdInput,
-    run: async (tasks, actor, { task_id }) => {
-      const before = await tasks.get(actor, existing(task_id));
-      await tasks.remove(actor, before.id);
-      return { deleted: toTaskJson(before) };
-    },
+    run: async (tasks, actor, { task_id }) => ({ deleted: await tasks.remove(actor, existing(task_id)) }),
+    json: ({ deleted }) => ({ deleted: toTaskJson(deleted) }),
   }),
-];
+};
 
-function toolNamed(name: string) {
-  return TOOLS.find((definition) => definition.name === name);
-}
+const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
+const isToolName = (name: string): name is ToolName => (TOOL_NAMES as string[]).includes(name);
+
+/** Every tool, for the MCP server and the model to list. */
+export const TOOL_LIST = TOOL_NAMES.map((name) => TOOLS[name]);
 
 /**
- * Validates `input` against the tool's schema and runs it. Domain errors (a bad field, an unknown
- * task) come back as a ToolError naming the field, so a caller can show them; anything else is a bug
- * and is thrown.
+ * Runs the tools for one caller and keeps every call as an action of the turn (`{ tool, input,
+ * result }`, the result as JSON). The built-in engine calls a tool by its name and reads the
+ * domain result; the model and MCP clients name one at run time and read its JSON.
  */
-export async function runTool(
-  tasks: TaskService,
-  actor: Actor,
-  name: string,
-  input: unknown,
-): Promise<ToolOutcome> {
-  const definition = toolNamed(name);
-  if (!definition) return { ok: false, error: { code: 'unknown_tool', message: `no tool named ${name}` } };
-  const parsed = definition.input.safeParse(input ?? {});
-  if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
-  try {
-    return { ok: true, result: await definition.run(tasks, actor, parsed.data) };
-  } catch (error) {
-    const toolError = asToolError(error);
-    if (!toolError) throw error;
-    return { ok: false, error: toolError };
+export class ToolExecutor {
+  readonly actions: ChatAction[] = [];
+
+  constructor(
+    private readonly tasks: TaskService,
+    private readonly actor: Actor,
+  ) {}
+
+  async call<Name extends ToolName>(name: Name, input: unknown): Promise<ToolOutcome<ToolResults[Name]>> {
+    return (await this.run(name, input)).outcome;
+  }
+
+  /** A tool named at run time; the answer is its JSON, or the error. */
+  async callByName(name: string, input: unknown): Promise<ToolOutcome<Record<string, unknown>>> {
+    if (!isToolName(name)) return this.refuse(name, input, 'unknown_tool', `no tool named ${name}`);
+    const { outcome, json } = await this.run(name, input);
+    return outcome.ok ? { ok: true, result: json } : outcome;
+  }
+
+  /** A call that never reached a tool (no such tool, arguments that are not JSON), kept as an action too. */
+  refuse(name: string, input: unknown, code: string, message: string): ToolOutcome<never> {
+    const error = { code, message };
+    this.actions.push({ tool: name, input, result: { error } });
+    return { ok: false, error };
+  }
+
+  private async run<Name extends ToolName>(name: Name, input: unknown) {
+    const definition: Tool<ToolResults[Name]> = TOOLS[name];
+    const outcome = await definition.execute(this.tasks, this.actor, input);
+    const json = outcome.ok ? definition.json(outcome.result) : { error: outcome.error };
+    this.actions.push({ tool: name, input, result: json });
+    return { outcome, json };
   }
 }
 
@@ -201,12 +269,4 @@ function fromZod(error: z.ZodError): ToolError {
     message: field ? `${field}: ${issue?.message}` : (issue?.message ?? 'invalid input'),
     ...(field ? { field } : {}),
   };
-}
-
-function asToolError(error: unknown): ToolError | null {
-  if (error instanceof FieldError) return { code: error.code, message: error.message, field: error.field };
-  if (error instanceof HttpError) {
-    return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
-  }
-  return null;
 }

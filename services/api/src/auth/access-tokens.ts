@@ -1,16 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { FieldError } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { notFound, unauthorized } from '@todo/platform/http/errors';
-
-/** Recognisable in logs and secret scanners, and never mistaken for a JWT. */
-export const ACCESS_TOKEN_PREFIX = 'tdc_';
+import { notFound } from '@todo/platform/http/errors';
+import { ACCESS_TOKEN_PREFIX, accessTokenHash } from '@todo/platform/identity/access-tokens';
 
 export interface AccessToken {
   id: string;
   name: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date;
+  readOnly: boolean;
+}
+
+/** What a new token may do and for how long. */
+export interface AccessTokenGrant {
+  expiresInDays: number;
+  readOnly: boolean;
 }
 
 export const toAccessTokenJson = (token: AccessToken) => ({
@@ -18,26 +24,37 @@ export const toAccessTokenJson = (token: AccessToken) => ({
   name: token.name,
   created_at: token.createdAt.toISOString(),
   last_used_at: token.lastUsedAt?.toISOString() ?? null,
+  expires_at: token.expiresAt.toISOString(),
+  read_only: token.readOnly,
 });
 
-const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /**
- * Personal access tokens for programs (MCP clients) that cannot log in: long-lived, revocable one
- * by one. A token has 256 random bits, so a plain SHA-256 is enough to store it (no slow hash needed).
+ * Personal access tokens for programs (MCP clients, scripts) that cannot log in: each with an
+ * expiry and optionally read-only, revocable one by one. Verifying them is the platform's (`verifyAccessToken`), since every service accepts them.
  */
 export class AccessTokenService {
   constructor(private readonly db: Db) {}
 
   /** Creates a token; the secret is returned this once and never stored. */
-  async create(userId: string, name: string): Promise<AccessToken & { token: string }> {
+  async create(
+    userId: string,
+    name: string,
+    grant: AccessTokenGrant,
+  ): Promise<AccessToken & { token: string }> {
     const trimmed = name.trim();
     if (!trimmed) throw new FieldError('name', 'must not be empty');
     const token = `${ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row = await this.db
       .insertInto('access_tokens')
-      .values({ id: crypto.randomUUID(), user_id: userId, name: trimmed, token_hash: sha256(token) })
-      .returning(['id', 'name', 'created_at', 'last_used_at'])
+      .values({
+        id: crypto.randomUUID(),
+        user_id: userId,
+        name: trimmed,
+        token_hash: accessTokenHash(token),
+        expires_at: new Date(Date.now() + grant.expiresInDays * 86_400_000),
+        read_only: grant.readOnly,
+      })
+      .returning(COLUMNS)
       .executeTakeFirstOrThrow();
     return { ...toAccessToken(row), token };
   }
@@ -45,9 +62,10 @@ export class AccessTokenService {
   async list(userId: string): Promise<AccessToken[]> {
     const rows = await this.db
       .selectFrom('access_tokens')
-      .select(['id', 'name', 'created_at', 'last_used_at'])
+      .select(COLUMNS)
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
+      .where('expires_at', '>', new Date())
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map(toAccessToken);
@@ -64,24 +82,22 @@ export class AccessTokenService {
       .executeTakeFirst();
     if (!row) throw notFound('access token');
   }
-
-  /** The user id of a live token; 401 for an unknown or revoked one. */
-  async verify(token: string): Promise<string> {
-    const row = await this.db
-      .updateTable('access_tokens')
-      .set({ last_used_at: new Date() })
-      .where('token_hash', '=', sha256(token))
-      .where('revoked_at', 'is', null)
-      .returning('user_id')
-      .executeTakeFirst();
-    if (!row) throw unauthorized('unknown or revoked access token');
-    return row.user_id;
-  }
 }
+
+const COLUMNS = ['id', 'name', 'created_at', 'last_used_at', 'expires_at', 'read_only'] as const;
 
 const toAccessToken = (row: {
   id: string;
   name: string;
   created_at: Date;
   last_used_at: Date | null;
-}): AccessToken => ({ id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at });
+  expires_at: Date;
+  read_only: boolean;
+}): AccessToken => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+  expiresAt: row.expires_at,
+  readOnly: row.read_only,
+});

@@ -1,15 +1,10 @@
 import { hash, verify } from '@node-rs/argon2';
 import { FieldError, isValidTimeZone } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
-import { conflict, notFound, unauthorized } from '@todo/platform/http/errors';
-import { UserCache } from './user-cache.js';
-
-export interface User {
-  id: string;
-  email: string;
-  timezone: string;
-  emailNotifications: boolean;
-}
+import { conflict, HttpError, notFound, unauthorized } from '@todo/platform/http/errors';
+import { toUser, USER_COLUMNS, type User, type UserDirectory } from '@todo/platform/identity/user-directory';
+import { sql } from 'kysely';
+import { assertAcceptablePassword, displayEmail, normalizeEmail } from './credentials.js';
 
 export const toUserJson = (user: User) => ({
   id: user.id,
@@ -36,47 +31,22 @@ function assertTimeZone(timezone: string) {
   }
 }
 
-const USER_COLUMNS = ['id', 'email', 'timezone', 'email_notifications'] as const;
-const toUser = (row: {
-  id: string;
-  email: string;
-  timezone: string;
-  email_notifications: boolean;
-}): User => ({
-  id: row.id,
-  email: row.email,
-  timezone: row.timezone,
-  emailNotifications: row.email_notifications,
-});
-
-export interface UserServiceOptions {
-  /**
-   * Serve `get` from memory (every request authenticates through it). Only for a process that is
-   * the sole writer of the users table — the embedded mode on PGlite, whose directory one process
-   * opens at a time — since every change then goes through `update` here, which drops the entry:
-   * a changed zone applies from the next request on.
-   */
-  cache?: boolean;
-}
-
+/** Accounts: sign-up, login and profile changes; reads go through the shared directory. */
 export class UserService {
-  private readonly cache: UserCache | undefined;
-
   constructor(
     private readonly db: Db,
-    options: UserServiceOptions = {},
-  ) {
-    this.cache = options.cache ? new UserCache() : undefined;
-  }
+    private readonly directory: UserDirectory,
+  ) {}
 
   async signup(input: { email: string; password: string; timezone?: string }): Promise<User> {
     const timezone = input.timezone ?? 'UTC';
     assertTimeZone(timezone);
-    const email = input.email.trim();
+    assertAcceptablePassword(input.password);
+    const email = displayEmail(input.email);
     const existing = await this.db
       .selectFrom('users')
       .select('id')
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
       .executeTakeFirst();
     if (existing) throw conflict('email_taken', 'an account with this e-mail already exists');
     const row = await this.db
@@ -99,31 +69,20 @@ export class UserService {
     const row = await this.db
       .selectFrom('users')
       .select([...USER_COLUMNS, 'password_hash'])
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', email.trim().toLowerCase()))
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
       .executeTakeFirst();
     const valid = await verify(row?.password_hash ?? (await DUMMY_HASH), password);
     if (!row || !valid) throw unauthorized('wrong e-mail or password');
     return toUser(row);
   }
 
-  async get(id: string): Promise<User> {
-    const cached = this.cache?.get(id);
-    if (cached) return cached;
-    const readStartedAt = this.cache?.readStarting() ?? 0;
-    const row = await this.db
-      .selectFrom('users')
-      .select(USER_COLUMNS)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound('user');
-    const user = toUser(row);
-    this.cache?.remember(user, readStartedAt);
-    return user;
+  get(id: string): Promise<User> {
+    return this.directory.get(id);
   }
 
   async update(id: string, changes: { timezone?: string; email_notifications?: boolean }): Promise<User> {
     if (changes.timezone !== undefined) assertTimeZone(changes.timezone);
-    this.cache?.forget(id);
+    this.directory.forget(id);
     const row = await this.db
       .updateTable('users')
       .set({
@@ -136,8 +95,56 @@ export class UserService {
       .where('id', '=', id)
       .returning(USER_COLUMNS)
       .executeTakeFirst();
-    this.cache?.forget(id);
+    this.directory.forget(id);
     if (!row) throw notFound('user');
     return toUser(row);
+  }
+
+  /** Replaces the password after checking the current one (403 naming `current_password`). */
+  async changePassword(id: string, current: string, next: string): Promise<void> {
+    await this.assertPassword(id, current, 'current_password');
+    assertAcceptablePassword(next, 'new_password');
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: await hash(next, ARGON2), updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** 403 naming `field` unless `password` is the account's. */
+  async assertPassword(id: string, password: string, field: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('user');
+    if (!(await verify(row.password_hash, password))) {
+      throw new HttpError(403, 'wrong_password', `${field}: is not your password`, field);
+    }
+  }
+
+  /**
+   * Deletes the account and everything it owns in one transaction: its rows cascade (tasks,
+   * notifications, conversations, access tokens, sessions), and the tables keyed by a user id
+   * without a foreign key are emptied of it — the audit log (through the erasure path its
+   * append-only trigger allows), the live-sync log, its events still in the outbox or in the
+   * dead-letter queue, its pending reminder jobs (a Dapr job still set then finds nothing to fire).
+   */
+  async erase(id: string): Promise<void> {
+    this.directory.forget(id);
+    await this.db.transaction().execute(async (trx) => {
+      await sql`select set_config('todo.erase_user', ${id}, true)`.execute(trx);
+      await trx.deleteFrom('audit_log').where('user_id', '=', id).execute();
+      await trx.deleteFrom('sync_log').where('user_id', '=', id).execute();
+      await trx.deleteFrom('outbox').where(sql`event->>'user_id'`, '=', id).execute();
+      await trx
+        .deleteFrom('dead_letters')
+        .where(sql`envelope->'original_event'->>'user_id'`, '=', id)
+        .execute();
+      await trx.deleteFrom('scheduled_jobs').where(sql`data->>'user_id'`, '=', id).execute();
+      await trx.deleteFrom('users').where('id', '=', id).execute();
+    });
+    this.directory.forget(id);
   }
 }

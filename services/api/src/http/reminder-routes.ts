@@ -6,9 +6,9 @@ import type { FireOutcome } from '../reminders/reminders.js';
 const Outcome = Type.Object({ outcome: Type.String() });
 
 /**
- * The reminder job callback, twice: `POST /api/reminders/trigger` and Dapr's job callback route
- * `POST /job/:name`. Only the local scheduler or the Dapr sidecar (same host, loopback) may call
- * it; firing the same job twice notifies once.
+ * Dapr's job callback, `POST /job/:name` (the embedded timer calls the same fire function in
+ * process). Only the Dapr sidecar (same host, loopback) may call it; firing the same job twice
+ * notifies once.
  */
 export async function reminderRoutes(
   app: HttpServer,
@@ -16,18 +16,6 @@ export async function reminderRoutes(
 ) {
   localOnly(app, 'the job callback');
   const JobName = Type.String({ pattern: '^[a-zA-Z0-9-]{1,200}$' });
-  app.post(
-    '/api/reminders/trigger',
-    {
-      schema: {
-        tags: ['internal'],
-        summary: 'Fire a reminder job (scheduler callback)',
-        body: Type.Object({ name: JobName }, { additionalProperties: false }),
-        response: { 200: Outcome },
-      },
-    },
-    async (request) => ({ outcome: await fire(request.body.name) }),
-  );
   app.post(
     '/job/:name',
     { schema: { hide: true, params: Type.Object({ name: JobName }), response: { 200: Outcome } } },

@@ -1,5 +1,7 @@
-import { LIMITS, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES } from '@todo/domain';
-import { Type } from 'typebox';
+import { contractSchema, type TaskSnapshot } from '@todo/contracts';
+import { LIMITS, PRIORITIES, RECURRENCE_ANCHORS, TASK_STATUSES, type TaskInputField } from '@todo/domain';
+import { PageOf, pagingQuery } from '@todo/platform/http/schemas';
+import { type TSchema, Type } from 'typebox';
 import { TASK_SORTS } from '../tasks/task-query.js';
 
 /** Route schemas: they validate requests, shape responses and generate the OpenAPI document. */
@@ -8,49 +10,13 @@ const stringEnum = <const T extends readonly string[]>(values: T, description?: 
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 const DateTime = Type.String({ format: 'date-time' });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object(
-      {
-        code: Type.String(),
-        message: Type.String(),
-        field: Type.Optional(Type.String()),
-      },
-      { additionalProperties: true },
-    ),
-  },
-  {
-    $id: 'Error',
-    description: 'Every error: a machine code, a sentence, and the offending field when there is one',
-  },
-);
+const { $schema, $id, title, ...taskSchema } = contractSchema('task.schema.json');
 
-export const TaskJson = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    user_id: Type.String({ format: 'uuid' }),
-    title: Type.String(),
-    description: Type.String(),
-    status: stringEnum(TASK_STATUSES),
-    priority: stringEnum(PRIORITIES),
-    tags: Type.Array(Type.String()),
-    due_at: NullableDateTime,
-    all_day: Type.Boolean(),
-    reminders: Type.Array(Type.String()),
-    recurrence: Type.Union([Type.String(), Type.Null()]),
-    recurrence_anchor: stringEnum(RECURRENCE_ANCHORS),
-    series_id: Type.Union([Type.String(), Type.Null()]),
-    occurrence: Type.Integer(),
-    created_at: DateTime,
-    updated_at: DateTime,
-    completed_at: NullableDateTime,
-    version: Type.Integer(),
-  },
-  { $id: 'Task' },
-);
+/** The task resource: the contract's schema itself (what events carry), under the id routes refer to. */
+export const TaskJson = Type.Unsafe<TaskSnapshot>({ ...taskSchema, $id: 'Task' });
 
+// What a client may send for each settable field; the compiler refuses a field of TaskInput left out.
 const taskInputProperties = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
   description: Type.String({ maxLength: LIMITS.description }),
@@ -78,7 +44,7 @@ const taskInputProperties = {
     description: 'RFC 5545 RRULE, e.g. "FREQ=WEEKLY;BYDAY=MO,TH"',
   }),
   recurrence_anchor: stringEnum(RECURRENCE_ANCHORS, 'Repeat from the due date or from the completion date'),
-};
+} satisfies Record<TaskInputField, TSchema>;
 
 export const TaskCreateBody = Type.Object(
   {
@@ -112,16 +78,12 @@ export const TaskListQuerystring = Type.Object(
         'due, created and title ascend; priority lists the most important first; "-" reverses',
       ),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    ...pagingQuery,
   },
   { additionalProperties: false },
 );
 
-export const TaskPage = Type.Object({
-  items: Type.Array(Type.Ref('Task')),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const TaskPage = PageOf(Type.Ref('Task'));
 
 export const TaskIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -140,9 +102,3 @@ export const UserJson = Type.Object(
   },
   { $id: 'User' },
 );
-
-export const errorResponses = {
-  400: Type.Ref('Error'),
-  401: Type.Ref('Error'),
-  404: Type.Ref('Error'),
-};

@@ -1,13 +1,11 @@
 import { toTaskJson } from '@todo/domain';
+import { requireUser } from '@todo/platform/http/authentication';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
 import { toListQuery } from '../tasks/task-query.js';
 import type { TaskService } from '../tasks/task-service.js';
-import { requireUser } from './authenticate.js';
 import {
-  errorResponses,
   IfMatchHeaders,
   TaskCreateBody,
   TaskIdParams,
@@ -18,8 +16,6 @@ import {
 
 export interface TaskRoutesOptions {
   tasks: TaskService;
-  tokens: TokenIssuer;
-  users: UserService;
 }
 
 const withConflict = { ...errorResponses, 409: Type.Ref('Error') };
@@ -28,8 +24,8 @@ const withConflict = { ...errorResponses, 409: Type.Ref('Error') };
 const expectedVersion = (headers: { 'if-match'?: string }) =>
   headers['if-match'] === undefined ? undefined : Number(headers['if-match'].replace(/\D/g, ''));
 
-export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: TaskRoutesOptions) {
-  requireUser(app, tokens, users);
+export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) {
+  requireUser(app);
 
   app.post(
     '/api/tasks',
@@ -103,7 +99,8 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
     },
     async (request) =>
       toTaskJson(
-        await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)),
+        (await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)))
+          .after,
       ),
   );
 
@@ -142,8 +139,8 @@ export async function taskRoutes(app: HttpServer, { tasks, tokens, users }: Task
       },
       async (request) => {
         const version = expectedVersion(request.headers);
-        const task = await tasks[action](request.actor, request.params.id, version);
-        return toTaskJson(task);
+        const { after } = await tasks[action](request.actor, request.params.id, version);
+        return toTaskJson(after);
       },
     );
   }

@@ -1,15 +1,11 @@
+import { noStore, requireUser, sessionOf } from '@todo/platform/http/authentication';
+import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import { type AccessTokenService, toAccessTokenJson } from '../auth/access-tokens.js';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import { requireUser } from './authenticate.js';
-import { errorResponses } from './schemas.js';
 
 export interface TokenRoutesOptions {
   accessTokens: AccessTokenService;
-  tokens: TokenIssuer;
-  users: UserService;
 }
 
 const AccessTokenJson = Type.Object({
@@ -17,11 +13,14 @@ const AccessTokenJson = Type.Object({
   name: Type.String(),
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  expires_at: Type.String({ format: 'date-time' }),
+  read_only: Type.Boolean(),
 });
 
 /** Personal access tokens: created and revoked by a logged-in user, used by MCP clients at `/mcp`. */
-export async function tokenRoutes(app: HttpServer, { accessTokens, tokens, users }: TokenRoutesOptions) {
-  requireUser(app, tokens, users);
+export async function tokenRoutes(app: HttpServer, { accessTokens }: TokenRoutesOptions) {
+  requireUser(app);
+  noStore(app);
 
   app.post(
     '/api/tokens',
@@ -30,7 +29,20 @@ export async function tokenRoutes(app: HttpServer, { accessTokens, tokens, users
         tags: ['tokens'],
         summary: 'Create a personal access token (for MCP clients); the token is shown only in this answer',
         body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 100 }) },
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            expires_in_days: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: 365,
+                default: 90,
+                description: 'Lifetime, 90 days unless given',
+              }),
+            ),
+            read_only: Type.Optional(
+              Type.Boolean({ default: false, description: 'Reads only: every write answers 403' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: {
@@ -40,7 +52,12 @@ export async function tokenRoutes(app: HttpServer, { accessTokens, tokens, users
       },
     },
     async (request, reply) => {
-      const created = await accessTokens.create(request.actor.userId, request.body.name);
+      // A token cannot mint tokens: a leaked one would otherwise outlive its own revocation.
+      sessionOf(request.actor);
+      const created = await accessTokens.create(request.actor.userId, request.body.name, {
+        expiresInDays: request.body.expires_in_days ?? 90,
+        readOnly: request.body.read_only ?? false,
+      });
       return reply.status(201).send({ ...toAccessTokenJson(created), token: created.token });
     },
   );

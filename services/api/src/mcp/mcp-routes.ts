@@ -1,17 +1,12 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { unauthorized } from '@todo/platform/http/errors';
+import { readOnlyRefusal, requireUser } from '@todo/platform/http/authentication';
 import type { HttpServer } from '@todo/platform/http/server';
-import { ACCESS_TOKEN_PREFIX, type AccessTokenService } from '../auth/access-tokens.js';
-import type { TokenIssuer } from '../auth/tokens.js';
-import type { UserService } from '../auth/users.js';
-import type { Actor, TaskService } from '../tasks/task-service.js';
+import { TOOL_LIST } from '../assistant/tools.js';
+import type { TaskService } from '../tasks/task-service.js';
 import { createMcpServer } from './server.js';
 
 export interface McpRoutesOptions {
   tasks: TaskService;
-  tokens: TokenIssuer;
-  accessTokens: AccessTokenService;
-  users: UserService;
 }
 
 /**
@@ -19,30 +14,28 @@ export interface McpRoutesOptions {
  * land on any replica. Callers authenticate with `Authorization: Bearer` and either a session JWT or
  * a personal access token (`tdc_…`, made at `POST /api/tokens`).
  */
-export async function mcpRoutes(app: HttpServer, { tasks, tokens, accessTokens, users }: McpRoutesOptions) {
-  const authenticate = async (authorization: string | undefined, correlationId: string): Promise<Actor> => {
-    const token = authorization && /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    if (!token) throw unauthorized();
-    const userId = token.startsWith(ACCESS_TOKEN_PREFIX)
-      ? await accessTokens.verify(token)
-      : await tokens.verify(token);
-    const user = await users.get(userId).catch(() => {
-      throw unauthorized('account no longer exists');
-    });
-    return { userId: user.id, timeZone: user.timezone, correlationId };
-  };
-
-  app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
-    const actor = await authenticate(request.headers.authorization, request.id);
-    const server = createMcpServer(tasks, actor);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    reply.hijack();
-    reply.raw.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(request.raw, reply.raw, request.body);
+export async function mcpRoutes(app: HttpServer, { tasks }: McpRoutesOptions) {
+  await app.register(async (scope: HttpServer) => {
+    requireUser(scope);
+    scope.post(
+      '/mcp',
+      { schema: { hide: true }, config: { readOnlyChecked: true } },
+      async (request, reply) => {
+        const { credential } = request.actor;
+        if (credential.kind === 'access-token' && credential.readOnly && callsWritingTool(request.body)) {
+          throw readOnlyRefusal();
+        }
+        const server = createMcpServer(tasks, request.actor);
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        reply.hijack();
+        reply.raw.on('close', () => {
+          void transport.close();
+          void server.close();
+        });
+        await server.connect(transport);
+        await transport.handleRequest(request.raw, reply.raw, request.body);
+      },
+    );
   });
 
   // Stateless: no server-initiated stream to open (GET) and no session to end (DELETE).
@@ -62,4 +55,15 @@ export async function mcpRoutes(app: HttpServer, { tasks, tokens, accessTokens, 
           }),
     });
   }
+}
+
+const READ_ONLY_TOOLS = new Set<string>(TOOL_LIST.filter((tool) => tool.readOnly).map((tool) => tool.name));
+
+/** Whether a JSON-RPC message or batch calls a tool that changes tasks. */
+function callsWritingTool(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((message) => {
+    const { method, params } = (message ?? {}) as { method?: unknown; params?: { name?: unknown } };
+    return method === 'tools/call' && !READ_ONLY_TOOLS.has(String(params?.name));
+  });
 }

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { runTool, TOOLS } from '../assistant/tools.js';
+import { TOOL_LIST, ToolExecutor } from '../assistant/tools.js';
 import type { Actor, TaskService } from '../tasks/task-service.js';
 
 /**
@@ -12,12 +12,13 @@ export function createMcpServer(tasks: TaskService, actor: Actor): McpServer {
     { name: 'todo-chatbot', version: '1.0.0' },
     { instructions: `Manage the user's tasks. The user's time zone is ${actor.timeZone}.` },
   );
-  for (const definition of TOOLS) {
+  const tools = new ToolExecutor(tasks, actor);
+  for (const definition of TOOL_LIST) {
     server.registerTool(
       definition.name,
       { title: definition.title, description: definition.description, inputSchema: definition.input },
       async (input): Promise<CallToolResult> => {
-        const outcome = await runTool(tasks, actor, definition.name, input);
+        const outcome = await tools.callByName(definition.name, input);
         if (!outcome.ok) return { isError: true, content: [{ type: 'text', text: outcome.error.message }] };
         return {
           content: [{ type: 'text', text: JSON.stringify(outcome.result) }],

@@ -1,6 +1,8 @@
 import { newEnvelope } from '@todo/contracts';
-import { reminderJobChanges, reminderJobsFor } from '@todo/domain';
+import { type ReminderJob, reminderJobChanges, reminderJobsFor } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
+import type { UserDirectory } from '@todo/platform/identity/user-directory';
+import { deleteJobRows, insertJobRows } from '@todo/platform/jobs/job-rows';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { JobScheduler } from '@todo/platform/ports';
 import { remindersFired } from '@todo/platform/telemetry/metrics';
@@ -10,7 +12,7 @@ import type { WriteParticipant } from '../tasks/task-service.js';
 /** A reminder that fires more than this after its time is reported as late (it was missed). */
 const LATE_AFTER_MS = 60_000;
 
-/** Keeps a task's reminder jobs in step with the task, inside the write's transaction. */
+/** Keeps a task's reminder jobs (their rows and their timers) in step with the task, inside the write's transaction. */
 export function reminderScheduling(
   scheduler: JobScheduler,
   clock: () => Date = () => new Date(),
@@ -21,8 +23,10 @@ export function reminderScheduling(
       reminderJobsFor(change.before, actor.timeZone, now),
       reminderJobsFor(change.after, actor.timeZone, now),
     );
-    await scheduler.cancel(cancel, trx);
-    await scheduler.schedule(schedule, trx);
+    await deleteJobRows(trx, cancel);
+    await insertJobRows(trx, schedule);
+    await scheduler.cancel(cancel);
+    await scheduler.schedule(schedule);
   };
 }
 
@@ -33,22 +37,32 @@ export type FireOutcome = 'fired' | 'already_fired' | 'stale';
  * re-checks that the task still wants this reminder (still open, same due date, same offset, and
  * the owner's zone unchanged for all-day tasks), and emits `reminder.due` through the outbox.
  */
-export async function fireReminder(db: Db, name: string, now: Date = new Date()): Promise<FireOutcome> {
+export async function fireReminder(
+  db: Db,
+  users: UserDirectory,
+  name: string,
+  now: Date = new Date(),
+): Promise<FireOutcome> {
+  const unfired = await db
+    .selectFrom('scheduled_jobs')
+    .select('data')
+    .where('name', '=', name)
+    .where('fired_at', 'is', null)
+    .executeTakeFirst();
+  if (!unfired) return 'already_fired';
+  const data = unfired.data as ReminderJob['data'];
+  // Read before the transaction: on PGlite the transaction holds the only connection.
+  const user = await users.find(data.user_id);
   const outcome = await db.transaction().execute(async (trx): Promise<FireOutcome> => {
+    // Marking it fired is the claim: of two concurrent callbacks, one fires and one finds it marked.
     const job = await trx
       .updateTable('scheduled_jobs')
       .set({ fired_at: now })
       .where('name', '=', name)
       .where('fired_at', 'is', null)
-      .returning(['due_at', 'data'])
+      .returning('due_at')
       .executeTakeFirst();
     if (!job) return 'already_fired';
-    const data = job.data as { task_id: string; user_id: string };
-    const user = await trx
-      .selectFrom('users')
-      .select('timezone')
-      .where('id', '=', data.user_id)
-      .executeTakeFirst();
     const task = await findTask(trx, data.user_id, data.task_id);
     const wanted =
       user && reminderJobsFor(task, user.timezone, new Date(0)).find((candidate) => candidate.name === name);

@@ -1,4 +1,4 @@
-import type { Task } from '@todo/domain';
+import { fromTaskRecord, TASK_FIELDS, TASK_TIME_FIELDS, type Task, toTaskRecord } from '@todo/domain';
 import type { Database } from '@todo/platform/db/schema';
 import { pageOf } from '@todo/platform/http/time-cursor';
 import { type Kysely, type Selectable, sql } from 'kysely';
@@ -7,73 +7,10 @@ import { decodeCursor, encodeCursor, prefixTsQuery, sortKey, type TaskListQuery 
 type Executor = Kysely<Database>;
 type TaskRow = Omit<Selectable<Database['tasks']>, 'search'>;
 
-const COLUMNS = [
-  'id',
-  'user_id',
-  'title',
-  'description',
-  'status',
-  'priority',
-  'priority_rank',
-  'tags',
-  'due_at',
-  'all_day',
-  'reminders',
-  'recurrence',
-  'recurrence_anchor',
-  'series_id',
-  'occurrence',
-  'created_at',
-  'updated_at',
-  'completed_at',
-  'version',
-] as const;
+const COLUMNS = [...TASK_FIELDS, 'priority_rank'] as const;
 
-export function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    title: row.title,
-    description: row.description,
-    status: row.status,
-    priority: row.priority,
-    tags: row.tags,
-    dueAt: row.due_at,
-    allDay: row.all_day,
-    reminders: row.reminders,
-    recurrence: row.recurrence,
-    recurrenceAnchor: row.recurrence_anchor,
-    seriesId: row.series_id,
-    occurrence: row.occurrence,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    completedAt: row.completed_at,
-    version: row.version,
-  };
-}
-
-function toRow(task: Task) {
-  return {
-    id: task.id,
-    user_id: task.userId,
-    title: task.title,
-    description: task.description,
-    status: task.status,
-    priority: task.priority,
-    tags: task.tags,
-    due_at: task.dueAt,
-    all_day: task.allDay,
-    reminders: task.reminders,
-    recurrence: task.recurrence,
-    recurrence_anchor: task.recurrenceAnchor,
-    series_id: task.seriesId,
-    occurrence: task.occurrence,
-    created_at: task.createdAt,
-    updated_at: task.updatedAt,
-    completed_at: task.completedAt,
-    version: task.version,
-  };
-}
+export const toTask = (row: TaskRow): Task => fromTaskRecord(row);
+const toRow = toTaskRecord;
 
 export async function insertTask(db: Executor, task: Task): Promise<Task> {
   const row = await db.insertInto('tasks').values(toRow(task)).returning(COLUMNS).executeTakeFirstOrThrow();
@@ -203,23 +140,17 @@ export async function listTasks(
   return { items: page.items.map((row) => toTask(fromJsonRow(row))), nextCursor: page.nextCursor };
 }
 
+type TimeColumn = (typeof TASK_TIME_FIELDS)[number];
+
 /** A task row as `json_agg` renders it: times are text. */
-type JsonTaskRow = Omit<TaskRow, 'due_at' | 'created_at' | 'updated_at' | 'completed_at'> & {
-  due_at: string | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
-  sort_value: unknown;
-};
+type JsonTaskRow = Omit<TaskRow, TimeColumn> & { [K in TimeColumn]: string | null } & { sort_value: unknown };
 
 function fromJsonRow(row: JsonTaskRow): TaskRow {
-  return {
-    ...row,
-    due_at: row.due_at === null ? null : new Date(row.due_at),
-    created_at: new Date(row.created_at),
-    updated_at: new Date(row.updated_at),
-    completed_at: row.completed_at === null ? null : new Date(row.completed_at),
-  };
+  const times = TASK_TIME_FIELDS.map((column) => {
+    const value = row[column];
+    return [column, value === null ? null : new Date(value)];
+  });
+  return { ...row, ...Object.fromEntries(times) } as TaskRow;
 }
 
 /** A time sort value arrives as JSON text; 'infinity' (no due date) stays text. */

@@ -1,9 +1,12 @@
 import { newEnvelope } from '@todo/contracts';
 import {
   applyTaskInput,
+  ConflictError,
+  DomainError,
   fieldsOf,
   localDateOf,
   type NextOccurrenceTask,
+  NotFoundError,
   nextOccurrenceTask,
   type Task,
   type TaskFields,
@@ -12,7 +15,6 @@ import {
 } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import type { Database } from '@todo/platform/db/schema';
-import { conflict, HttpError, notFound } from '@todo/platform/http/errors';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { Transaction } from 'kysely';
 import type { TaskListQuery } from './task-query.js';
@@ -40,6 +42,12 @@ export interface TaskChange {
   action: TaskAction;
   before: Task | null;
   after: Task | null;
+}
+
+/** A task before and after an edit (the same task twice when the edit changed nothing). */
+export interface Revision {
+  before: Task;
+  after: Task;
 }
 
 /**
@@ -81,11 +89,6 @@ export class TaskService {
     this.participants = options.participants ?? [];
     this.onCommit = options.onCommit ?? (() => undefined);
     this.clock = options.clock ?? (() => new Date());
-  }
-
-  /** Later-built services (reminders) join the write path after construction. */
-  addParticipant(participant: WriteParticipant): void {
-    this.participants.push(participant);
   }
 
   async get(actor: Actor, id: string): Promise<Task> {
@@ -143,27 +146,31 @@ export class TaskService {
     if (following && following.status === 'open' && following.version === 1) {
       await this.remove(actor, following.id, following.version).catch((error) => {
         // Edited or deleted meanwhile: the user's change wins.
-        if (!(error instanceof HttpError)) throw error;
+        if (!(error instanceof DomainError)) throw error;
       });
     }
   }
 
   /** Skips this occurrence of a series: it moves to the next date of its rule instead of being done. */
-  skip(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  skip(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) => {
-      if (current.status !== 'open') throw conflict('not_open', 'only an open occurrence can be skipped');
+      if (current.status !== 'open')
+        throw new ConflictError('not_open', 'only an open occurrence can be skipped');
       const now = this.clock();
       const next = nextOccurrenceTask(current, actor.timeZone, now, now);
       if (!current.recurrence)
-        throw conflict('not_recurring', 'only an occurrence of a recurring task can be skipped');
+        throw new ConflictError('not_recurring', 'only an occurrence of a recurring task can be skipped');
       if (!next)
-        throw conflict('series_ended', 'this was the last occurrence of its series; complete or delete it');
+        throw new ConflictError(
+          'series_ended',
+          'this was the last occurrence of its series; complete or delete it',
+        );
       const fields = applyTaskInput(next.input, fieldsOf(current));
       return { action: 'updated', next: { ...current, ...fields, occurrence: next.occurrence } };
     });
   }
 
-  async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Task> {
+  async update(actor: Actor, id: string, input: TaskInput, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) => {
       const fields = applyTaskInput(input, fieldsOf(current));
       if (sameFields(fields, fieldsOf(current))) return null;
@@ -179,7 +186,7 @@ export class TaskService {
     });
   }
 
-  complete(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  complete(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) =>
       current.status === 'completed'
         ? null
@@ -187,7 +194,7 @@ export class TaskService {
     );
   }
 
-  reopen(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+  reopen(actor: Actor, id: string, expectedVersion?: number): Promise<Revision> {
     return this.modify(actor, id, expectedVersion, (current) =>
       current.status === 'open'
         ? null
@@ -195,13 +202,16 @@ export class TaskService {
     );
   }
 
-  async remove(actor: Actor, id: string, expectedVersion?: number): Promise<void> {
+  /** Deletes the task; returns it as it was. */
+  async remove(actor: Actor, id: string, expectedVersion?: number): Promise<Task> {
+    let current: Task | undefined;
     await this.write(actor, async (trx) => {
-      const current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
+      current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
       assertVersion(current, expectedVersion);
       await deleteTask(trx, actor.userId, id);
       return { action: 'deleted', before: current, after: null };
     });
+    return current as Task;
   }
 
   /** Read-modify-write under a row lock; `decide` returns null when nothing changes (no event, no bump). */
@@ -210,7 +220,7 @@ export class TaskService {
     id: string,
     expectedVersion: number | undefined,
     decide: (current: Task) => { action: TaskAction; next: Task } | null,
-  ): Promise<Task> {
+  ): Promise<Revision> {
     let current: Task | undefined;
     const change = await this.write(actor, async (trx) => {
       current = (await findTask(trx, actor.userId, id, true)) ?? throwNotFound();
@@ -222,7 +232,8 @@ export class TaskService {
       if (!after) throw versionConflict(current);
       return { action: decision.action, before: current, after };
     });
-    return change?.after ?? (current as Task);
+    const before = current as Task;
+    return { before, after: change?.after ?? before };
   }
 
   private async write(
@@ -269,8 +280,8 @@ function taskEvents(change: TaskChange, actor: Actor) {
 
 function diff({ before, after }: TaskChange): string[] {
   if (!before || !after) return [];
-  const a = toTaskJson(before) as unknown as Record<string, unknown>;
-  const b = toTaskJson(after) as unknown as Record<string, unknown>;
+  const a: Record<string, unknown> = { ...toTaskJson(before) };
+  const b: Record<string, unknown> = { ...toTaskJson(after) };
   return Object.keys(b).filter(
     (key) => !['updated_at', 'version'].includes(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]),
   );
@@ -283,10 +294,14 @@ function assertVersion(current: Task, expectedVersion: number | undefined) {
 }
 
 const versionConflict = (current: Task) =>
-  conflict('version_conflict', `the task changed since version you edited (now version ${current.version})`, {
-    current: toTaskJson(current),
-  });
+  new ConflictError(
+    'version_conflict',
+    `the task changed since version you edited (now version ${current.version})`,
+    {
+      current: toTaskJson(current),
+    },
+  );
 
 function throwNotFound(): never {
-  throw notFound('task');
+  throw new NotFoundError('task');
 }

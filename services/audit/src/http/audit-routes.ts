@@ -1,8 +1,7 @@
-import type { ApiService } from '@todo/api';
-import { requireUser } from '@todo/api';
-import { errorResponses } from '@todo/api/http/schemas';
 import type { Db } from '@todo/platform/db/connect';
+import { requireUser } from '@todo/platform/http/authentication';
 import { badRequest } from '@todo/platform/http/errors';
+import { errorResponses, PageOf, pagingQuery } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { decodeTimeCursor } from '@todo/platform/http/time-cursor';
 import { Type } from 'typebox';
@@ -11,7 +10,6 @@ import { AUDITED_ACTIONS } from '../summary.js';
 
 export interface AuditRoutesOptions {
   db: Db;
-  api: Pick<ApiService, 'tokens' | 'users'>;
 }
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -35,8 +33,7 @@ const AuditQuerystring = Type.Object(
       Type.String({ format: 'date-time', description: 'Occurred at or after (inclusive)' }),
     ),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Occurred before (exclusive)' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    ...pagingQuery,
   },
   { additionalProperties: false },
 );
@@ -44,8 +41,8 @@ const AuditQuerystring = Type.Object(
 const POSITION = /^[0-9]{1,19}$/;
 
 /** The user's audit trail: what happened to their tasks, notifications and reminders. */
-export async function auditRoutes(app: HttpServer, { db, api }: AuditRoutesOptions) {
-  requireUser(app, api.tokens, api.users);
+export async function auditRoutes(app: HttpServer, { db }: AuditRoutesOptions) {
+  requireUser(app);
 
   app.get(
     '/api/audit/logs',
@@ -55,10 +52,7 @@ export async function auditRoutes(app: HttpServer, { db, api }: AuditRoutesOptio
         summary: 'Your audit log, newest first, filtered and a page at a time',
         querystring: AuditQuerystring,
         response: {
-          200: Type.Object({
-            items: Type.Array(AuditEntryJson),
-            next_cursor: Type.Union([Type.String(), Type.Null()]),
-          }),
+          200: PageOf(AuditEntryJson),
           ...errorResponses,
         },
       },

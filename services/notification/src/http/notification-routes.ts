@@ -1,8 +1,7 @@
-import type { ApiService } from '@todo/api';
-import { requireUser } from '@todo/api';
-import { errorResponses } from '@todo/api/http/schemas';
 import type { Db } from '@todo/platform/db/connect';
+import { requireUser } from '@todo/platform/http/authentication';
 import { notFound } from '@todo/platform/http/errors';
+import { errorResponses, PageOf, pagingQuery } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { decodeTimeCursor } from '@todo/platform/http/time-cursor';
 import { Type } from 'typebox';
@@ -10,7 +9,6 @@ import { listNotifications, markAllRead, markRead, toNotificationJson } from '..
 
 export interface NotificationRoutesOptions {
   db: Db;
-  api: Pick<ApiService, 'tokens' | 'users'>;
 }
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -28,8 +26,8 @@ const NotificationJson = Type.Object({
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The user's notification centre: delivered reminders, newest first; marking them read. */
-export async function notificationRoutes(app: HttpServer, { db, api }: NotificationRoutesOptions) {
-  requireUser(app, api.tokens, api.users);
+export async function notificationRoutes(app: HttpServer, { db }: NotificationRoutesOptions) {
+  requireUser(app);
 
   app.get(
     '/api/notifications',
@@ -40,16 +38,12 @@ export async function notificationRoutes(app: HttpServer, { db, api }: Notificat
         querystring: Type.Object(
           {
             unread: Type.Optional(Type.Boolean({ description: 'Only those not read yet' })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+            ...pagingQuery,
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            items: Type.Array(NotificationJson),
-            next_cursor: Type.Union([Type.String(), Type.Null()]),
-          }),
+          200: PageOf(NotificationJson),
           ...errorResponses,
         },
       },

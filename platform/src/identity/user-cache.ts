@@ -1,4 +1,4 @@
-import type { User } from './users.js';
+import type { User } from './user-directory.js';
 
 /** Entries kept at most; beyond that the longest-cached user is dropped (users re-read cheaply). */
 const MAX_ENTRIES = 10_000;
