@@ -44,7 +44,12 @@ export async function startEmbeddedTarget(
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
   // Every benchmark user signs in once; the login limit is not what is measured.
   const app = new AppProcess(
-    { ...env, DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
+    {
+      ...env,
+      DATA_DIR: dataDir,
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      CHAT_RATE_LIMIT_PER_MINUTE: '100000',
+    },
     await freePort(),
     await freePort(),
     nodeArgs,

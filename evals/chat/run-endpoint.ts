@@ -339,6 +339,7 @@ const app = await startEmbedded(
     DATA_DIR: dataDir,
     // One sign-up per case: the login rate limit guards people, not this runner.
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
+    CHAT_RATE_LIMIT_PER_MINUTE: '1000000',
   }),
   {
     clock: () => now,

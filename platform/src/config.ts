@@ -31,6 +31,8 @@ const ConfigSchema = Type.Object({
   JWT_TTL: Type.String({ default: '7d', pattern: '^[0-9]+[smhd]$' }),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 10, minimum: 1 }),
+  /** Chat messages one user may send per minute; each turn parses text and scores tasks. */
+  CHAT_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 30, minimum: 1 }),
   /** Across every client: bounds a distributed guessing attack on one account. */
   LOGIN_ACCOUNT_RATE_LIMIT_PER_HOUR: Type.Integer({ default: 100, minimum: 1 }),
   /**

@@ -92,6 +92,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     loginLimits: loginLimitsOf(config),
     appToken: config.APP_API_TOKEN ?? generatedSecret(config.DATA_DIR, 'app-api-token'),
     mcpRateLimitPerMinute: config.MCP_RATE_LIMIT_PER_MINUTE,
+    chatRateLimitPerMinute: config.CHAT_RATE_LIMIT_PER_MINUTE,
     jobs,
     onCommit: () => relay.wake(),
     llm: llmSettingsFrom(config),

@@ -104,6 +104,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     loginLimits: loginLimitsOf(parts.config),
     appToken: parts.config.APP_API_TOKEN as string,
     mcpRateLimitPerMinute: parts.config.MCP_RATE_LIMIT_PER_MINUTE,
+    chatRateLimitPerMinute: parts.config.CHAT_RATE_LIMIT_PER_MINUTE,
     jobs: new DaprJobScheduler(parts.dapr),
     onCommit: parts.onCommit,
     llm: llmSettingsFrom(parts.config),

@@ -87,7 +87,7 @@ const bin = schemathesis();
 const dataDir = mkdtempSync(join(tmpdir(), 'todo-fuzz-'));
 // Signup and login are fuzzed too: the login limit must not turn the run into a stream of 429s.
 const app = new AppProcess(
-  { DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
+  { DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', CHAT_RATE_LIMIT_PER_MINUTE: '100000' },
   await freePort(),
   await freePort(),
 );

@@ -13,7 +13,8 @@ describe('hostile input', () => {
   let ann: ApiClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // One user sends every generated message; the per-user chat limit has its own test.
+    app = await startTestApp({ CHAT_RATE_LIMIT_PER_MINUTE: '100000' });
     ann = await new ApiClient(app.url).signup();
   });
   afterAll(() => app?.close());

@@ -115,6 +115,7 @@ describe('recurring tasks', () => {
         loginLimits: { perClientPerMinute: 10, perAccountPerHour: 100 },
         mcpRateLimitPerMinute: 120,
         appToken: 'x'.repeat(32),
+        chatRateLimitPerMinute: 30,
         jobs: new SqlJobScheduler(app.db, logger),
       });
       const runtime = {

@@ -8,7 +8,7 @@ import { extractPriority, extractTags } from './attributes.js';
 import { type Due, dueToFields, localNow, parseWhen, resolveBareHour } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
 import { offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
-import { capitalize, cut, tidy } from './text.js';
+import { capitalize, cut, tidy, trimChars } from './text.js';
 import type { AssistantContext, TaskPayload } from './types.js';
 
 export interface ParsedTaskText {
@@ -20,14 +20,14 @@ export interface ParsedTaskText {
 
 /** Connector words a cut-out phrase leaves dangling ("Call mom on", "Report due by"). */
 const DANGLING_END =
-  /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its)\s*$/i;
-const DANGLING_START = /^(?:[!?.,;:]+\s*|'s\s+|(?:to|that|about|and|then|also|,)\s+)/i;
+  /(?:\s|^)(?:on|at|by|due|for|before|until|till|from|starting|beginning|in|around|@|and|with|every|each|the|to|is|it's|its) ?$/i;
+const DANGLING_START = /^(?:[!?.,;:]+ ?|'s |(?:to|that|about|and|then|also|,) )/i;
 const LIST_SUFFIX =
-  /['"”’]?\s+(?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?)\s*$/i;
+  /['"”’]? (?:to|on|onto|in) (?:my |the )?(?:to-?do |todo |task |tasks |shopping )?(?:list|tasks|todos?) ?$/i;
 
 /** Phrases that anchor a series on completion rather than on the due date. */
 const COMPLETION_ANCHOR =
-  /[,(]?\s*\b(?:counting |counted )?(?:after|from (?:when|the time)?)\s*(?:i|it(?:'s| is)?|each one is|the last one is)?\s*(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b\s*\)?/i;
+  /[,(]? ?\b(?:counting |counted )?(?:after|from (?:when|the time)?) ?(?:i|it(?:'s| is)?|each one is|the last one is)? ?(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b ?\)?/i;
 
 /** Removes dangling connectors and punctuation around a title. */
 export function tidyTitle(raw: string): string {
@@ -37,7 +37,7 @@ export function tidyTitle(raw: string): string {
     title = tidy(title.replace(LIST_SUFFIX, '').replace(DANGLING_END, '').replace(DANGLING_START, ''));
     if (title === before) break;
   }
-  title = title.replace(/^["'“‘]+|["'”’]+$/g, '').trim();
+  title = trimChars(title, `"'“‘`, `"'”’`).trim();
   return capitalize(title);
 }
 

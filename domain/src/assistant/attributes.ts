@@ -1,6 +1,6 @@
 /** Priority words and #hashtags in a message; both are cut out of the task title. */
 import type { Priority } from '../tasks/task.js';
-import { cut } from './text.js';
+import { cut, tidy } from './text.js';
 
 export interface Extracted<T> {
   value: T;
@@ -15,22 +15,22 @@ const PRIORITY_PHRASES: { pattern: RegExp; priority: Priority }[] = [
   { pattern: /(?:^|\s)!(?=\s|$)/, priority: 'high' },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:urgent|top|highest|critical) priority|priority:? ?(?:urgent|top|critical)|super urgent|very urgent|urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:urgent|top|highest|critical) priority|priority:? ?(?:urgent|top|critical)|super urgent|very urgent|urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b ?\)?/i,
     priority: 'urgent',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:high|hi)[- ]?(?:prio(?:rity)?|pri)|priority:? ?high|(?:very |really |super )?important)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:high|hi)[- ]?(?:prio(?:rity)?|pri)|priority:? ?high|(?:very |really |super )?important)\b ?\)?/i,
     priority: 'high',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:medium|normal|mid)[- ]?(?:prio(?:rity)?|pri)|priority:? ?(?:medium|normal))\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:medium|normal|mid)[- ]?(?:prio(?:rity)?|pri)|priority:? ?(?:medium|normal))\b ?\)?/i,
     priority: 'medium',
   },
   {
     pattern:
-      /[,(]?\s*\b(?:(?:with |as |at )?(?:an? )?(?:low|lo)[- ]?(?:prio(?:rity)?|pri)|priority:? ?low|not (?:very |that )?(?:important|urgent)|no rush|whenever)\b\s*\)?/i,
+      /[,(]? ?\b(?:(?:with |as |at )?(?:an? )?(?:low|lo)[- ]?(?:prio(?:rity)?|pri)|priority:? ?low|not (?:very |that )?(?:important|urgent)|no rush|whenever)\b ?\)?/i,
     priority: 'low',
   },
 ];
@@ -68,18 +68,41 @@ export function extractTags(text: string): Extracted<string[]> {
     const tag = normalizeTag(m[1]!);
     if (!tags.includes(tag)) tags.push(tag);
   }
-  let rest = text.replace(HASHTAG, ' ');
-  // "tagged work", "tag: home" — tags named in words, only right after such a keyword.
-  const worded =
-    /\b(?:tagged|tag(?:s)?:?|labell?ed|label:?)\s+((?:[\p{L}\p{N}_-]+)(?:\s*(?:,|and)\s*[\p{L}\p{N}_-]+)*)\s*$/iu.exec(
-      rest,
-    );
+  let rest = tidy(text.replace(HASHTAG, ' '));
+  const worded = wordedTags(rest);
   if (worded) {
-    for (const word of worded[1]!.split(/\s*(?:,|\band\b)\s*/)) {
-      const tag = normalizeTag(word.trim());
-      if (tag && !tags.includes(tag)) tags.push(tag);
-    }
-    rest = cut(rest, worded.index, worded[0].length);
+    for (const tag of worded.tags) if (!tags.includes(tag)) tags.push(tag);
+    rest = cut(rest, worded.index, rest.length - worded.index);
   }
   return { value: tags, rest: cut(rest, 0, 0) };
+}
+
+const TAG_KEYWORD = /^(?:tagged|tags?:?|labell?ed|label:?)$/i;
+const TAG_WORD = /^[\p{L}\p{N}_-]+$/u;
+const isSeparator = (token: string) => token === ',' || /^and$/i.test(token);
+
+/**
+ * "… tagged work, home and errands" at the end of the text: tags named in words, only right
+ * after such a keyword. Decided over tokens from the end backwards, so the work is one pass
+ * however many keywords and separators the text repeats.
+ */
+function wordedTags(text: string): { tags: string[]; index: number } | null {
+  const tokens = [...text.matchAll(/,|[^ ,]+/g)];
+  // listFrom[i]: tokens i… read "a, b and c" to the end.
+  const listFrom: boolean[] = new Array(tokens.length + 2).fill(false);
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const word = tokens[i]![0];
+    listFrom[i] =
+      TAG_WORD.test(word) &&
+      !isSeparator(word) &&
+      (i === tokens.length - 1 || (isSeparator(tokens[i + 1]![0]) && listFrom[i + 2]!));
+  }
+  const keyword = tokens.findIndex((t, i) => TAG_KEYWORD.test(t[0]) && listFrom[i + 1]);
+  if (keyword < 0) return null;
+  const tags = tokens
+    .slice(keyword + 1)
+    .map((t) => t[0])
+    .filter((t) => !isSeparator(t))
+    .map(normalizeTag);
+  return { tags, index: tokens[keyword]!.index };
 }

@@ -1,37 +1,61 @@
 /** Completing tasks: "mark the dentist one done", "i finished the report", "booked the flight". */
 import { actOn, notFound } from './act-on.js';
 import { scoreTasks } from './references.js';
+import { between } from './text.js';
 import type { AssistantContext, Command } from './types.js';
 
 /** "mark the dentist one done", "i finished the report", "gym is done", "done with laundry". */
 export function parseComplete(text: string, ctx: AssistantContext): Command | null {
-  const patterns = [
-    /^(?:mark|set|tick|check|cross)\s+(.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|checked|off|as finished)$/i,
-    /^(?:please\s+)?(?:complete|finish|check off|tick off|cross off|close|done with|done|finished|completed|i(?:'ve| have)?\s+(?:just\s+)?(?:finished|completed|done|did)|i'?m\s+done\s+with|im\s+done\s+with|just\s+(?:finished|did|completed)|i\s+got\s+(.+?)\s+done)\s*:?\s+(.+)$/i,
-    /^(.+?)\s+(?:is|are|was|were|'s)\s+(?:all\s+)?(?:done|finished|complete|completed|sorted|taken care of|handled|dealt with)$/i,
-    /^(?:finished|completed|done)\s*[:-]\s*(.+)$/i,
+  const references: ((text: string) => string | null)[] = [
+    (t) =>
+      /^(?:mark|set|tick|check|cross) (.+?) (?:as )?(?:done|complete|completed|finished|checked|off|as finished)$/i.exec(
+        t,
+      )?.[1] ?? null,
+    (t) => between(t, /^(?:please )?i got /i, / done ?:? /i)?.after ?? verbFirst(t),
+    (t) =>
+      between(
+        t,
+        /^/,
+        / (?:is|are|was|were|'s) (?:all )?(?:done|finished|complete|completed|sorted|taken care of|handled|dealt with)$/i,
+        'none',
+      )?.middle ?? null,
+    (t) => /^(?:finished|completed|done) ?[:-] ?(.+)$/i.exec(t)?.[1] ?? null,
   ];
+  const found = references.map((read) => read(text));
   // "dentist done", "report finished ✅": only when the words before name a task.
-  const trailing = /^(.+?)\s*[:-]?\s+(?:done|finished|complete|completed|checked off)$/i.exec(text);
-  if (trailing && !patterns.some((p) => p.test(text))) {
-    return actOn(trailing[1]!, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
+  const trailing = between(text, /^/, / ?[:-]? (?:done|finished|complete|completed|checked off)$/i, 'none');
+  if (trailing && found.every((r) => r === null)) {
+    return actOn(trailing.middle, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
   }
-  for (const [i, pattern] of patterns.entries()) {
-    const m = pattern.exec(text);
-    if (!m) continue;
-    const reference = m[2] ?? m[1]!;
-    const found = actOn(reference, ctx, (task) => ({ kind: 'complete_task', taskId: task.id }), 'mark done');
-    if (found) return found;
+  for (const [i, reference] of found.entries()) {
+    if (reference === null) continue;
+    const command = actOn(
+      reference,
+      ctx,
+      (task) => ({ kind: 'complete_task', taskId: task.id }),
+      'mark done',
+    );
+    if (command) return command;
     // "finish the essay by Friday" starts like a completion but, naming no task, is a new one.
-    if (i === 1 && /^(?:please\s+)?(?:complete|finish|close)\s/i.test(text)) return null;
+    if (i === 1 && /^(?:please )?(?:complete|finish|close) /i.test(text)) return null;
     return notFound(reference);
   }
   return null;
 }
 
+/** "complete the report", "i've finished the taxes", "done with laundry": the verb, then the task. */
+function verbFirst(text: string): string | null {
+  const verb =
+    /^(?:please )?(?:complete|finish|check off|tick off|cross off|close|done with|done|finished|completed|i(?:'ve| have)? (?:just )?(?:finished|completed|done|did)|i'?m done with|im done with|just (?:finished|did|completed)) ?:? /i.exec(
+      text,
+    );
+  const rest = verb ? text.slice(verb[0].length) : '';
+  return rest.length > 0 ? rest : null;
+}
+
 /** Past-tense verbs that report a task as done ("picked up the dry cleaning", "booked the flight"). */
 const PAST_TENSE =
-  /^(?:i\s+(?:just\s+|already\s+|finally\s+)?)?(?:just\s+|already\s+|finally\s+)?((?:[a-z]+ed|did|paid|bought|sent|wrote|got|made|took|went to|ran|read|gave|put|fed|ate|met|brought|drove|swept|cut|won|hung|sold|sang|spoke|threw|built|caught|taught)\b.*)$/i;
+  /^(?:i (?:just |already |finally )?)?(?:just |already |finally )?((?:[a-z]+ed|did|paid|bought|sent|wrote|got|made|took|went to|ran|read|gave|put|fed|ate|met|brought|drove|swept|cut|won|hung|sold|sang|spoke|threw|built|caught|taught)\b.*)$/i;
 
 /** Base forms, so "paid the taxes" matches "Pay taxes" word for word. */
 const IRREGULAR_PAST: Record<string, string> = {
@@ -67,9 +91,9 @@ const IRREGULAR_PAST: Record<string, string> = {
 export function parsePastTenseCompletion(text: string, ctx: AssistantContext): Command | null {
   const m = PAST_TENSE.exec(text);
   if (!m) return null;
-  const [verb = '', ...rest] = m[1]!.split(/\s+/);
+  const [verb = '', ...rest] = m[1]!.split(/ /);
   const phrase = [IRREGULAR_PAST[verb.toLowerCase()] ?? verb, ...rest].join(' ');
-  const object = rest.join(' ').replace(/^to\s+/i, '');
+  const object = rest.join(' ').replace(/^to /i, '');
   const open = ctx.tasks.filter((t) => t.status === 'open');
   const best = Math.max(scoreTasks(phrase, open)[0]?.score ?? 0, scoreTasks(object, open)[0]?.score ?? 0);
   if (best < 0.7) return null;

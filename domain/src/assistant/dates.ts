@@ -9,7 +9,7 @@
  */
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { COUNT_PATTERN, parseCount } from './text.js';
+import { COUNT_PATTERN, engineWork, parseCount } from './text.js';
 
 /** A resolved due: either a wall-clock instant, or a calendar date for an all-day task. */
 export type Due = { allDay: false; at: DateTime } | { allDay: true; date: DateTime };
@@ -227,7 +227,12 @@ function applyPartOfDay(text: string, day: DateTime): DateTime | null {
   return hour === null ? null : wallClock(day, hour, 0);
 }
 
-function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string): WhenMatch | null {
+function fromChrono(
+  result: chrono.ParsedResult,
+  offset: number,
+  now: DateTime,
+  timeZone: string,
+): WhenMatch | null {
   const text = result.text.trim();
   if (AMBIGUOUS_BARE_WORDS.has(text.toLowerCase())) return null;
   const start = result.start;
@@ -238,7 +243,7 @@ function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string
       due: { allDay: true, date: instant.startOf('day') },
       hasDate: true,
       hasTime: false,
-      index: result.index,
+      index: offset + result.index,
       length: result.text.length,
     };
   }
@@ -252,7 +257,7 @@ function fromChrono(result: chrono.ParsedResult, now: DateTime, timeZone: string
     { zone: timeZone },
   );
   if (!day.isValid) return null;
-  const span = { index: result.index, length: result.text.length };
+  const span = { index: offset + result.index, length: result.text.length };
   if (start.isCertain('hour')) {
     const hour = start.get('hour') ?? 0;
     const minute = start.get('minute') ?? 0;
@@ -281,9 +286,54 @@ const NIGHT_AS_TIME =
  * 8 pm) by blanking it, keeping every index so spans still cut the original text.
  */
 function maskNounNights(text: string): string {
-  return text.replace(/\b([\p{L}]+)(\s+)night\b/giu, (whole, word: string, space: string) =>
-    NIGHT_AS_TIME.test(word) ? whole : `${word}${space}     `,
+  let masked = text;
+  // Each " night" is found once and its word read backwards: no pattern restarts inside a word.
+  for (const m of text.matchAll(/ night\b/gi)) {
+    let start = m.index;
+    while (start > 0 && /\p{L}/u.test(text[start - 1]!)) start--;
+    const word = text.slice(start, m.index);
+    if (word && !NIGHT_AS_TIME.test(word)) {
+      masked = `${masked.slice(0, m.index + 1)}     ${masked.slice(m.index + 6)}`;
+    }
+  }
+  return masked;
+}
+
+/** Longest window of text chrono reads at once, and how much consecutive windows overlap. */
+const CHRONO_WINDOW = 240;
+const CHRONO_OVERLAP = 60;
+/** No date word is this long; longer tokens are overwritten before chrono sees them. */
+const LONGEST_DATE_TOKEN = 32;
+
+/**
+ * chrono's results over `text`, in order, each with the offset of the window it was found in.
+ * chrono's own patterns are not linear in their input (one 2,000-character token took it 2.6 s),
+ * so it reads overlapping windows of at most CHRONO_WINDOW characters, cut at spaces, with
+ * tokens longer than any date word replaced by letters it reads at once: the work grows with the text's length, not its square.
+ * A result belongs to the window where it starts before the overlap (the last window: anywhere).
+ */
+function chronoInWindows(
+  text: string,
+  reference: chrono.ParsingReference,
+): { result: chrono.ParsedResult; offset: number }[] {
+  const masked = maskNounNights(text).replace(/[^ ]+/g, (token) =>
+    token.length > LONGEST_DATE_TOKEN ? 'x'.repeat(token.length) : token,
   );
+  const found: { result: chrono.ParsedResult; offset: number }[] = [];
+  let start = 0;
+  for (;;) {
+    let end = Math.min(masked.length, start + CHRONO_WINDOW);
+    const space = masked.lastIndexOf(' ', end);
+    if (end < masked.length && space > start + CHRONO_WINDOW / 2) end = space;
+    const last = end >= masked.length;
+    const owned = last ? end : end - CHRONO_OVERLAP;
+    engineWork.longestChronoInput = Math.max(engineWork.longestChronoInput, end - start);
+    for (const result of chrono.parse(masked.slice(start, end), reference, { forwardDate: true })) {
+      if (start + result.index < owned) found.push({ result, offset: start });
+    }
+    if (last) return found;
+    start = owned;
+  }
 }
 
 /**
@@ -300,19 +350,14 @@ export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch 
     if (resolved && (best === null || m.index < best.index))
       best = { ...resolved, index: m.index, length: m[0].length };
   }
-  const results = chrono.parse(
-    maskNounNights(text),
-    { instant: now, timezone: local.offset },
-    { forwardDate: true },
-  );
-  for (const result of results) {
-    const match = fromChrono(result, local, local.zoneName ?? timeZone);
+  for (const { result, offset } of chronoInWindows(text, { instant: now, timezone: local.offset })) {
+    const match = fromChrono(result, offset, local, local.zoneName ?? timeZone);
     if (!match) continue;
     if (best === null) return match;
     // A custom phrase may carry a time chrono found next to it ("next week at 9am", "the 14th at 3pm").
     const adjacent =
       match.index >= best.index + best.length
-        ? /^\s*(?:at|@|,)?\s*$/i.test(text.slice(best.index + best.length, match.index))
+        ? /^ ?(?:at|@|,)? ?$/i.test(text.slice(best.index + best.length, match.index))
         : false;
     if (adjacent && best.due.allDay && match.hasTime && !match.hasDate && match.due.allDay === false) {
       const time = match.timeOfDay ?? { hour: match.due.at.hour, minute: match.due.at.minute };

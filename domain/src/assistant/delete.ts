@@ -2,6 +2,7 @@
 import { actOn, notFound } from './act-on.js';
 import { normalizeTag } from './attributes.js';
 import { tasksWithTag } from './references.js';
+import { between } from './text.js';
 import { type AssistantContext, type Command, conversationMemory, type TaskRef } from './types.js';
 
 /** Asks before deleting several tasks; the answer is resolved by `answerPending`. */
@@ -17,27 +18,35 @@ function confirmDelete(tasks: TaskRef[], label: string, ctx: AssistantContext): 
   };
 }
 
+/** "i don't need the vet task anymore, delete it": the task, without the trailing request. */
+function unwanted(text: string): string | null {
+  const lead = /^(?:i )?(?:don'?t|do not|no longer) (?:need|want) /i.exec(text);
+  if (!lead) return null;
+  const rest = text.slice(lead[0].length);
+  const request = /[,;.]? ?(?:so )?(?:please )?(?:delete|remove|trash|drop) (?:it|that|this|them)$/i.exec(
+    rest,
+  );
+  const reference = request && request.index > 0 ? rest.slice(0, request.index) : rest;
+  return reference.length > 0 ? reference : null;
+}
+
 /** "delete the dentist task", "remove milk", "delete all #errands tasks" (asks first). */
 export function parseDelete(text: string, ctx: AssistantContext): Command | null {
   // "I don't need the vet task anymore, delete it", "the gym thing — remove it".
   const noLongerNeeded =
-    /^(?:i\s+)?(?:don'?t|do not|no longer)\s+(?:need|want)\s+(.+?)(?:\s+any ?more)?(?:[,;.]?\s*(?:so\s+)?(?:please\s+)?(?:delete|remove|trash|drop)\s+(?:it|that|this|them))?$/i.exec(
-      text,
-    ) ?? /^(.+?)[,;.]?\s+(?:please\s+)?(?:delete|remove|trash|drop)\s+(?:it|that|this)$/i.exec(text);
+    unwanted(text) ??
+    between(text, /^/, /[,;.]? (?:please )?(?:delete|remove|trash|drop) (?:it|that|this)$/i, 'none')?.middle;
   if (noLongerNeeded) {
-    const reference = noLongerNeeded[1]!.replace(/\s+any ?more$/i, '');
+    const reference = noLongerNeeded.replace(/ any ?more$/i, '');
     const found = actOn(reference, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
     if (found) return found;
   }
   const m =
-    /^(?:delete|remove|trash|erase|get rid of|cancel|drop|scrap|kill|nuke|bin|discard|forget about|forget|throw away|throw out|ditch|clear|empty|wipe)\s+(.+)$/i.exec(
+    /^(?:delete|remove|trash|erase|get rid of|cancel|drop|scrap|kill|nuke|bin|discard|forget about|forget|throw away|throw out|ditch|clear|empty|wipe) (.+)$/i.exec(
       text,
     );
   if (!m) return null;
-  const target = m[1]!.replace(
-    /\s+(?:from|off|of)\s+(?:my\s+|the\s+)?(?:to-?do\s+|task\s+)?(?:list|tasks|todos?)$/i,
-    '',
-  );
+  const target = m[1]!.replace(/ (?:from|off|of) (?:my |the )?(?:to-?do |task )?(?:list|tasks|todos?)$/i, '');
   const everything =
     /^(?:everything|all(?: of)?(?: my| the)? (?:tasks|todos|to-dos)|(?:my|the) (?:whole |entire )?(?:to-?do |task )?list|all)$/i.test(
       target,
@@ -54,7 +63,7 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
     let label = '';
     const tag =
       /#([\p{L}\p{N}_-]+)/u.exec(target) ??
-      /\b(?:tagged|labell?ed|with tag|with the tag)\s+#?([\p{L}\p{N}_-]+)/iu.exec(target);
+      /\b(?:tagged|labell?ed|with tag|with the tag) #?([\p{L}\p{N}_-]+)/iu.exec(target);
     if (tag) {
       tasks = tasksWithTag(tag[1]!, ctx.tasks);
       label = `tagged #${normalizeTag(tag[1]!)}`;
@@ -63,7 +72,7 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
       label = 'completed';
     } else {
       const word =
-        /^(?:all|every|each)\s+(?:(?:of\s+)?(?:my|the)\s+)?([\p{L}\p{N}_-]+)\s+(?:tasks?|todos?|items?|ones?)$/iu.exec(
+        /^(?:all|every|each) (?:(?:of )?(?:my|the) )?([\p{L}\p{N}_-]+) (?:tasks?|todos?|items?|ones?)$/iu.exec(
           target,
         );
       if (word && ctx.tasks.some((t) => t.tags.map(normalizeTag).includes(normalizeTag(word[1]!)))) {

@@ -8,23 +8,25 @@ import { tidyTitle } from './add-task.js';
 import { extractTags, normalizeTag, priorityWord } from './attributes.js';
 import { dueOfTask } from './dates.js';
 import { offsetFor, offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
-import { parseCount, tidy } from './text.js';
+import { between, parseCount, tidy } from './text.js';
 import type { AssistantContext, Command } from './types.js';
 
 /** "rename milk to buy oat milk", "change the title of X to Y". */
 export function parseRename(text: string, ctx: AssistantContext): Command | null {
-  const m =
-    /^(?:rename|retitle|re-title)\s+(.+?)\s+(?:to|as|into)\s+(.+)$/i.exec(text) ??
-    /^(?:change|update|edit|set)\s+(?:the\s+)?(?:name|title|wording)\s+(?:of|for|on)\s+(.+?)\s+to\s+(.+)$/i.exec(
-      text,
-    ) ??
-    /^(?:change|edit|update)\s+(.+?)\s+to\s+(?:say|read)\s+(.+)$/i.exec(text);
-  if (!m) return null;
-  const title = tidyTitle(m[2]!.replace(/^["“']|["”']$/g, ''));
+  const found =
+    between(text, /^(?:rename|retitle|re-title) /i, / (?:to|as|into) /i) ??
+    between(text, /^(?:change|update|edit|set) (?:the )?(?:name|title|wording) (?:of|for|on) /i, / to /i) ??
+    between(text, /^(?:change|edit|update) /i, / to (?:say|read) /i);
+  if (!found) return null;
+  const title = tidyTitle(found.after.replace(/^["“']|["”']$/g, ''));
   if (!title) return null;
   return (
-    actOn(m[1]!, ctx, (task) => ({ kind: 'update_task', taskId: task.id, changes: { title } }), 'rename') ??
-    notFound(m[1]!)
+    actOn(
+      found.middle,
+      ctx,
+      (task) => ({ kind: 'update_task', taskId: task.id, changes: { title } }),
+      'rename',
+    ) ?? notFound(found.middle)
   );
 }
 
@@ -32,25 +34,31 @@ export function parseRename(text: string, ctx: AssistantContext): Command | null
 export function parsePriorityChange(text: string, ctx: AssistantContext): Command | null {
   let reference: string | null = null;
   let level: string | null = null;
-  let m =
-    /^(?:change|set|update|make)\s+(?:the\s+)?priority\s+(?:of|for|on)\s+(.+?)\s+(?:to|as)\s+(\w+)(?:\s+priority)?$/i.exec(
+  const named =
+    between(
       text,
-    );
-  if (m) [reference, level] = [m[1]!, m[2]!];
-  m ??=
-    /^(?:make|set|mark|change|bump|raise|lower|put|flag|move)\s+(?:up\s+)?(.+?)\s+(?:to|as|at)?\s*(?:an?\s+|the\s+)?(urgent|critical|high|top|important|medium|normal|low)(?:[- ]?(?:priority|prio|pri))?$/i.exec(
+      /^(?:change|set|update|make) (?:the )?priority (?:of|for|on) /i,
+      / (?:to|as) (\w+)(?: priority)?$/i,
+      'none',
+    ) ??
+    between(
       text,
+      /^(?:make|set|mark|change|bump|raise|lower|put|flag|move) (?:up )?/i,
+      / (?:to|as|at)? ?(?:an? |the )?(urgent|critical|high|top|important|medium|normal|low)(?:[- ]?(?:priority|prio|pri))?$/i,
+      'none',
     );
-  if (m && !reference) [reference, level] = [m[1]!, m[2]!];
-  m = /^(prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e)\s+(.+)$/i.exec(text);
+  if (named) [reference, level] = [named.middle, named.tail[1]!];
+  const m = /^(prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e) (.+)$/i.exec(text);
   if (m && !reference) [reference, level] = [m[2]!, /^de/i.test(m[1]!) ? 'low' : 'high'];
-  m =
-    /^(.+?)\s+is\s+(?:now\s+|actually\s+|really\s+)?(urgent|critical|high priority|low priority|important|not important|not urgent)$/i.exec(
-      text,
-    );
-  if (m && !reference) {
-    reference = m[1]!;
-    level = /not/i.test(m[2]!) ? 'low' : m[2]!.split(' ')[0]!;
+  const stated = between(
+    text,
+    /^/,
+    / is (?:now |actually |really )?(urgent|critical|high priority|low priority|important|not important|not urgent)$/i,
+    'none',
+  );
+  if (stated && !reference) {
+    reference = stated.middle;
+    level = /not/i.test(stated.tail[1]!) ? 'low' : stated.tail[1]!.split(' ')[0]!;
   }
   if (!reference || !level) return null;
   const priority = priorityWord(level);
@@ -72,30 +80,26 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
   let reference: string | null = null;
   let add: string[] = [];
   let remove: string[] | 'all' = [];
+  const tagWith = between(text, /^(?:tag|label) /i, / (?:with|as|under) /i);
+  const tagged = tagWith ? { reference: tagWith.middle, tags: tagWith.after } : trailingHashtags(text);
+  if (tagged) {
+    reference = tagged.reference;
+    add = tagList(tagged.tags);
+  }
+  const listed = tagsToTask(text);
+  if (listed && !reference && (/#/.test(listed.tags) || /\btags?\b|\blabels?\b/i.test(text))) {
+    reference = listed.reference;
+    add = tagList(listed.tags);
+  }
   let m =
-    /^(?:tag|label)\s+(.+?)\s+(?:with|as|under)\s+(.+)$/i.exec(text) ??
-    /^(?:tag|label)\s+(.+?)\s+((?:#\S+\s*)+)$/i.exec(text);
-  if (m) {
-    reference = m[1]!;
-    add = tagList(m[2]!);
-  }
-  m =
-    /^(?:add|put)\s+(?:the\s+)?(?:tags?|labels?)?\s*((?:#?[\p{L}\p{N}_-]+(?:\s*,\s*|\s+and\s+|\s+))*#?[\p{L}\p{N}_-]+)\s+(?:tags?\s+)?(?:to|on)\s+(.+)$/iu.exec(
-      text,
-    );
-  if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {
-    reference = m[2]!;
-    add = tagList(m[1]!);
-  }
-  m =
-    /^(?:remove|delete|drop|take)\s+(?:the\s+)?(?:tags?\s+|labels?\s+)?(#?[\p{L}\p{N}_-]+)\s+(?:tags?\s+|labels?\s+)?(?:off\s+|from\s+|off of\s+)(.+)$/iu.exec(
+    /^(?:remove|delete|drop|take) (?:the )?(?:tags? |labels? )?(#?[\p{L}\p{N}_-]{1,64}) (?:tags? |labels? )?(?:off |from |off of )(.+)$/iu.exec(
       text,
     );
   if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {
     reference = m[2]!;
     remove = [normalizeTag(m[1]!)];
   }
-  m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off))\s+(.+)$/i.exec(text);
+  m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off)) (.+)$/i.exec(text);
   if (m && !reference) {
     reference = m[1]!;
     remove = 'all';
@@ -117,11 +121,45 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
   );
 }
 
+/** "tag the report #work #q3": the words after the verb, then a run of #hashtags to the end. */
+function trailingHashtags(text: string): { reference: string; tags: string } | null {
+  const words = text.split(' ');
+  if (!/^(?:tag|label)$/i.test(words[0]!)) return null;
+  let start = words.length;
+  // At least one word of reference stays before the hashtags.
+  while (start > 2 && /^#\S/.test(words[start - 1]!)) start--;
+  if (start === words.length) return null;
+  return { reference: words.slice(1, start).join(' '), tags: words.slice(start).join(' ') };
+}
+
+const TAG_NAME = /^#?[\p{L}\p{N}_-]+,?$/u;
+
+/**
+ * "add #work and #urgent to the report", "put tags home, errands on milk": a list of tag names,
+ * then "to"/"on" and the task. The list is read word by word up to the last "to"/"on" it could
+ * end at, as the list-then-reference pattern it replaces did, but in one pass.
+ */
+function tagsToTask(text: string): { reference: string; tags: string } | null {
+  const words = text.split(' ');
+  if (!/^(?:add|put)$/i.test(words[0]!)) return null;
+  let first = 1;
+  if (/^the$/i.test(words[first] ?? '')) first++;
+  if (/^(?:tags?|labels?)$/i.test(words[first] ?? '')) first++;
+  let end = first;
+  while (end < words.length && (TAG_NAME.test(words[end]!) || words[end] === ',')) end++;
+  for (let at = Math.min(end, words.length - 2); at > first; at--) {
+    if (/^(?:to|on)$/i.test(words[at]!)) {
+      return { reference: words.slice(at + 1).join(' '), tags: words.slice(first, at).join(' ') };
+    }
+  }
+  return null;
+}
+
 function tagList(text: string): string[] {
   const hashtags = extractTags(text).value;
   if (hashtags.length) return hashtags;
   return text
-    .split(/\s*(?:,|\band\b|\s)\s*/)
+    .split(/ ?(?:,|\band\b|\s) ?/)
     .map((t) => normalizeTag(t.trim()))
     .filter((t) => t.length > 0 && !/^(?:the|tag|tags|label)$/.test(t));
 }
@@ -129,7 +167,7 @@ function tagList(text: string): string[] {
 /** "remind me about the dentist an hour before", "add a reminder to gym at 7", "remove the reminder from X". */
 export function parseReminderChange(text: string, ctx: AssistantContext): Command | null {
   const clear =
-    /^(?:remove|delete|clear|cancel|turn off|drop)\s+(?:the\s+|all\s+|any\s+)?(?:reminders?|alerts?|notifications?)\s+(?:from|for|on|of)\s+(.+)$/i.exec(
+    /^(?:remove|delete|clear|cancel|turn off|drop) (?:the |all |any )?(?:reminders?|alerts?|notifications?) (?:from|for|on|of) (.+)$/i.exec(
       text,
     );
   if (clear) {
@@ -143,7 +181,7 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     );
   }
   if (
-    !/^(?:remind me|set (?:up )?an? (?:reminder|alert)|add an? (?:reminder|alert)|ping me|alert me|notify me)\s+(?:about|of|for|on|to)\s+/i.test(
+    !/^(?:remind me|set (?:up )?an? (?:reminder|alert)|add an? (?:reminder|alert)|ping me|alert me|notify me) (?:about|of|for|on|to) /i.test(
       text,
     )
   ) {
@@ -156,11 +194,11 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     ? `${normalized.slice(0, reminder.index)} ${normalized.slice(reminder.index + reminder.length)}`
     : normalized;
   const reference = target
-    .replace(/^(?:remind me|ping me|alert me|notify me)\s+(?:about|of|for|on|to)\s+/i, '')
-    .replace(/^remind me\s*/i, '');
+    .replace(/^(?:remind me|ping me|alert me|notify me) (?:about|of|for|on|to) /i, '')
+    .replace(/^remind me ?/i, '');
   let offset: string | null = reminder?.offset ?? null;
   const relative =
-    /\b(\d+|an?|one|two)\s+(minutes?|mins?|hours?|hrs?|days?)\s+(?:before|early|earlier|ahead)\b/i.exec(
+    /\b(\d+|an?|one|two) (minutes?|mins?|hours?|hrs?|days?) (?:before|early|earlier|ahead)\b/i.exec(
       reference,
     );
   const cleanReference = relative ? tidy(reference.replace(relative[0], '')) : tidy(reference);

@@ -52,8 +52,8 @@ export function pickCandidate(
   const count = awaiting.candidates.length;
   const text = answer.trim().toLowerCase();
   const number =
-    /^(?:(?:number|no\.?|option|#)\s*)?(\d{1,2})\b/.exec(text) ??
-    /\b(?:number|no\.|option|#)\s*(\d{1,2})\b/.exec(text);
+    /^(?:(?:number|no\.?|option|#) ?)?(\d{1,2})\b/.exec(text) ??
+    /\b(?:number|no\.|option|#) ?(\d{1,2})\b/.exec(text);
   if (number) {
     const n = Number(number[1]);
     if (n >= 1 && n <= count) return n - 1;
@@ -76,7 +76,7 @@ export function pickCandidate(
     if (matching.length === 1) return matching[0]!.i;
   }
   // "the one due friday" when Friday is today but the task is due next Friday: match the weekday.
-  const weekday = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b/i.exec(answer);
+  const weekday = /\b(mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\b/i.exec(answer);
   if (weekday) {
     const wanted = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].indexOf(weekday[1]!.toLowerCase()) + 1;
     const matching = awaiting.candidates
@@ -125,7 +125,7 @@ export function answerPending(text: string, ctx: AssistantContext): Command | nu
     if (isShortAnswer(NO, text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };
     return null;
   }
-  if (isShortAnswer(NO, text) && !/^no\.?\s*\d/i.test(text))
+  if (isShortAnswer(NO, text) && !/^no\.? ?\d/i.test(text))
     return { kind: 'cancelled', reply: 'Okay, never mind.' };
   const index = pickCandidate(text, awaiting, ctx);
   if (index === null) return null;

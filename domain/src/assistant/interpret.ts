@@ -11,21 +11,49 @@ import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { parseReschedule } from './reschedule.js';
-import { clean } from './text.js';
+import { between, clean, trimChars } from './text.js';
 import { type AssistantContext, type Command, conversationMemory } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
 const LEADING_FILLER =
-  /^(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|uh+|yo|oh|alright|right|well|pls|plz|please|kindly|quick(?:ly)?|also|and|then)\b[,!.:]?\s+)+|^(?:(?:can|could|would|will) you(?: please)?|i(?:'d| would) like you to|i want you to|could i get you to)\s+/i;
-const TRAILING_FILLER =
-  /(?:[\s,]+(?:please|pls|plz|thanks|thank you|thx|ty|thanks a lot|kthx|for me|asap please))+[\s!.]*$|[\s!.]+$/i;
+  /^(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|uh+|yo|oh|alright|right|well|pls|plz|please|kindly|quick(?:ly)?|also|and|then)\b[,!.:]? )+|^(?:(?:can|could|would|will) you(?: please)?|i(?:'d| would) like you to|i want you to|could i get you to) /i;
+/** Courtesy words and phrases said after the request ("milk, thanks"), longest first. */
+const TRAILING_FILLER = [
+  'asap please',
+  'thanks a lot',
+  'thank you',
+  'for me',
+  'thanks',
+  'please',
+  'kthx',
+  'pls',
+  'plz',
+  'thx',
+  'ty',
+];
+
+/**
+ * Strips trailing courtesy phrases (each after a space or comma) and punctuation, one phrase at
+ * a time from the end: work proportional to the length, whatever the text.
+ */
+function stripTrailingFiller(text: string): string {
+  let result = trimChars(text, '', ' !.');
+  for (;;) {
+    const lower = result.toLowerCase();
+    const phrase = TRAILING_FILLER.find(
+      (p) => lower.endsWith(p) && ' ,'.includes(lower[lower.length - p.length - 1] ?? '-'),
+    );
+    if (!phrase) return result;
+    result = trimChars(result.slice(0, result.length - phrase.length), '', ' ,!.');
+  }
+}
 
 /** Strips politeness so "could you please add milk, thanks!" reads as "add milk". */
 export function stripFiller(text: string): string {
   let result = text;
   for (let i = 0; i < 3; i++) {
     const before = result;
-    result = result.replace(LEADING_FILLER, '').replace(TRAILING_FILLER, '').trim();
+    result = stripTrailingFiller(result.replace(LEADING_FILLER, '')).trim();
     if (result === before) break;
   }
   return result;
@@ -33,12 +61,27 @@ export function stripFiller(text: string): string {
 
 /** Phrases that ask to revert the last action; the whole message must consist of them. */
 const UNDO_PHRASE =
-  "undo(?: (?:that|it|this|the last (?:one|thing|change|action|step)))?(?: that last one)?|un-do|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back";
+  "undo(?: that last one| (?:that|it|this|the last (?:one|thing|change|action|step)))?|un-do|revert(?: that| it| the last change)?|take (?:that|it) back|never ?mind|nvm|cancel that|scratch that|go back|reverse that|roll (?:that|it) back|that was (?:a )?(?:mistake|wrong)|i didn'?t mean (?:that|to)|put it back|restore it|bring it back";
 const INTERJECTION = 'oops|whoops|oh no|argh|ugh|dang|damn|sorry|wait|no|hmm+|ah|actually|my bad';
-const UNDO = new RegExp(
-  `^(?:(?:${INTERJECTION})[,!.\\s]*)*(?:${UNDO_PHRASE})(?:[,!.\\s]+(?:${UNDO_PHRASE}|${INTERJECTION}))*[,!.\\s]*$`,
-  'i',
-);
+/** One undo phrase (group 1) or interjection at a given place, ending at a space or the end. */
+const UNDO_OR_INTERJECTION = new RegExp(`(?:(${UNDO_PHRASE})|(?:${INTERJECTION}))(?= |$)`, 'iy');
+
+/**
+ * Whether the message is only interjections and undo phrases, at least one of them an undo ("oops,
+ * undo that"). Read phrase by phrase from the left, each matched once where the last one ended.
+ */
+function isUndo(text: string): boolean {
+  const phrases = text.replace(/[,!.\s]+/g, ' ').trim();
+  let undo = false;
+  for (let at = 0; at < phrases.length; ) {
+    UNDO_OR_INTERJECTION.lastIndex = at;
+    const m = UNDO_OR_INTERJECTION.exec(phrases);
+    if (!m) return false;
+    if (m[1] !== undefined) undo = true;
+    at += m[0].length + 1;
+  }
+  return undo;
+}
 const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
 
 /**
@@ -46,8 +89,8 @@ const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
  * means "remind me when it is due" (PT0M).
  */
 const ADD_PREFIX =
-  /^(?:(?:add|create)(?:\s+(?:a|an|another|the|one more))?(?:\s+new)?(?:\s+(?:task|todo|to-do|item|entry|reminder|note)s?)?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:make|put|schedule|set up|log|save|record|capture|insert|plan|new)(?:\s+(?:a|an|another|me a))?(?:\s+new)?\s+(?:task|todo|to-do|item|entry|reminder|note)s?(?:\s*(?:to|:|-|that|for|called|named|saying)(?=\s))?|note down|jot down|(?:new\s+)?(?:task|todo|to-do)\s*[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder\s*:|reminder to)\s+/i;
-const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me)\s+(?:to\s+|that\s+|about\s+)?/i;
+  /^(?:(?:add|create)(?: (?:a|an|another|the|one more))?(?: new)?(?: (?:task|todo|to-do|item|entry|reminder|note)s?)?(?: ?(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:make|put|schedule|set up|log|save|record|capture|insert|plan|new)(?: (?:a|an|another|me a))?(?: new)? (?:task|todo|to-do|item|entry|reminder|note)s?(?: ?(?:to|:|-|that|for|called|named|saying)(?=\s))?|note down|jot down|(?:new )?(?:task|todo|to-do) ?[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder ?:|reminder to) /i;
+const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me) (?:to |that |about )?/i;
 
 /** An add verb with nothing to add: ask what, rather than adding a task called "Add". */
 const BARE_ADD =
@@ -55,7 +98,7 @@ const BARE_ADD =
 
 /** Gibberish guard: the default is "add it as a task", but "asdfgh" should get help instead. */
 function looksLikeWords(text: string): boolean {
-  const tokens = text.split(/\s+/).filter((t) => /\p{L}/u.test(t));
+  const tokens = text.split(/ /).filter((t) => /\p{L}/u.test(t));
   if (tokens.length === 0) return false;
   const plausible = tokens.filter(
     (t) => /[aeiouy]/i.test(t) && !/[bcdfghjklmnpqrstvwxz]{5,}/i.test(t) && !/(.)\1{3,}/.test(t),
@@ -78,7 +121,7 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
 function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const cleaned = clean(original);
   // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
-  const greeting = smallTalk(cleaned.replace(/[\s!.]+$/, ''));
+  const greeting = smallTalk(trimChars(cleaned, '', ' !.'));
   if (greeting && !ctx.pending?.awaiting) return { kind: 'help', reply: greeting };
   const text = stripFiller(cleaned);
   if (text.length === 0) return { kind: 'help', reply: helpText('Hi! What can I do for you?') };
@@ -86,7 +129,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const answer = answerPending(text, ctx);
   if (answer) return answer;
 
-  if (UNDO.test(text) || JUST_OOPS.test(text)) {
+  if (isUndo(text) || JUST_OOPS.test(text)) {
     const undo = ctx.pending?.undo;
     return { kind: 'undo', commands: undo?.commands ?? [], summary: undo?.summary ?? null };
   }
@@ -120,11 +163,13 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     };
   }
   // "put 'renew gym membership' on my list for next monday"
-  const onList =
-    /^(?:put|add|stick|throw|pop)\s+(.+?)\s+(?:on|to|onto|in)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|shopping\s+)?list\b(.*)$/i.exec(
-      text,
-    );
-  if (onList) return addCommand(`${onList[1]}${onList[2]}`, ctx, false);
+  const onList = between(
+    text,
+    /^(?:put|add|stick|throw|pop) /i,
+    / (?:on|to|onto|in) (?:my|the) (?:to-?do |task |shopping )?list\b/i,
+    'any',
+  );
+  if (onList) return addCommand(`${onList.middle}${onList.after}`, ctx, false);
   if (isShortAnswer(YES, text) || isShortAnswer(NO, text)) {
     return {
       kind: 'help',
@@ -143,7 +188,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
 
   if (query) return query;
 
-  if (/\?\s*$/.test(text) || !looksLikeWords(text)) {
+  if (/\? ?$/.test(text) || !looksLikeWords(text)) {
     return { kind: 'help', reply: helpText('Sorry, I didn’t get that.') };
   }
   // Like most to-do apps' quick-add: a plain statement ("buy milk tomorrow") is a new task.

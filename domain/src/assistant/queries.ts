@@ -11,7 +11,7 @@ import { words } from './text.js';
 import type { AssistantContext, ListFilter, ListTasksCommand } from './types.js';
 
 const QUESTION_START =
-  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|show|list|display|view|see|give me|get me|get|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?!\s*[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
+  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|show|list|display|view|see|give me|get me|get|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?! ?[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
 
 /** Whether the message starts like a question or request to see tasks ("what…", "show…"). */
 export function looksLikeQuestionStart(text: string): boolean {
@@ -31,7 +31,7 @@ export function looksLikeListQuery(text: string): boolean {
     )
   )
     return true;
-  return (looksLikeQuestionStart(text) || /\?\s*$/.test(text)) && LIST_SIGNAL.test(text);
+  return (looksLikeQuestionStart(text) || /\? ?$/.test(text)) && LIST_SIGNAL.test(text);
 }
 
 interface Window {
@@ -98,7 +98,7 @@ function timeWindow(text: string, ctx: AssistantContext): Window | null {
   if (when?.hasDate) {
     const day = (when.due.allDay ? when.due.date : when.due.at).startOf('day');
     const label = `due ${day.toFormat('cccc, LLL d')}`;
-    if (/\b(?:by|before|until|till)\s+$/i.test(text.slice(0, when.index))) {
+    if (/\b(?:by|before|until|till) $/i.test(text.slice(0, when.index))) {
       return { before: day.plus({ days: 1 }), label: `due by ${day.toFormat('cccc, LLL d')}` };
     }
     return { after: day, before: day.plus({ days: 1 }), label };
@@ -111,7 +111,7 @@ function knownTags(ctx: AssistantContext): Set<string> {
 }
 
 const SEARCH =
-  /\b(?:about|mentioning|containing|related to|regarding|with the word|called|named|titled|search(?: for)?|find|look(?:ing)? for)\s+(?:the\s+|my\s+|a\s+)?["']?([\p{L}\p{N}][\p{L}\p{N}' -]*?)["']?\s*(?:tasks?|todos?|stuff)?\s*\??$/iu;
+  /\b(?:about|mentioning|containing|related to|regarding|with the word|called|named|titled|search(?: for)?|find|look(?:ing)? for) (?:the |my |a )?["']?([\p{L}\p{N}][\p{L}\p{N}' -]{0,80}?)["']? ?(?:tasks?|todos?|stuff)? ?\??$/iu;
 
 /** Words of a question that are not about which task ("show me my …", "when is the … due"). */
 const QUERY_WORDS = new Set(
@@ -173,7 +173,7 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
   }
 
   const hashtag = /#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)/u.exec(text);
-  const tagged = /\b(?:tagged|tag|labell?ed|label|in|under|for)\s+([\p{L}\p{N}_-]+)/iu.exec(text);
+  const tagged = /\b(?:tagged|tag|labell?ed|label|in|under|for) ([\p{L}\p{N}_-]+)/iu.exec(text);
   const tags = knownTags(ctx);
   let tag: string | null = hashtag ? normalizeTag(hashtag[1]!) : null;
   if (!tag && tagged && (/tag|label/i.test(tagged[0]) || tags.has(normalizeTag(tagged[1]!))))
@@ -187,7 +187,7 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
 
   const search = SEARCH.exec(text);
   if (search && !tag) {
-    const q = search[1]!.trim().replace(/\s+(?:tasks?|todos?)$/i, '');
+    const q = search[1]!.trim().replace(/ (?:tasks?|todos?)$/i, '');
     if (q && !/^(?:today|tomorrow|this week|next week|overdue|everything|anything|it)$/i.test(q)) {
       filter.q = q;
       labels.push(`matching “${q}”`);

@@ -53,7 +53,7 @@ function sortDays(days: WeekdayCode[]): WeekdayCode[] {
 
 const DAY_NAME =
   'mon(?:day)?s?|tue(?:s(?:day)?)?s?|wed(?:nesday)?s?|thu(?:r(?:s(?:day)?)?)?s?|fri(?:day)?s?|sat(?:urday)?s?|sun(?:day)?s?';
-const DAY_LIST = `(?:${DAY_NAME})(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*|\\s*/\\s*|\\s+)(?:${DAY_NAME})\\b)*`;
+const DAY_LIST = `(?:${DAY_NAME})(?:(?: ?, ?(?:and )?| and | ?& ?| ?/ ?| )(?:${DAY_NAME})\\b)*`;
 const MONTH_NAME =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const EVERY = '(?:every|each)';
@@ -192,7 +192,7 @@ const PATTERNS: Pattern[] = [
   {
     // "every Sunday", "every mon, wed and fri", "each Tuesday", "on Mondays", "mondays and thursdays"
     regex: new RegExp(
-      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?:\\s*,\\s*(?:and\\s+)?|\\s+and\\s+|\\s*&\\s*)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))(?:\\s+(morning|afternoon|evening|night))?\\b`,
+      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?: ?, ?(?:and )?| and | ?& ?)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))(?: (morning|afternoon|evening|night))?\\b`,
       'i',
     ),
     build: (m) => {
@@ -204,7 +204,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     // "gym mon/wed/fri 7am": a slash-separated list of weekdays is a weekly habit, not one date.
-    regex: new RegExp(`\\b(?:on )?((?:${DAY_NAME})(?:\\s*/\\s*(?:${DAY_NAME}))+)\\b`, 'i'),
+    regex: new RegExp(`\\b(?:on )?((?:${DAY_NAME})(?: ?/ ?(?:${DAY_NAME}))+)\\b`, 'i'),
     build: (m) => {
       const days = dayCodes(m[1]!);
       return days.length >= 2 ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days } } : null;

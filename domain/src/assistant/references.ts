@@ -4,7 +4,7 @@
  */
 
 import { normalizeTag } from './attributes.js';
-import { editDistance, words } from './text.js';
+import { editDistance, engineWork, words } from './text.js';
 import type { TaskRef } from './types.js';
 
 /** Words that carry no identity in a reference ("mark *the dentist one* done"). */
@@ -86,9 +86,27 @@ function weightOf(word: string): number {
   return GENERIC.has(word) ? 0.5 : 1;
 }
 
-/** Identity words of a reference phrase. */
+/**
+ * Bounds on the work of matching one reference, whatever the message and the task list: a
+ * reference names a task in a few words, and a title is recognised by its first few dozen.
+ * Scoring is then at most words × candidates × title words comparisons, each with an edit
+ * distance of at most wordLength² cells.
+ */
+export const REFERENCE_LIMITS = {
+  /** Distinct identity words of a reference considered (the first ones). */
+  words: 8,
+  /** Distinct words of a title (plus its tags) compared. */
+  titleWords: 40,
+  /** Tasks scored per reference. */
+  candidates: 300,
+  /** Longer words match only exactly or by prefix, never by edit distance. */
+  wordLength: 24,
+} as const;
+
+/** Identity words of a reference phrase: distinct, at most `REFERENCE_LIMITS.words`. */
 export function referenceWords(reference: string): string[] {
-  return words(reference.replace(/#/g, ' ')).filter((w) => !FILLER.has(w));
+  const identity = new Set(words(reference.replace(/#/g, ' ')).filter((w) => !FILLER.has(w)));
+  return [...identity].slice(0, REFERENCE_LIMITS.words);
 }
 
 function stem(word: string): string {
@@ -101,6 +119,7 @@ export function wordSimilarity(ref: string, target: string): number {
   if (ref.length >= 3 && target.startsWith(ref)) return 0.85;
   if (target.length >= 4 && ref.startsWith(target)) return 0.8;
   const longest = Math.max(ref.length, target.length);
+  if (longest > REFERENCE_LIMITS.wordLength) return 0;
   const allowed = longest >= 8 ? 2 : longest >= 4 ? 1 : 0;
   if (allowed > 0 && editDistance(ref, target, allowed) <= allowed) return 0.75;
   return 0;
@@ -111,9 +130,11 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
   const refWords = referenceWords(reference);
   if (refWords.length === 0) return [];
   const scored: ScoredTask[] = [];
-  for (const task of tasks) {
-    const titleWords = words(task.title);
-    const targets = [...titleWords, ...task.tags.map(normalizeTag)];
+  let comparisons = 0;
+  for (const task of tasks.slice(0, REFERENCE_LIMITS.candidates)) {
+    const titleWords = [...new Set(words(task.title))].slice(0, REFERENCE_LIMITS.titleWords);
+    const targets = [...titleWords, ...task.tags.map(normalizeTag)].slice(0, REFERENCE_LIMITS.titleWords);
+    comparisons += refWords.length * targets.length;
     let total = 0;
     let weights = 0;
     const covered = new Set<number>();
@@ -135,6 +156,9 @@ export function scoreTasks(reference: string, tasks: TaskRef[]): ScoredTask[] {
     if (score > 0)
       scored.push({ task, score, coverage: titleWords.length ? covered.size / titleWords.length : 0 });
   }
+  engineWork.scoringCalls++;
+  engineWork.comparisons += comparisons;
+  engineWork.maxComparisonsPerCall = Math.max(engineWork.maxComparisonsPerCall, comparisons);
   return scored.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
 }
 

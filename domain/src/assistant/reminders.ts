@@ -16,17 +16,17 @@ export interface ReminderMatch {
 }
 
 const REMIND_VERB =
-  '(?:(?:and |,\\s*|with )?(?:please )?(?:remind(?: me)?|alert(?: me)?|notify(?: me)?|ping(?: me)?|nudge(?: me)?|send (?:me )?a reminder|(?:set |add |with |and )?an? (?:reminder|alert|notification)))';
+  '(?:(?:and |, ?|with )?(?:please )?(?:remind(?: me)?|alert(?: me)?|notify(?: me)?|ping(?: me)?|nudge(?: me)?|send (?:me )?a reminder|(?:set |add |with |and )?an? (?:reminder|alert|notification)))';
 
 const UNIT = '(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)';
 
 const BEFORE = new RegExp(
-  `${REMIND_VERB}(?: (?:me|it))?(?: about it| of it)? (?:(${COUNT_PATTERN})\\s*${UNIT}|(the day|the night|the week|the hour)) (?:before|earlier|ahead|in advance|prior)(?: (?:it(?:'s| is)? due|(?:it )?starts|the due time|that))?`,
+  `${REMIND_VERB}(?: (?:me|it))?(?: about it| of it)? (?:(${COUNT_PATTERN}) ?${UNIT}|(the day|the night|the week|the hour)) (?:before|earlier|ahead|in advance|prior)(?: (?:it(?:'s| is)? due|(?:it )?starts|the due time|that))?`,
   'i',
 );
 
 const AT_TIME = new RegExp(
-  `${REMIND_VERB}(?: me)? at (\\d{1,2}(?::\\d{2})?\\s*(?:am|pm|a\\.m\\.|p\\.m\\.)?|noon)\\b`,
+  `${REMIND_VERB}(?: me)? at (\\d{1,2}(?::\\d{2})? ?(?:am|pm|a\\.m\\.|p\\.m\\.)?|noon)\\b`,
   'i',
 );
 
@@ -71,7 +71,7 @@ export function parseReminder(text: string): ReminderMatch | null {
   }
   const at = AT_TIME.exec(text);
   if (at) {
-    const raw = at[1]!.toLowerCase().replace(/\./g, '').replace(/\s+/g, '');
+    const raw = at[1]!.toLowerCase().replace(/\./g, '').replace(/ /g, '');
     if (raw === 'noon')
       return { at: { hour: 12, minute: 0, meridiemKnown: true }, index: at.index, length: at[0].length };
     const m = /^(\d{1,2})(?::(\d{2}))?(am|pm)?$/.exec(raw);

@@ -2,7 +2,7 @@
 import { actOn, notFound } from './act-on.js';
 import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
-import { parseCount } from './text.js';
+import { between, parseCount } from './text.js';
 import type { AssistantContext, Command, TaskChanges, TaskRef } from './types.js';
 
 /** New due for a task: a bare date keeps its time of day, a bare time keeps its date. */
@@ -35,20 +35,26 @@ export function moveDue(
 }
 
 const MOVE_VERB =
-  '(?:move|push(?:\\s+back)?|reschedule|re-schedule|postpone|delay|shift|bump|defer|snooze|put\\s+off|change\\s+(?:the\\s+)?(?:due\\s+)?date\\s+(?:of|for|on)|set\\s+(?:the\\s+)?due\\s+date\\s+(?:of|for|on)|change|make)';
+  '(?:move|push(?: back)?|reschedule|re-schedule|postpone|delay|shift|bump|defer|snooze|put off|change (?:the )?(?:due )?date (?:of|for|on)|set (?:the )?due date (?:of|for|on)|change|make)';
+
+const MOVE_LEAD = new RegExp(`^${MOVE_VERB} (?:back )?`, 'i');
+/** Splits of "move X to Y" tried, one per preposition from the left. */
+const MAX_SPLITS = 6;
 
 /** "move gym to Thursday", "push the report to next week", "postpone X by 2 days", "X is now due friday". */
 export function parseReschedule(text: string, ctx: AssistantContext): Command | null {
-  const shift = new RegExp(
-    `^${MOVE_VERB}\\s+(?:back\\s+)?(.+?)\\s+(?:back\\s+)?(?:by\\s+)?(an?|one|two|three|four|five|\\d+)\\s+(day|week|hour|minute)s?(?:\\s+(?:later|back))?$`,
-    'i',
-  ).exec(text);
-  if (shift) {
-    const count = parseCount(shift[2]!.toLowerCase()) ?? 1;
-    const unit = `${shift[3]!.toLowerCase()}s`;
+  const shifted = between(
+    text,
+    MOVE_LEAD,
+    / (?:back )?(?:by )?(an?|one|two|three|four|five|\d{1,4}) (day|week|hour|minute)s?(?: (?:later|back))?$/i,
+    'none',
+  );
+  if (shifted) {
+    const count = parseCount(shifted.tail[1]!.toLowerCase()) ?? 1;
+    const unit = `${shifted.tail[2]!.toLowerCase()}s`;
     return (
       actOn(
-        shift[1]!,
+        shifted.middle,
         ctx,
         (task) => {
           const current = dueOfTask(task.dueAt, task.allDay, ctx.timeZone);
@@ -59,33 +65,41 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
           return { kind: 'update_task', taskId: task.id, changes: dueToFields(moved) };
         },
         'reschedule',
-      ) ?? notFound(shift[1]!)
+      ) ?? notFound(shifted.middle)
     );
   }
 
-  const verb = new RegExp(`^${MOVE_VERB}\\s+(.+)$`, 'i').exec(text);
-  const dueNow =
-    /^(.+?)\s+(?:is\s+)?(?:now\s+)?(?:due|happening|scheduled|moved)\s+(?:to\s+|for\s+|on\s+)?(.+?)(?:\s+now|\s+instead)?$/i.exec(
-      text,
-    );
+  const verb = new RegExp(`^${MOVE_VERB} (.+)$`, 'i').exec(text);
+  const dueNow = between(text, /^/, / (?:is )?(?:now )?(?:due|happening|scheduled|moved) (?:to |for |on )?/i);
   let candidates: { reference: string; whenText: string }[] = [];
   if (verb) {
     const body = verb[1]!;
-    for (const m of body.matchAll(/\s+(?:to|until|till|til|for|on|into|at|by|over to)\s+/gi)) {
+    for (const m of body.matchAll(/ (?:to|until|till|til|for|on|into|at|by|over to) /gi)) {
       candidates.push({ reference: body.slice(0, m.index), whenText: body.slice(m.index + m[0].length) });
+      // Each split costs a date parse and a reference match: a few are all a request has.
+      if (candidates.length === MAX_SPLITS) break;
     }
     // No preposition: the time is the tail ("make the gym session 8pm instead").
-    const tail =
-      /^(.+?)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)|noon|tomorrow|today|tonight|(?:next\s+)?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(?:\s+instead)?$/i.exec(
-        body,
-      );
-    if (tail) candidates.push({ reference: tail[1]!, whenText: tail[2]! });
+    const tail = between(
+      body,
+      /^/,
+      / (\d{1,2}(?::\d{2})? ?(?:am|pm)|noon|tomorrow|today|tonight|(?:next )?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6})(?: instead)?$/i,
+      'none',
+    );
+    if (tail) candidates.push({ reference: tail.middle, whenText: tail.tail[1]! });
   } else if (dueNow && /\b(?:now|instead|moved|is)\b/i.test(text)) {
-    candidates = [{ reference: dueNow[1]!, whenText: dueNow[2]! }];
+    candidates = [{ reference: dueNow.middle, whenText: dueNow.after.replace(/ (?:now|instead)$/i, '') }];
   }
   // "the gym is at 7 now", "dentist's on friday instead"
-  const isNow = /^(.+?)(?:\s+is|'s)\s+(?:now\s+)?((?:at|on)\s+.+?)\s+(?:now|instead)$/i.exec(text);
-  if (!verb && isNow) candidates.push({ reference: isNow[1]!, whenText: isNow[2]! });
+  const isNow = between(text, /^/, /(?: is|'s) (?:now )?(?:at|on) /i);
+  const insteadAt = isNow ? / (?:now|instead)$/i.exec(isNow.after) : null;
+  if (!verb && isNow && insteadAt && insteadAt.index > 0) {
+    const preposition = isNow.tail[0].trim().split(' ').at(-1)!;
+    candidates.push({
+      reference: isNow.middle,
+      whenText: `${preposition} ${isNow.after.slice(0, insteadAt.index)}`,
+    });
+  }
   for (const { reference, whenText: said } of candidates) {
     // chrono needs "at" before a bare hour: "move dentist to 10".
     const whenText = /^\d{1,2}(?::\d{2})?$/.test(said.trim()) ? `at ${said.trim()}` : said;

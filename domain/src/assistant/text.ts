@@ -29,11 +29,35 @@ export function words(text: string): string[] {
 }
 
 /**
+ * What the engine's unbounded-looking steps have cost since the last reset, counted rather than
+ * timed so tests can bound it: `scoreTasks` calls, reference words compared with task words (in
+ * all, and the most in one call), edit-distance cells, and the longest text chrono read at once.
+ */
+export const engineWork = {
+  scoringCalls: 0,
+  comparisons: 0,
+  maxComparisonsPerCall: 0,
+  editCells: 0,
+  longestChronoInput: 0,
+};
+
+export function resetEngineWork(): void {
+  Object.assign(engineWork, {
+    scoringCalls: 0,
+    comparisons: 0,
+    maxComparisonsPerCall: 0,
+    editCells: 0,
+    longestChronoInput: 0,
+  });
+}
+
+/**
  * Edit distance counting an adjacent swap as one edit (optimal string alignment), since "dentsit"
  * is one typo, not two. Bounded: returns max+1 as soon as the distance must exceed `max`.
  */
 export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  engineWork.editCells += a.length * b.length;
   let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -98,13 +122,51 @@ export function cut(text: string, start: number, length: number): string {
   return tidy(`${text.slice(0, start)} ${text.slice(start + length)}`);
 }
 
+/**
+ * Removes characters of `leading` from the start and of `trailing` from the end. A loop, not
+ * `/[…]+$/`: an unanchored run-until-end pattern retries from every character of a long run.
+ */
+export function trimChars(text: string, leading: string, trailing: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && leading.includes(text[start]!)) start++;
+  while (end > start && trailing.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
+/** What `between` found: the middle, the tail's match and whatever follows it. */
+export interface Between {
+  middle: string;
+  tail: RegExpExecArray;
+  after: string;
+}
+
+/**
+ * `^lead(.+?)tail(.+)$` without a wildcard the regex engine would retry at every split: `lead`
+ * (anchored at the start) is matched once, then `tail` (unanchored, fixed words) at its leftmost
+ * place that leaves a non-empty middle — what the lazy group would have chosen. `after` must be
+ * non-empty, or empty when `tail` ends the text (`rest: 'none'`, for tails ending in `$`), or
+ * either (`'any'`).
+ */
+export function between(
+  text: string,
+  lead: RegExp,
+  tail: RegExp,
+  rest: 'some' | 'none' | 'any' = 'some',
+): Between | null {
+  const head = lead.exec(text);
+  if (!head) return null;
+  const remainder = text.slice(head[0].length);
+  const found = tail.exec(remainder);
+  if (!found || found.index === 0) return null;
+  const after = remainder.slice(found.index + found[0].length);
+  if (rest !== 'any' && (rest === 'some') !== after.length > 0) return null;
+  return { middle: remainder.slice(0, found.index), tail: found, after };
+}
+
 /** Collapses whitespace and trims separators a removed phrase may leave behind. */
 export function tidy(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([,.?;:])(?=\s|$)/g, '$1')
-    .replace(/^[\s,;:.-]+|[\s,;:-]+$/g, '')
-    .trim();
+  return trimChars(text.replace(/\s+/g, ' ').replace(/ ([,.?;:])(?= |$)/g, '$1'), ' ,;:.-', ' ,;:-');
 }
 
 /** Upper-cases the first letter (titles are stored as the user would write them). */

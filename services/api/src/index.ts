@@ -33,6 +33,8 @@ export interface ApiOptions {
   appToken: string;
   /** `/mcp` requests per account per minute. */
   mcpRateLimitPerMinute: number;
+  /** Chat messages per user and minute (`POST /api/chat`). */
+  chatRateLimitPerMinute: number;
   /** Where reminder jobs are kept: the SQL scheduler embedded, the Dapr Jobs API distributed. */
   jobs: JobScheduler;
   onCommit?: () => void;
@@ -97,6 +99,7 @@ export function createApiService(options: ApiOptions): ApiService {
       clock: options.clock ?? (() => new Date()),
       llm: options.llm,
       mcpRateLimitPerMinute: options.mcpRateLimitPerMinute,
+      chatRateLimitPerMinute: options.chatRateLimitPerMinute,
     });
     if (options.webDist) await app.register(webApp, { distDir: options.webDist });
   };

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { FieldError } from '@todo/domain';
 import { requireUser } from '@todo/platform/http/authentication';
 import { cursorFields } from '@todo/platform/http/cursor';
@@ -11,6 +12,8 @@ import type { Conversation, ConversationStore } from './conversations.js';
 export interface ChatRoutesOptions {
   chat: ChatService;
   conversations: ConversationStore;
+  /** Messages one user may send per minute. */
+  rateLimitPerMinute: number;
 }
 
 /** Long enough for any instruction a person types; short enough to bound the work of one turn. */
@@ -33,8 +36,13 @@ const toConversationJson = (c: Conversation) => ({
 });
 
 /** `POST /api/chat` and the owner's conversation history. */
-export async function chatRoutes(app: HttpServer, { chat, conversations }: ChatRoutesOptions) {
+export async function chatRoutes(
+  app: HttpServer,
+  { chat, conversations, rateLimitPerMinute }: ChatRoutesOptions,
+) {
   requireUser(app);
+  // As for login (auth-routes.ts), but keyed by the authenticated user, known once onRequest has run.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
 
   app.post(
     '/api/chat',
@@ -67,7 +75,15 @@ export async function chatRoutes(app: HttpServer, { chat, conversations }: ChatR
                 'The question the assistant waits on: {type:"choose_task", candidates:[{id,title}]} or {type:"confirm", task_ids}',
             }),
           }),
+          429: Type.Ref('Error'),
           ...errorResponses,
+        },
+      },
+      config: {
+        rateLimit: {
+          max: rateLimitPerMinute,
+          timeWindow: '1 minute',
+          keyGenerator: (request) => `chat|${request.actor.userId}`,
         },
       },
     },

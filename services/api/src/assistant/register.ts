@@ -18,6 +18,7 @@ export interface AssistantOptions {
   clock: () => Date;
   /** `/mcp` requests per account per minute. */
   mcpRateLimitPerMinute: number;
+  chatRateLimitPerMinute: number;
 }
 
 /** The assistant's HTTP surface: `POST /api/chat` and its history, personal access tokens, `/mcp`. */
@@ -27,7 +28,7 @@ export async function registerAssistant(app: HttpServer, options: AssistantOptio
   const conversations = new ConversationStore(db);
   const engine = options.llm ? new LlmAgent(tasks, options.llm, clock) : new BuiltinEngine(tasks, clock);
   const chat = new ChatService(conversations, engine);
-  await app.register(chatRoutes, { chat, conversations });
+  await app.register(chatRoutes, { chat, conversations, rateLimitPerMinute: options.chatRateLimitPerMinute });
   await app.register(tokenRoutes, { accessTokens });
   await app.register(mcpRoutes, { tasks, rateLimitPerMinute: options.mcpRateLimitPerMinute });
 }
