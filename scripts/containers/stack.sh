@@ -25,11 +25,15 @@ APP_IMAGE="localhost/todo/app:$(cat "$ROOT/.infra/images/app.tag" 2>/dev/null ||
 SERVICES=(api recurring-task notification audit websocket-sync)
 # Inside the pod, as in scripts/stack.ts: service i on 3001+i, its daprd on 3500+i / 50001+10i.
 KAFKA_BROKERS=127.0.0.1:19092
-# The development values of the local Dapr secret store (DEV-ONLY), which the services would read
-# through their sidecars anyway; the one-shot migration has no sidecar.
+# The database URL of the local Dapr secret store (DEV-ONLY), which the services would read through
+# their sidecars anyway; the one-shot migration has no sidecar. Distributed mode refuses the
+# published JWT secret and needs both Dapr tokens: fresh ones for each pod, as scripts/stack.ts does.
 SECRETS="$ROOT/deploy/dapr/local/secrets.json"
 DATABASE_URL="$(jq -r '."database-credentials".connectionString' "$SECRETS")"
-JWT_SECRET="$(jq -r '."app-secrets".jwtSecret' "$SECRETS")"
+random_token() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+JWT_SECRET="$(random_token)"
+APP_API_TOKEN="$(random_token)"
+DAPR_API_TOKEN="$(random_token)"
 
 log() { echo "containers: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -103,7 +107,8 @@ up() {
   for i in "${!SERVICES[@]}"; do
     name="${SERVICES[$i]}"
     # daprd reads deploy/dapr/local relative to its working directory (the secrets file).
-    run "daprd-$name" localhost/todo/dapr:1.16 -v "$ROOT/deploy:/dapr/deploy:ro" -w /dapr -e HOME=/tmp localhost/todo/dapr:1.16 \
+    run "daprd-$name" localhost/todo/dapr:1.16 -v "$ROOT/deploy:/dapr/deploy:ro" -w /dapr -e HOME=/tmp \
+      -e APP_API_TOKEN="$APP_API_TOKEN" -e DAPR_API_TOKEN="$DAPR_API_TOKEN" localhost/todo/dapr:1.16 \
       --mode standalone --app-id "$(app_id "$name")" \
       --dapr-listen-addresses 127.0.0.1 --dapr-http-port $((3500 + i)) --dapr-grpc-port $((50001 + 10 * i)) \
       --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port $((50002 + 10 * i)) \
@@ -111,7 +116,9 @@ up() {
       --resources-path deploy/dapr/local --config deploy/dapr/local/config/config.yaml \
       --scheduler-host-address 127.0.0.1:50006 --placement-host-address "" \
       --app-port $((3001 + i)) --app-channel-address 127.0.0.1 --log-level warn
-    run "$name" "$APP_IMAGE" -e PORT=$((3001 + i)) -e DAPR_HTTP_PORT=$((3500 + i)) -e POD_NAME="$name" \
+    # One network namespace for the pod: each service's /metrics listener needs a port of its own.
+    run "$name" "$APP_IMAGE" -e PORT=$((3001 + i)) -e METRICS_PORT=$((9464 + i)) -e DAPR_HTTP_PORT=$((3500 + i)) \
+      -e POD_NAME="$name" -e APP_API_TOKEN="$APP_API_TOKEN" -e DAPR_API_TOKEN="$DAPR_API_TOKEN" \
       -e DATABASE_URL="$DATABASE_URL" -e JWT_SECRET="$JWT_SECRET" -e KAFKA_BROKERS="$KAFKA_BROKERS" -e LOG_LEVEL=warn \
       -e SMTP_URL=smtp://127.0.0.1:2525 -e 'MAIL_FROM=Todo <reminders@todo.test>' "$APP_IMAGE" "$name"
   done
