@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { localNow, parseWhen } from './dates.js';
 import { scoreTasks } from './references.js';
-import type { AssistantContext, AwaitingChoice, Command, TaskRef } from './types.js';
+import { type AssistantContext, type AwaitingChoice, type Command, taskRefOf } from './types.js';
 
 export const YES =
   /^(?:yes|yeah|yea|yep|yup|ya|y|sure|ok|okay|k|do it|go ahead|go for it|confirm(?:ed)?|please do|absolutely|of course|correct|right|affirmative|delete (?:them|it|all)|yes please|sounds good)\b/i;
@@ -85,16 +85,7 @@ export function pickCandidate(
     if (matching.length === 1) return matching[0]!.i;
   }
   // "the one for mom": words of one candidate's title.
-  const pseudo: TaskRef[] = awaiting.candidates.map((c) => ({
-    id: c.id,
-    title: c.title,
-    tags: [],
-    dueAt: null,
-    allDay: false,
-    priority: 'medium',
-    status: 'open',
-    recurrence: null,
-  }));
+  const pseudo = awaiting.candidates.map((c) => taskRefOf(c.id, c.title));
   const scored = scoreTasks(answer, pseudo).filter((s) => s.score >= 0.5);
   if (scored.length >= 1 && (scored.length === 1 || scored[0]!.score > scored[1]!.score + 0.1)) {
     return awaiting.candidates.findIndex((c) => c.id === scored[0]!.task.id);

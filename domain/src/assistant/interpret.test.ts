@@ -4,24 +4,12 @@ import { validateRecurrence } from '../recurrence/index.js';
 import { validateReminderOffset } from '../reminders/index.js';
 import { interpret } from './interpret.js';
 import { renderReply } from './reply.js';
-import type { AssistantContext, Command, TaskRef } from './types.js';
+import { type AssistantContext, type Command, type TaskRef, taskRefOf } from './types.js';
 import { rememberOutcome } from './undo.js';
 
 const NOW = new Date('2026-11-27T15:00:00Z'); // Friday
 
-function task(id: string, title: string, extra: Partial<TaskRef> = {}): TaskRef {
-  return {
-    id,
-    title,
-    tags: [],
-    dueAt: null,
-    allDay: false,
-    priority: 'medium',
-    status: 'open',
-    recurrence: null,
-    ...extra,
-  };
-}
+const task = taskRefOf;
 
 function ctx(
   timeZone: string,

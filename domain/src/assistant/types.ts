@@ -19,6 +19,19 @@ export interface TaskRef {
   reminders?: string[];
 }
 
+/** A task known by id and title only (a choice offered earlier), every other field at its default. */
+export const taskRefOf = (id: string, title: string, extra: Partial<TaskRef> = {}): TaskRef => ({
+  id,
+  title,
+  tags: [],
+  dueAt: null,
+  allDay: false,
+  priority: 'medium',
+  status: 'open',
+  recurrence: null,
+  ...extra,
+});
+
 /**
  * Everything `interpret` depends on. The engine is pure: the clock, the user's zone and
  * their tasks are inputs, so the same message in the same context always gives the same command.
