@@ -76,12 +76,20 @@ export type Config = Static<typeof ConfigSchema>;
 const PUBLISHED_JWT_SECRETS = new Set(['dev-only-jwt-secret-change-me-0123456789abcdef']);
 const PUBLISHED_DATABASE_PASSWORDS = new Set(['todo-dev-only']);
 
-/** Reads and validates the configuration; throws one error naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** What a distributed service process must be given; a one-shot command may need less. */
+const SERVICE_NEEDS = ['DATABASE_URL', 'JWT_SECRET', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const;
+
+/**
+ * Reads and validates the configuration; throws one error naming every bad variable. `needs`:
+ * the settings distributed mode must have (a migration needs only the database).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  needs: readonly (typeof SERVICE_NEEDS)[number][] = SERVICE_NEEDS,
+): Config {
   const config = envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
   if (config.TODO_MODE === 'distributed') {
-    const required = ['DATABASE_URL', 'JWT_SECRET', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const;
-    const missing = required.filter((name) => !config[name]);
+    const missing = needs.filter((name) => !config[name]);
     if (missing.length > 0) {
       throw new Error(`config: distributed mode requires ${missing.join(', ')}`);
     }

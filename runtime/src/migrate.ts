@@ -11,7 +11,8 @@ import { sql } from 'kysely';
 import { appDatabase } from './private-postgres.js';
 
 const command = process.argv[2] ?? 'up';
-const config = loadConfig();
+// The Helm pre-upgrade Job gives the migration its database and nothing else.
+const config = loadConfig(process.env, ['DATABASE_URL']);
 const database = await appDatabase(config, createLogger(config.LOG_LEVEL).child({ component: 'postgres' }));
 const db = openDatabase({ url: database.url });
 try {
