@@ -11,7 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { interpret } from './interpret.js';
 import { REFERENCE_LIMITS } from './references.js';
 import { engineWork, resetEngineWork } from './text.js';
-import type { AssistantContext, CommandKind, TaskRef } from './types.js';
+import { type AssistantContext, COMMAND_KINDS, type TaskRef } from './types.js';
 
 const VOCABULARY = [
   'quarterly',
@@ -40,17 +40,7 @@ const ctx: AssistantContext = {
   pending: null,
 };
 
-const KINDS: CommandKind[] = [
-  'add_task',
-  'list_tasks',
-  'complete_task',
-  'update_task',
-  'delete_task',
-  'undo',
-  'clarify',
-  'cancelled',
-  'help',
-];
+const KINDS = COMMAND_KINDS;
 
 /** The verbs that send a message down each recogniser, and the ends that complete their shapes. */
 const head = fc.constantFrom(

@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { interpret } from './interpret.js';
-import type { AssistantContext, CommandKind } from './types.js';
+import { type AssistantContext, COMMAND_KINDS } from './types.js';
 
-const KINDS: CommandKind[] = [
-  'add_task',
-  'list_tasks',
-  'complete_task',
-  'update_task',
-  'delete_task',
-  'undo',
-  'clarify',
-  'cancelled',
-  'help',
-];
+const KINDS = COMMAND_KINDS;
 
 const ctx: AssistantContext = {
   now: new Date('2026-11-27T15:00:00Z'),

@@ -146,3 +146,17 @@ export type Command =
   | { kind: 'help'; reply: string };
 
 export type CommandKind = Command['kind'];
+
+/** Every command kind, listed once; a kind added to Command must be added here to compile. */
+const COMMAND_KIND_SET: Record<CommandKind, true> = {
+  add_task: true,
+  list_tasks: true,
+  complete_task: true,
+  update_task: true,
+  delete_task: true,
+  undo: true,
+  clarify: true,
+  cancelled: true,
+  help: true,
+};
+export const COMMAND_KINDS = Object.keys(COMMAND_KIND_SET) as CommandKind[];
