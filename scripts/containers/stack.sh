@@ -23,7 +23,7 @@ MAIL_PORT="${CONTAINERS_MAIL_PORT:-3425}"
 READY_TIMEOUT="${CONTAINERS_READY_TIMEOUT:-240}"
 APP_IMAGE="localhost/todo/app:$(cat "$ROOT/.infra/images/app.tag" 2>/dev/null || echo latest)"
 SERVICES=(api recurring-task notification audit websocket-sync)
-# Inside the pod, as in scripts/stack.ts: service i on 3001+i, its daprd on 3500+i / 50001+10i.
+# Inside the pod, as in scripts/stack.ts: service i on 3001+i, its daprd on 3500+i / 17001+10i.
 KAFKA_BROKERS=127.0.0.1:19092
 # The database URL of the local Dapr secret store (DEV-ONLY), which the services would read through
 # their sidecars anyway; the one-shot migration has no sidecar. Distributed mode refuses the
@@ -73,7 +73,7 @@ up() {
   "$PODMAN" pod create --name "$POD" --network slirp4netns \
     -p "127.0.0.1:$API_PORT:3001" -p "127.0.0.1:$MAIL_PORT:8025" >/dev/null || die "pod create failed"
 
-  run postgres localhost/todo/postgres:15 -e PGPORT=54329 -e PGDATA=/tmp/pgdata localhost/todo/postgres:15
+  run postgres localhost/todo/postgres:15 -e PGPORT=15432 -e PGDATA=/tmp/pgdata localhost/todo/postgres:15
   # Dapr's service invocation resolves app ids by mDNS, which needs an interface that can multicast;
   # neither lo nor slirp4netns' tap0 can by default ("zeroconf register: No supported interface").
   # Multicast on the pod's loopback, with the host's iproute2 in the pod's network namespace.
@@ -85,16 +85,16 @@ up() {
   run kafka localhost/todo/kafka:4 -e KAFKA_PORT=19092 -e KAFKA_CONTROLLER_PORT=19093 -e KAFKA_DATA=/tmp/kafka-data \
     localhost/todo/kafka:4
   run scheduler localhost/todo/dapr:1.16 --entrypoint /usr/local/bin/scheduler localhost/todo/dapr:1.16 \
-    --mode standalone --listen-address 127.0.0.1 --port 50006 \
-    --healthz-listen-address 127.0.0.1 --healthz-port 58080 \
-    --metrics-listen-address 127.0.0.1 --metrics-port 59090 \
+    --mode standalone --listen-address 127.0.0.1 --port 16006 \
+    --healthz-listen-address 127.0.0.1 --healthz-port 16080 \
+    --metrics-listen-address 127.0.0.1 --metrics-port 16090 \
     --id dapr-scheduler-server-0 --etcd-data-dir /tmp/scheduler \
-    --etcd-client-listen-address 127.0.0.1 --etcd-client-port 52379 \
-    --etcd-initial-cluster dapr-scheduler-server-0=http://127.0.0.1:52380 --log-level warn
+    --etcd-client-listen-address 127.0.0.1 --etcd-client-port 16379 \
+    --etcd-initial-cluster dapr-scheduler-server-0=http://127.0.0.1:16380 --log-level warn
   run smtp localhost/todo/node:24 -v "$ROOT:/src:ro" -w /src -e HOME=/tmp localhost/todo/node:24 \
     node --import tsx scripts/containers/smtp-catcher.ts
 
-  wait_for PostgreSQL in_pod /usr/lib/postgresql/15/bin/pg_isready -h 127.0.0.1 -p 54329
+  wait_for PostgreSQL in_pod /usr/lib/postgresql/15/bin/pg_isready -h 127.0.0.1 -p 15432
   log "PostgreSQL ready ($((SECONDS - started)) s)"
   # Topics and migrations: the one-shot commands of the app image, as the chart's hook Jobs run them.
   wait_for "Kafka topics" "$PODMAN" run --rm --pod "$POD" --read-only --tmpfs /tmp -e KAFKA_BROKERS="$KAFKA_BROKERS" \
@@ -110,11 +110,11 @@ up() {
     run "daprd-$name" localhost/todo/dapr:1.16 -v "$ROOT/deploy:/dapr/deploy:ro" -w /dapr -e HOME=/tmp \
       -e APP_API_TOKEN="$APP_API_TOKEN" -e DAPR_API_TOKEN="$DAPR_API_TOKEN" localhost/todo/dapr:1.16 \
       --mode standalone --app-id "$(app_id "$name")" \
-      --dapr-listen-addresses 127.0.0.1 --dapr-http-port $((3500 + i)) --dapr-grpc-port $((50001 + 10 * i)) \
-      --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port $((50002 + 10 * i)) \
+      --dapr-listen-addresses 127.0.0.1 --dapr-http-port $((3500 + i)) --dapr-grpc-port $((17001 + 10 * i)) \
+      --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port $((17002 + 10 * i)) \
       --metrics-listen-address 127.0.0.1 --metrics-port $((9091 + i)) \
       --resources-path deploy/dapr/local --config deploy/dapr/local/config/config.yaml \
-      --scheduler-host-address 127.0.0.1:50006 --placement-host-address "" \
+      --scheduler-host-address 127.0.0.1:16006 --placement-host-address "" \
       --app-port $((3001 + i)) --app-channel-address 127.0.0.1 --log-level warn
     # One network namespace for the pod: each service's /metrics listener needs a port of its own.
     run "$name" "$APP_IMAGE" -e PORT=$((3001 + i)) -e METRICS_PORT=$((9464 + i)) -e DAPR_HTTP_PORT=$((3500 + i)) \

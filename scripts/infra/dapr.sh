@@ -9,7 +9,7 @@
 #   scripts/infra/dapr.sh start-daprd APP_ID [daprd flags...]
 #        start a sidecar in the background, wait until /v1.0/healthz/outbound answers.
 #        Env (defaults): DAPR_RESOURCES_PATH (required), DAPR_HTTP_PORT (3500),
-#        DAPR_GRPC_PORT (50001), DAPR_INTERNAL_GRPC_PORT (50002), DAPR_METRICS_PORT (9091),
+#        DAPR_GRPC_PORT (17001), DAPR_INTERNAL_GRPC_PORT (17002), DAPR_METRICS_PORT (9091),
 #        APP_PORT (none: no app channel), DAPR_CONFIG (none), DAPR_LOG_LEVEL (info),
 #        DAPR_INSTANCE (APP_ID: names the pid and log files, so replicas of one app id can run),
 #        APP_API_TOKEN (daprd sends it as dapr-api-token on every call to the app) and
@@ -22,9 +22,12 @@
 #   scripts/infra/dapr.sh status
 #   scripts/infra/dapr.sh daprd-args APP_ID  print the daprd command line start-daprd would run
 #
-# Scheduler env: DAPR_SCHEDULER_PORT (50006), DAPR_SCHEDULER_HEALTHZ_PORT (58080),
-# DAPR_SCHEDULER_METRICS_PORT (59090), DAPR_SCHEDULER_ETCD_CLIENT_PORT (52379),
-# DAPR_SCHEDULER_ETCD_PEER_PORT (52380), DAPR_READY_TIMEOUT (60 s).
+# Scheduler env: DAPR_SCHEDULER_PORT (16006), DAPR_SCHEDULER_HEALTHZ_PORT (16080),
+# DAPR_SCHEDULER_METRICS_PORT (16090), DAPR_SCHEDULER_ETCD_CLIENT_PORT (16379),
+# DAPR_SCHEDULER_ETCD_PEER_PORT (16380), DAPR_READY_TIMEOUT (60 s).
+# Every default port is below 32768: Linux hands out 32768-60999 as source ports of outgoing
+# connections, and a fixed listener in that range fails now and then with "address already in
+# use" while Kafka and PostgreSQL clients are busy (CI lost a run to the old healthz port 58080).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,11 +36,11 @@ BIN="${DAPR_BIN_DIR:-$ROOT/.infra/bin}"
 STATE="${DAPR_STATE_DIR:-$ROOT/.infra/dapr}"
 READY_TIMEOUT="${DAPR_READY_TIMEOUT:-60}"
 
-SCHED_PORT="${DAPR_SCHEDULER_PORT:-50006}"
-SCHED_HEALTHZ_PORT="${DAPR_SCHEDULER_HEALTHZ_PORT:-58080}"
-SCHED_METRICS_PORT="${DAPR_SCHEDULER_METRICS_PORT:-59090}"
-ETCD_CLIENT_PORT="${DAPR_SCHEDULER_ETCD_CLIENT_PORT:-52379}"
-ETCD_PEER_PORT="${DAPR_SCHEDULER_ETCD_PEER_PORT:-52380}"
+SCHED_PORT="${DAPR_SCHEDULER_PORT:-16006}"
+SCHED_HEALTHZ_PORT="${DAPR_SCHEDULER_HEALTHZ_PORT:-16080}"
+SCHED_METRICS_PORT="${DAPR_SCHEDULER_METRICS_PORT:-16090}"
+ETCD_CLIENT_PORT="${DAPR_SCHEDULER_ETCD_CLIENT_PORT:-16379}"
+ETCD_PEER_PORT="${DAPR_SCHEDULER_ETCD_PEER_PORT:-16380}"
 
 die() { echo "dapr.sh: error: $*" >&2; exit 1; }
 log() { echo "dapr.sh: $*" >&2; }
@@ -145,8 +148,8 @@ daprd_args() {
   local args=(
     "$BIN/daprd" --mode standalone --app-id "$app_id"
     --dapr-listen-addresses 127.0.0.1
-    --dapr-http-port "${DAPR_HTTP_PORT:-3500}" --dapr-grpc-port "${DAPR_GRPC_PORT:-50001}"
-    --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port "${DAPR_INTERNAL_GRPC_PORT:-50002}"
+    --dapr-http-port "${DAPR_HTTP_PORT:-3500}" --dapr-grpc-port "${DAPR_GRPC_PORT:-17001}"
+    --dapr-internal-grpc-listen-address 127.0.0.1 --dapr-internal-grpc-port "${DAPR_INTERNAL_GRPC_PORT:-17002}"
     --metrics-listen-address 127.0.0.1 --metrics-port "${DAPR_METRICS_PORT:-9091}"
     --resources-path "$DAPR_RESOURCES_PATH"
     # Jobs API (reminders) goes to our scheduler; no actors, so no placement service.

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PG_PORT="${PG_PORT:-54329}"
+PG_PORT="${PG_PORT:-15432}"
 # Outside the checkout: the unprivileged postgres user must be able to reach it.
 PG_DIR="${PG_DIR:-/var/tmp/todo-chatbot/postgres}"
 PG_DATA="$PG_DIR/data"
