@@ -51,6 +51,8 @@ const ConfigSchema = Type.Object({
   MCP_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 120, minimum: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.String({ default: 'Todo Chatbot <reminders@todo.localhost>' }),
+  /** Verification e-mails one account may cause per hour (`POST /api/me/verify-email`). */
+  EMAIL_VERIFICATION_PER_HOUR: Type.Integer({ default: 5, minimum: 1 }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   OPENAI_BASE_URL: Type.String({ default: 'https://api.openai.com/v1', pattern: '^https?://' }),

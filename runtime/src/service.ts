@@ -68,7 +68,8 @@ interface ProcessParts {
 /**
  * Each process: its service's module, then the modules of which it serves only the routes. The
  * ingress sends every path but /ws to the api, so the api process also answers the notification and
- * audit reads (queries of the shared database; their consumers stay in their own services).
+ * audit reads (queries of the shared database; their consumers stay in their own services) and
+ * sends the verification e-mails of `POST /api/me/verify-email` (it needs SMTP_URL for that).
  */
 const PROCESSES: Record<ServiceName, (parts: ProcessParts) => [ServiceModule, ...ServiceModule[]]> = {
   api: (parts) => [distributedApi(parts), routesOnly(notification(parts)), routesOnly(audit(parts))],

@@ -1,4 +1,5 @@
 import { ApiClient } from '../../tests/support/client.js';
+import { verifyAddress } from '../../tests/support/email-verification.js';
 import type { SmtpSink } from '../../tests/support/smtp.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,6 +58,8 @@ export class ChaosWorkload {
       base.signup(),
     ]);
     const { body: me } = await reminderClient.patch('/api/me', { email_notifications: true });
+    // Reminder e-mails go only to a verified address.
+    await verifyAddress(reminderClient, me.email, () => smtp.texts());
     const pool: string[] = [];
     for (let i = 0; i < 60; i++) {
       const { body } = await recurring.post('/api/tasks', {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/client.js';
+import { type MailText, verifyAddress } from '../support/email-verification.js';
 import { eventually } from '../support/eventually.js';
 
 /**
@@ -16,11 +17,7 @@ const API = `http://127.0.0.1:${process.env.CONTAINERS_API_PORT ?? 3401}`;
 const MAIL = `http://127.0.0.1:${process.env.CONTAINERS_MAIL_PORT ?? 3425}`;
 const run = promisify(execFile);
 
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-}
+const receivedMail = async () => (await (await fetch(`${MAIL}/messages`)).json()) as MailText[];
 
 describe('the containers stack', () => {
   beforeAll(async () => {
@@ -35,6 +32,7 @@ describe('the containers stack', () => {
   it('signs up, completes a recurring task with a reminder, sees the next occurrence and the e-mail', async () => {
     const user = await new ApiClient(API).signup('Europe/Berlin');
     const { body: me } = await user.patch('/api/me', { email_notifications: true });
+    await verifyAddress(user, me.email, receivedMail);
     const dueAt = new Date(Date.now() + 5000);
     const created = await user.post('/api/tasks', {
       title: 'Water the plants',
@@ -48,8 +46,9 @@ describe('the containers stack', () => {
     // The reminder: a Dapr job in the scheduler container, fired back into the api, a
     // notification, and an e-mail from the notification container to the catcher.
     const mails = await eventually(async () => {
-      const response = await fetch(`${MAIL}/messages`);
-      const mine = ((await response.json()) as Mail[]).filter((mail) => mail.to.includes(me.email));
+      const mine = (await receivedMail()).filter(
+        (mail) => mail.to.includes(me.email) && mail.subject.startsWith('Reminder:'),
+      );
       expect(mine).toHaveLength(1);
       return mine;
     }, 90_000);

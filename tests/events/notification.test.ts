@@ -2,6 +2,7 @@ import { newEnvelope, type ReminderEvent } from '@todo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
+import { VERIFICATION_SUBJECT, verifyAddress } from '../support/email-verification.js';
 import { eventually } from '../support/eventually.js';
 import { publishViaOutbox } from '../support/outbox.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
@@ -16,9 +17,11 @@ interface Person {
   email: string;
 }
 
-async function person(app: TestApp, options: { email: boolean }): Promise<Person> {
+/** A user who wants e-mail (or not) at a verified address: reminder e-mails go to no other. */
+async function person(app: TestApp, smtp: SmtpSink, options: { email: boolean }): Promise<Person> {
   const client = await new ApiClient(app.url).signup('America/New_York');
   const { body } = await client.patch('/api/me', { email_notifications: options.email });
+  await verifyAddress(client, body.email, () => smtp.texts());
   return { client, id: body.id, email: body.email };
 }
 
@@ -70,11 +73,14 @@ describe('notification service', () => {
     await smtp?.close();
   });
 
+  /** The reminder e-mails to an address (its verification e-mail aside). */
   const mailsTo = async (address: string) =>
-    (await smtp.messages()).filter((mail) => mail.to.includes(address));
+    (await smtp.messages()).filter(
+      (mail) => mail.to.includes(address) && mail.parsed.subject !== VERIFICATION_SUBJECT,
+    );
 
   it('turns a fired reminder into one notification, one live update and one e-mail in the user’s zone', async () => {
-    const ann = await person(app, { email: true });
+    const ann = await person(app, smtp, { email: true });
     const task = await createTask(ann, 'Pay rent <& utilities>');
     const reminder = reminderDue(ann, task);
     await publishViaOutbox(app.db, 'reminders', reminder);
@@ -121,8 +127,8 @@ describe('notification service', () => {
   });
 
   it('takes the title, address and zone from the database, not from the event', async () => {
-    const ann = await person(app, { email: true });
-    const bob = await person(app, { email: true });
+    const ann = await person(app, smtp, { email: true });
+    const bob = await person(app, smtp, { email: true });
     const task = await createTask(ann, 'Renew passport');
     // An event with a title of its own, and one naming Ann's task as Bob's.
     await publishViaOutbox(
@@ -141,7 +147,7 @@ describe('notification service', () => {
   });
 
   it('makes one notification and one e-mail of a reminder delivered again, under its id or a new one', async () => {
-    const ann = await person(app, { email: true });
+    const ann = await person(app, smtp, { email: true });
     const task = await createTask(ann, 'Water the plants');
     const reminder = reminderDue(ann, task);
     await publishViaOutbox(app.db, 'reminders', reminder);
@@ -155,7 +161,7 @@ describe('notification service', () => {
   });
 
   it('sends the e-mail on redelivery when the SMTP server refused it, and then never again', async () => {
-    const ann = await person(app, { email: true });
+    const ann = await person(app, smtp, { email: true });
     const task = await createTask(ann, 'Renew passport');
     const reminder = reminderDue(ann, task);
     smtp.refusing = true;
@@ -176,7 +182,7 @@ describe('notification service', () => {
   });
 
   it('sends no e-mail to a user who turned e-mail off', async () => {
-    const bob = await person(app, { email: false });
+    const bob = await person(app, smtp, { email: false });
     const task = await createTask(bob, 'Call mum');
     await publishViaOutbox(app.db, 'reminders', reminderDue(bob, task));
     expect((await bob.client.get('/api/notifications')).body.items).toHaveLength(1);
@@ -184,7 +190,7 @@ describe('notification service', () => {
   });
 
   it('lists newest first a page at a time, marks one or all read, and shows nothing to anyone else', async () => {
-    const ann = await person(app, { email: false });
+    const ann = await person(app, smtp, { email: false });
     const task = await createTask(ann, 'Stretch');
     for (const fireAt of [
       '2026-12-01T11:00:00.000Z',
@@ -213,7 +219,7 @@ describe('notification service', () => {
     const unread = (await ann.client.get('/api/notifications?unread=true')).body.items as { id: string }[];
     expect(unread.map((n) => n.id)).toEqual([all[0], all[2]].map((n) => n?.id));
 
-    const eve = await person(app, { email: false });
+    const eve = await person(app, smtp, { email: false });
     expect((await eve.client.get('/api/notifications')).body).toEqual({ items: [], next_cursor: null });
     expect((await eve.client.post(`/api/notifications/${target.id}/read`)).status).toBe(404);
     expect((await eve.client.post('/api/notifications/read-all')).body).toEqual({ updated: 0 });
@@ -227,7 +233,7 @@ describe('notification service', () => {
   });
 
   it('end to end: a task with a reminder three seconds before it is due brings one notification and one e-mail', async () => {
-    const ann = await person(app, { email: true });
+    const ann = await person(app, smtp, { email: true });
     // Due on a whole second at least six seconds out, so the reminder is still ahead once the task exists.
     const dueAt = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
     const { body: task } = await ann.client.post('/api/tasks', {
@@ -259,7 +265,7 @@ describe('notification service', () => {
   });
 
   it('answers 400 naming the field for a bad query and 401 without a token', async () => {
-    const ann = await person(app, { email: false });
+    const ann = await person(app, smtp, { email: false });
     for (const [query, field] of [
       ['limit=0', 'limit'],
       ['unread=maybe', 'unread'],

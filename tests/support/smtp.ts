@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import type { MailText } from './email-verification.js';
 
 /** A message as the SMTP server accepted it: the envelope recipients and the parsed MIME message. */
 export interface ReceivedMail {
@@ -13,6 +14,8 @@ export interface SmtpSink {
   url: string;
   /** Accepted messages, recorded before the server answers the DATA command. */
   messages(): Promise<ReceivedMail[]>;
+  /** The same, as recipients, subject and plain text. */
+  texts(): Promise<MailText[]>;
   /** While true, recipients are refused with a temporary error, as a server that is down would. */
   refusing: boolean;
   close(): Promise<void>;
@@ -46,10 +49,17 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.server.address() as AddressInfo;
+  const messages = () =>
+    Promise.all(received.map(async ({ to, raw }) => ({ to, parsed: await simpleParser(raw) })));
   return Object.assign(sink, {
     url: `smtp://127.0.0.1:${address.port}`,
-    messages: () =>
-      Promise.all(received.map(async ({ to, raw }) => ({ to, parsed: await simpleParser(raw) }))),
+    messages,
+    texts: async () =>
+      (await messages()).map(({ to, parsed }) => ({
+        to,
+        subject: parsed.subject ?? '',
+        text: parsed.text ?? '',
+      })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }

@@ -10,6 +10,8 @@ export interface UsersTable {
   password_hash: string;
   timezone: string;
   email_notifications: Generated<boolean>;
+  /** The address its owner proved to read; verified only while it equals `email`. */
+  verified_email: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -141,6 +143,17 @@ export interface SessionsTable {
   revoked_at: Date | null;
 }
 
+/** Links of verification e-mails: single-use, expiring, only the SHA-256 of the token kept. */
+export interface EmailVerificationsTable {
+  token_hash: string;
+  user_id: string;
+  /** The address the link was sent to: using it verifies that address, not a later one. */
+  email: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface WsTicketsTable {
   ticket_hash: string;
   session_id: string;
@@ -159,6 +172,7 @@ export interface Database {
   access_tokens: AccessTokensTable;
   sessions: SessionsTable;
   ws_tickets: WsTicketsTable;
+  email_verifications: EmailVerificationsTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   sync_log: SyncLogTable;

@@ -1,15 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/connect.js';
 import { unauthorized } from '../http/errors.js';
+import { secretTokenHash } from './secret-token.js';
 
 /** Recognisable in logs and secret scanners, and never mistaken for a JWT. */
 export const ACCESS_TOKEN_PREFIX = 'tdc_';
-
-/**
- * A token has 256 random bits, so a plain SHA-256 is enough to store it (no slow hash needed):
- * a leaked table does not leak usable tokens.
- */
-export const accessTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The owner and scope of a live personal access token; 401 for an unknown, revoked or expired one. */
 export async function verifyAccessToken(
@@ -20,7 +14,7 @@ export async function verifyAccessToken(
   const row = await db
     .updateTable('access_tokens')
     .set({ last_used_at: now })
-    .where('token_hash', '=', accessTokenHash(token))
+    .where('token_hash', '=', secretTokenHash(token))
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .returning(['id', 'user_id', 'read_only'])

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import { accessTokenHash } from './access-tokens.js';
+import { newSecretToken, secretTokenHash } from './secret-token.js';
 import { durationMs, type TokenIssuer } from './session-tokens.js';
 
 /** Long enough to open a socket right after asking; short enough that a leaked URL is useless. */
@@ -57,13 +56,13 @@ export class SessionStore {
 
   /** A ticket for one WebSocket upgrade of the session, valid for TICKET_TTL_MS. */
   async issueTicket(sessionId: string): Promise<string> {
-    const ticket = randomBytes(32).toString('base64url');
+    const ticket = newSecretToken();
     // Tickets live seconds: the expired ones (a handful) go before each new one.
     await this.db.deleteFrom('ws_tickets').where('expires_at', '<', new Date()).execute();
     await this.db
       .insertInto('ws_tickets')
       .values({
-        ticket_hash: accessTokenHash(ticket),
+        ticket_hash: secretTokenHash(ticket),
         session_id: sessionId,
         expires_at: new Date(Date.now() + TICKET_TTL_MS),
       })
@@ -75,7 +74,7 @@ export class SessionStore {
   async redeemTicket(ticket: string): Promise<{ userId: string; sessionId: string } | undefined> {
     const row = await this.db
       .deleteFrom('ws_tickets')
-      .where('ticket_hash', '=', accessTokenHash(ticket))
+      .where('ticket_hash', '=', secretTokenHash(ticket))
       .where('expires_at', '>', new Date())
       .returning('session_id')
       .executeTakeFirst();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UserCache } from './user-cache.js';
 
-const ann = { id: 'u1', email: 'ann@example.test', timezone: 'Europe/Berlin', emailNotifications: true };
+const ann = {
+  id: 'u1',
+  email: 'ann@example.test',
+  timezone: 'Europe/Berlin',
+  emailNotifications: true,
+  emailVerified: false,
+};
 
 describe('UserCache', () => {
   it('remembers a read, and forgets the user when it is written', () => {

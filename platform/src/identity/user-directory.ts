@@ -7,20 +7,24 @@ export interface User {
   email: string;
   timezone: string;
   emailNotifications: boolean;
+  /** The owner proved to read `email` (a verification link); only then does it get reminder e-mails. */
+  emailVerified: boolean;
 }
 
-export const USER_COLUMNS = ['id', 'email', 'timezone', 'email_notifications'] as const;
+export const USER_COLUMNS = ['id', 'email', 'timezone', 'email_notifications', 'verified_email'] as const;
 
 export const toUser = (row: {
   id: string;
   email: string;
   timezone: string;
   email_notifications: boolean;
+  verified_email: string | null;
 }): User => ({
   id: row.id,
   email: row.email,
   timezone: row.timezone,
   emailNotifications: row.email_notifications,
+  emailVerified: row.verified_email === row.email,
 });
 
 export interface UserDirectoryOptions {

@@ -1,10 +1,13 @@
 import { APP_IDS } from '@todo/contracts';
+import type { Config } from '@todo/platform/config';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { Db } from '@todo/platform/db/connect';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import type { ServiceModule } from '@todo/platform/service';
+import { EmailVerification } from './email-verification.js';
 import { notificationRoutes } from './http/notification-routes.js';
+import { verificationRoutes } from './http/verification-routes.js';
 import { type Mailer, smtpMailer } from './mailer.js';
 import { reminderDelivery } from './reminder-consumer.js';
 
@@ -12,11 +15,14 @@ export interface NotificationServiceOptions {
   db: Db;
   consumerRuntime: ConsumerRuntime;
   users: UserDirectory;
-  config: { SMTP_URL?: string | undefined; MAIL_FROM: string; PUBLIC_URL?: string | undefined };
+  config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'PUBLIC_URL' | 'EMAIL_VERIFICATION_PER_HOUR'>;
   onCommit?: () => void;
 }
 
-/** The notification service: turns fired reminders into in-app notifications and e-mails. */
+/**
+ * The notification service: turns fired reminders into in-app notifications and e-mails, and
+ * verifies the addresses those e-mails go to.
+ */
 export function createNotificationService(options: NotificationServiceOptions): ServiceModule {
   const { config } = options;
   const mailer: Mailer | undefined = config.SMTP_URL
@@ -41,6 +47,13 @@ export function createNotificationService(options: NotificationServiceOptions): 
     ],
     async register(app: HttpServer) {
       await app.register(notificationRoutes, { db: options.db });
+      const verification = new EmailVerification({
+        db: options.db,
+        users: options.users,
+        mailer,
+        perHour: config.EMAIL_VERIFICATION_PER_HOUR,
+      });
+      await app.register(verificationRoutes, { verification, publicUrl: config.PUBLIC_URL });
     },
     async stop() {
       mailer?.close();

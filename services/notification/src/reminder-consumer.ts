@@ -18,7 +18,7 @@ export interface ReminderDeliveryOptions {
 
 /**
  * Delivers one fired reminder: the in-app notification (with its live update), then the e-mail if
- * the user wants e-mail. Each step is idempotent on the reminder itself, so a redelivery after a
+ * the user wants e-mail and has verified the address (read from the database each time). Each step is idempotent on the reminder itself, so a redelivery after a
  * crash anywhere in between finishes the job without repeating what was done: the row and its
  * update exist once, and the e-mail is sent until the server accepted it, then never again.
  */
@@ -50,7 +50,8 @@ export function reminderDelivery(options: ReminderDeliveryOptions) {
     const { row, created } = await recordNotification(db, reminder, inAppText(facts));
     if (created) onCommit?.();
 
-    if (!mailer || !user.emailNotifications || row.emailed_at) return;
+    // Only to an address its owner proved to read: anyone can sign up with anyone's address.
+    if (!mailer || !user.emailNotifications || !user.emailVerified || row.emailed_at) return;
     await mailer.send({ to: user.email, ...emailText(facts, appUrl) });
     await markEmailed(db, row.id);
   };

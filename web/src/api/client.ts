@@ -126,6 +126,8 @@ export const api = {
   me: () => request<Me>('GET', '/api/me'),
   updateMe: (patch: Partial<Pick<Me, 'timezone' | 'email_notifications'>>) =>
     request<Me>('PATCH', '/api/me', patch),
+  /** Mails a verification link to the account's address. */
+  verifyEmail: () => request<{ sent_to: string; expires_at: string }>('POST', '/api/me/verify-email'),
 
   listTasks: (query: TaskQuery) => request<Page<Task>>('GET', `/api/tasks${queryString(query)}`),
   getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),

@@ -32,6 +32,8 @@ export interface Me {
   email: string;
   timezone: string;
   email_notifications: boolean;
+  /** Reminder e-mails go only to a verified address. */
+  email_verified: boolean;
 }
 
 export interface TagCount {

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
 import { useAuth } from '../hooks/useAuth';
 import { browserTimeZone, isValidTimeZone } from '../lib/time';
 import { Modal } from './Modal';
@@ -20,6 +21,17 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [verification, setVerification] = useState<string | null>(null);
+
+  const sendVerification = async () => {
+    setVerification('Sending…');
+    try {
+      const { sent_to } = await api.verifyEmail();
+      setVerification(`We sent a link to ${sent_to}: open it within 24 hours.`);
+    } catch (failure) {
+      setVerification((failure as Error).message);
+    }
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -64,6 +76,18 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           />
           Email me my reminders
         </label>
+        {me && !me.email_verified && (
+          <div className="field" data-testid="email-unverified">
+            <span>
+              {me.email} is not verified yet: reminders arrive here in the app, but no e-mail is sent until
+              you open the link we mail you.
+            </span>
+            <button type="button" onClick={() => void sendVerification()}>
+              Send verification e-mail
+            </button>
+            {verification && <span role="status">{verification}</span>}
+          </div>
+        )}
         <div className="field">
           <span>
             Desktop notifications:{' '}

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { FieldError } from '@todo/domain';
 import type { Db } from '@todo/platform/db/connect';
 import { notFound } from '@todo/platform/http/errors';
-import { ACCESS_TOKEN_PREFIX, accessTokenHash } from '@todo/platform/identity/access-tokens';
+import { ACCESS_TOKEN_PREFIX } from '@todo/platform/identity/access-tokens';
+import { newSecretToken, secretTokenHash } from '@todo/platform/identity/secret-token';
 
 export interface AccessToken {
   id: string;
@@ -43,14 +43,14 @@ export class AccessTokenService {
   ): Promise<AccessToken & { token: string }> {
     const trimmed = name.trim();
     if (!trimmed) throw new FieldError('name', 'must not be empty');
-    const token = `${ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const token = `${ACCESS_TOKEN_PREFIX}${newSecretToken()}`;
     const row = await this.db
       .insertInto('access_tokens')
       .values({
         id: crypto.randomUUID(),
         user_id: userId,
         name: trimmed,
-        token_hash: accessTokenHash(token),
+        token_hash: secretTokenHash(token),
         expires_at: new Date(Date.now() + grant.expiresInDays * 86_400_000),
         read_only: grant.readOnly,
       })

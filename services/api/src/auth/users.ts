@@ -11,6 +11,7 @@ export const toUserJson = (user: User) => ({
   email: user.email,
   timezone: user.timezone,
   email_notifications: user.emailNotifications,
+  email_verified: user.emailVerified,
 });
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): a login costs tens of milliseconds, a guess as much.

@@ -99,6 +99,10 @@ export const UserJson = Type.Object(
     email: Type.String(),
     timezone: Type.String(),
     email_notifications: Type.Boolean(),
+    email_verified: Type.Boolean({
+      description:
+        'You opened the link of a verification e-mail (POST /api/me/verify-email); reminder e-mails go only to a verified address',
+    }),
   },
   { $id: 'User' },
 );
