@@ -274,4 +274,30 @@ describe.each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
       expect(a['dapr.io/config']).toBe(config?.metadata?.name);
     }
   });
+
+  it('tells the services behind the ingress to believe its X-Forwarded-For, and no other service', () => {
+    const set = render(valuesFile);
+    const ingress = set.find((r) => r.kind === 'Ingress');
+    const host = (ingress?.spec as { rules?: { host: string }[] } | undefined)?.rules?.[0]?.host;
+    const tls = Boolean((ingress?.spec as { tls?: unknown[] } | undefined)?.tls?.length);
+    const envOf = (appId: string) => {
+      const deployment = set.find((r) => r.kind === 'Deployment' && r.metadata?.name === appId);
+      const spec = deployment?.spec as {
+        template: { spec: { containers: { name: string; env?: Metadata[] }[] } };
+      };
+      const app = spec.template.spec.containers.find((c) => c.name !== 'daprd') as { env?: Metadata[] };
+      return new Map((app.env ?? []).map((e) => [e.name, e.value]));
+    };
+    const behindIngress: string[] = [APP_IDS.api, APP_IDS.websocketSync];
+    for (const appId of appIds) {
+      const env = envOf(appId);
+      if (ingress && behindIngress.includes(appId)) {
+        // Login limits count per client only if the client is not always the ingress controller.
+        expect(env.get('TRUST_PROXY'), appId).toMatch(/^[1-9][0-9]*$|^[0-9a-f.:/,]+$/);
+        expect(env.get('PUBLIC_URL'), appId).toBe(`${tls ? 'https' : 'http'}://${host}`);
+      } else {
+        expect(env.has('TRUST_PROXY'), appId).toBe(false);
+      }
+    }
+  });
 });
