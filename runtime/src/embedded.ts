@@ -97,6 +97,7 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
     onCommit: () => relay.wake(),
     llm: llmSettingsFrom(config),
     webDist: WEB_DIST,
+    publicUrl: config.PUBLIC_URL,
     ...(options.clock ? { clock: options.clock } : {}),
   });
 

@@ -110,6 +110,7 @@ function distributedApi(parts: ProcessParts): ServiceModule {
     onCommit: parts.onCommit,
     llm: llmSettingsFrom(parts.config),
     webDist: WEB_DIST,
+    publicUrl: parts.config.PUBLIC_URL,
   });
   return {
     ...api.module,

@@ -15,6 +15,11 @@ interface Operation {
   path: string;
   tags: string[];
   body?: JsonSchema;
+  /**
+   * The document says it takes no credential (`security: []`): a secret in its address is the
+   * credential: the calendar feed (checked below) and verification links (email-verification.test.ts).
+   */
+  anonymous: boolean;
 }
 interface JsonSchema {
   type?: string | string[];
@@ -35,6 +40,9 @@ const PUBLIC_PATHS = new Set(['/api/auth/signup', '/api/auth/login']);
 const ENDS_SESSION = new Set(['/api/auth/logout']);
 /** Routes guarded by origin (loopback only: the scheduler's callback), not by a user's token. */
 const isInternal = (operation: Operation) => operation.tags.includes('internal');
+/** The routes that need a user's token: all but the public and internal ones. */
+const needsUser = (operation: Operation) =>
+  !PUBLIC_PATHS.has(operation.path) && !isInternal(operation) && !operation.anonymous;
 
 const label = (operation: Operation) => `${operation.method} ${operation.path}`;
 
@@ -49,6 +57,7 @@ async function operationsOf(client: ApiClient): Promise<Operation[]> {
         path,
         tags: operation.tags ?? [],
         body: operation.requestBody?.content?.['application/json']?.schema,
+        anonymous: Array.isArray(operation.security) && operation.security.length === 0,
       });
     }
   }
@@ -105,12 +114,22 @@ describe('one user’s token never reaches another user’s data', () => {
     client.request(operation.method, concrete(operation.path), bodyFor(operation));
   const leaks = (value: unknown) => annSecrets.filter((secret) => JSON.stringify(value).includes(secret));
 
-  /** Everything A can read, through every parameterless or A-id GET route. */
+  /** A's calendar feed address (the secret is in it). */
+  let annFeedUrl = '';
+  /** A feed's text without DTSTAMP, the one line that changes with every fetch. */
+  const feedText = async (url: string) =>
+    (await (await fetch(url)).text())
+      .split('\r\n')
+      .filter((line) => !line.startsWith('DTSTAMP:'))
+      .join('\n');
+
+  /** Everything A can read, through every parameterless or A-id GET route, and A's feed. */
   const annView = async () => {
     const view: Record<string, unknown> = {};
-    for (const operation of operations.filter((o) => o.method === 'GET')) {
+    for (const operation of operations.filter((o) => o.method === 'GET' && !o.anonymous)) {
       view[operation.path] = (await ann.get(concrete(operation.path))).body;
     }
+    view.feed = await feedText(annFeedUrl);
     return view;
   };
 
@@ -153,6 +172,10 @@ describe('one user’s token never reaches another user’s data', () => {
     });
     const notification = (await ann.get('/api/notifications')).body.items[0];
     expect(notification?.task_id).toBe(task.body.id);
+    const feed = await ann.post('/api/calendar-feed');
+    expect(feed.status).toBe(201);
+    annFeedUrl = feed.body.url;
+    expect(await feedText(annFeedUrl)).toContain(marker);
 
     Object.assign(annIds, {
       '/api/tasks/': task.body.id,
@@ -160,7 +183,14 @@ describe('one user’s token never reaches another user’s data', () => {
       '/api/tokens/': token.body.id,
       '/api/notifications/': notification.id,
     });
-    annSecrets.push(marker, me.id, me.email, token.body.token, ...Object.values(annIds));
+    annSecrets.push(
+      marker,
+      me.id,
+      me.email,
+      token.body.token,
+      annFeedUrl.split('/').at(-1) as string,
+      ...Object.values(annIds),
+    );
   });
   afterAll(() => app?.close());
 
@@ -173,7 +203,7 @@ describe('one user’s token never reaches another user’s data', () => {
   };
 
   it('lists every authenticated route of the document', () => {
-    const authenticated = operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o));
+    const authenticated = operations.filter(needsUser);
     // The routes this suite was written against: fewer means the document lost some.
     expect(authenticated.length).toBeGreaterThanOrEqual(22);
   });
@@ -181,7 +211,7 @@ describe('one user’s token never reaches another user’s data', () => {
   it('answers 401 on every route and /ws without a token or with a forged one', async () => {
     const forged = new ApiClient(app.url, `${ann.token?.slice(0, -4)}AAAA`);
     const failures: string[] = [];
-    for (const operation of operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o))) {
+    for (const operation of operations.filter(needsUser)) {
       for (const client of [anon, forged]) {
         const { status, body } = await call(client, operation);
         if (status !== 401 || leaks(body).length > 0) {
@@ -202,7 +232,7 @@ describe('one user’s token never reaches another user’s data', () => {
     const sockets = [await SyncClient.open(app.url, bob.token as string)];
     try {
       const failures: string[] = [];
-      for (const operation of operations.filter((o) => !PUBLIC_PATHS.has(o.path) && !isInternal(o))) {
+      for (const operation of operations.filter(needsUser)) {
         const { status, body } = await call(
           ENDS_SESSION.has(operation.path) ? await bobAgain() : bob,
           operation,
@@ -218,7 +248,16 @@ describe('one user’s token never reaches another user’s data', () => {
       expect(asked.status).toBe(200);
       if (leaks(asked.body).length > 0) failures.push(`POST /api/chat leaks ${leaks(asked.body).join(', ')}`);
 
+      // B's own calendar feed (B made one above) shows nothing of A's.
+      const bobFeed = await bob.post('/api/calendar-feed');
+      expect(bobFeed.status).toBe(201);
+      const bobCalendar = await feedText(bobFeed.body.url);
+      expect(bobCalendar).toContain('BEGIN:VCALENDAR');
+      if (leaks(bobCalendar).length > 0)
+        failures.push(`B's calendar feed leaks ${leaks(bobCalendar).join(', ')}`);
+
       expect(failures).toEqual([]);
+      // A's feed still serves, unchanged by anything B did (B's DELETE /api/calendar-feed included).
       expect(await annView()).toEqual(before);
 
       // A's next change reaches A's socket; B's socket, live or replaying from 0, never sees it.

@@ -154,6 +154,13 @@ export interface EmailVerificationsTable {
   used_at: Date | null;
 }
 
+/** A user's secret calendar subscription address, as the SHA-256 of its token. */
+export interface CalendarFeedsTable {
+  user_id: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+}
+
 export interface WsTicketsTable {
   ticket_hash: string;
   session_id: string;
@@ -173,6 +180,7 @@ export interface Database {
   sessions: SessionsTable;
   ws_tickets: WsTicketsTable;
   email_verifications: EmailVerificationsTable;
+  calendar_feeds: CalendarFeedsTable;
   notifications: NotificationsTable;
   audit_log: AuditLogTable;
   sync_log: SyncLogTable;

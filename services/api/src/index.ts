@@ -10,7 +10,9 @@ import type { ServiceModule } from '@todo/platform/service';
 import type { LlmSettings } from './assistant/llm-agent.js';
 import { registerAssistant } from './assistant/register.js';
 import { UserService } from './auth/users.js';
+import { CalendarFeeds } from './calendar/calendar-feeds.js';
 import { authRoutes, type LoginLimits } from './http/auth-routes.js';
+import { calendarRoutes } from './http/calendar-routes.js';
 import { dlqRoutes } from './http/dlq-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
 import { TaskJson, UserJson } from './http/schemas.js';
@@ -44,6 +46,8 @@ export interface ApiOptions {
   clock?: () => Date;
   /** The built single-page app (web/dist) served at `/`. */
   webDist?: string;
+  /** PUBLIC_URL: where handed-out addresses (calendar feeds) point; else each request's origin. */
+  publicUrl?: string | undefined;
 }
 
 /** The api service: its module for a process, and the pieces other services are built on. */
@@ -91,6 +95,10 @@ export function createApiService(options: ApiOptions): ApiService {
       loginLimits: options.loginLimits,
     });
     await app.register(taskRoutes, { tasks });
+    await app.register(calendarRoutes, {
+      feeds: new CalendarFeeds(options.db, options.clock ?? (() => new Date())),
+      publicUrl: options.publicUrl,
+    });
     await app.register(reminderRoutes, { fire, appToken: options.appToken });
     await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {

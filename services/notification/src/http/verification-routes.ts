@@ -1,5 +1,6 @@
 import { noStore, requireUser } from '@todo/platform/http/authentication';
 import { HttpError } from '@todo/platform/http/errors';
+import { publicBaseOf } from '@todo/platform/http/public-url';
 import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
@@ -58,9 +59,8 @@ export async function verificationRoutes(
         },
       },
       async (request, reply) => {
-        const base = publicUrl ?? `${request.protocol}://${request.host}`;
         try {
-          const sent = await verification.send(request.actor.userId, base);
+          const sent = await verification.send(request.actor.userId, publicBaseOf(request, publicUrl));
           return reply.status(202).send({ sent_to: sent.sentTo, expires_at: sent.expiresAt.toISOString() });
         } catch (error) {
           if (error instanceof HttpError && error.statusCode === 429) {
