@@ -128,6 +128,10 @@ export const api = {
     request<Me>('PATCH', '/api/me', patch),
   /** Mails a verification link to the account's address. */
   verifyEmail: () => request<{ sent_to: string; expires_at: string }>('POST', '/api/me/verify-email'),
+  calendarFeed: () => request<{ active: boolean; created_at: string | null }>('GET', '/api/calendar-feed'),
+  /** A new secret calendar address (shown once; an earlier one stops working). */
+  createCalendarFeed: () => request<{ url: string; created_at: string }>('POST', '/api/calendar-feed'),
+  revokeCalendarFeed: () => request<void>('DELETE', '/api/calendar-feed'),
 
   listTasks: (query: TaskQuery) => request<Page<Task>>('GET', `/api/tasks${queryString(query)}`),
   getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),

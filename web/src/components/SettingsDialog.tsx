@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { useAuth } from '../hooks/useAuth';
 import { browserTimeZone, isValidTimeZone } from '../lib/time';
+import { CalendarFeedSettings } from './CalendarFeedSettings';
 import { Modal } from './Modal';
 
 const TIME_ZONES: string[] = (() => {
@@ -88,6 +89,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             {verification && <span role="status">{verification}</span>}
           </div>
         )}
+        <CalendarFeedSettings />
         <div className="field">
           <span>
             Desktop notifications:{' '}
