@@ -1,17 +1,21 @@
 /**
  * Hostile input against the embedded default: schemathesis (from PyPI, in a venv under .cache/)
  * fuzzes every operation of /api/openapi.json as a freshly signed-up user, then random and
- * oversized text goes to POST /api/chat. Passes when nothing answers 5xx and the app stays up.
- * Usage: npm run fuzz:api [-- --examples 50 --seconds 300 --chat-runs 300 --seed 1]
+ * oversized text goes to POST /api/chat, then random tasks go through the calendar feed (every
+ * one must come back, parsed by ical.js, with its text intact). An SMTP server takes the
+ * verification e-mails. Passes when nothing answers 5xx and the app stays up.
+ * Usage: npm run fuzz:api [-- --examples 50 --seconds 300 --chat-runs 300 --calendar-runs 100 --seed 1]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import ICAL from 'ical.js';
 import { ApiClient } from '../../tests/support/client.js';
 import { AppProcess, freePort } from '../../tests/support/process.js';
+import { startSmtpSink } from '../../tests/support/smtp.js';
 
 const SCHEMATHESIS = '4.32.5';
 const VENV = resolve('.cache/fuzz-venv');
@@ -20,6 +24,7 @@ const { values } = parseArgs({
     examples: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '300' },
     'chat-runs': { type: 'string', default: '300' },
+    'calendar-runs': { type: 'string', default: '100' },
     seed: { type: 'string', default: String(Date.now() % 100_000) },
   },
 });
@@ -42,6 +47,15 @@ function run(command: string, args: string[]): number {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: resolve('.cache') });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/** The same without blocking this process, whose SMTP server must answer while schemathesis runs. */
+function runInBackground(command: string, args: string[]): Promise<number> {
+  return new Promise((resolveExit, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', cwd: resolve('.cache') });
+    child.once('error', reject);
+    child.once('exit', (code) => resolveExit(code ?? 1));
+  });
 }
 
 /**
@@ -83,11 +97,82 @@ async function fuzzChat(user: ApiClient, runs: number, seed: number) {
   return Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
 }
 
+/**
+ * Random tasks (any text, tags, reminders, rules, all-day or timed) through the calendar feed: after
+ * each accepted one the feed must answer 200, parse, and hold every open dated task once with its
+ * title, description and tags as the API stored them.
+ */
+async function fuzzCalendar(user: ApiClient, runs: number, seed: number) {
+  const statuses = new Map<number, number>();
+  const feed = await user.post('/api/calendar-feed');
+  if (feed.status !== 201) throw new Error(`calendar feed: ${feed.status} ${JSON.stringify(feed.body)}`);
+  const expected = new Map<string, { title: string; description: string; tags: string[] }>();
+  const when = fc.oneof(
+    fc.date({ min: new Date('1970-01-02'), max: new Date('2199-12-30'), noInvalidDate: true }).map((d) => ({
+      due_at: d.toISOString(),
+    })),
+    fc
+      .date({ min: new Date('1970-01-02'), max: new Date('2199-12-30'), noInvalidDate: true })
+      .map((d) => ({ due_at: d.toISOString().slice(0, 10), all_day: true })),
+  );
+  const task = fc.record({
+    title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }),
+    description: fc.string({ unit: 'grapheme', maxLength: 600 }),
+    tags: fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { maxLength: 6 }),
+    priority: fc.constantFrom('low', 'medium', 'high', 'urgent'),
+    reminders: fc.array(fc.constantFrom('PT0S', 'PT5M', 'PT1H30M', 'P1D', 'P1W', 'P2DT3H'), { maxLength: 4 }),
+    recurrence: fc.constantFrom(
+      null,
+      'FREQ=DAILY',
+      'FREQ=WEEKLY;BYDAY=MO,WE',
+      'FREQ=MONTHLY;BYMONTHDAY=-1',
+      'FREQ=YEARLY;COUNT=3',
+      'FREQ=DAILY;INTERVAL=2;UNTIL=22000101T000000Z',
+    ),
+    when,
+  });
+  await fc.assert(
+    fc.asyncProperty(task, async ({ when: due, ...fields }) => {
+      const created = await user.post('/api/tasks', { ...fields, ...due });
+      statuses.set(created.status, (statuses.get(created.status) ?? 0) + 1);
+      if (created.status >= 500) throw new Error(`POST /api/tasks answered ${created.status}`);
+      if (created.status !== 201) return;
+      const { id, title, description, tags } = created.body;
+      expected.set(id, { title, description, tags });
+      const response = await fetch(feed.body.url);
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status !== 200) throw new Error(`the feed answered ${response.status}`);
+      const calendar = new ICAL.Component(ICAL.parse(await response.text()) as unknown[]);
+      const found = new Map(
+        calendar.getAllSubcomponents('vtodo').map((todo) => [
+          String(todo.getFirstPropertyValue('uid')),
+          {
+            title: String(todo.getFirstPropertyValue('summary')),
+            description: String(todo.getFirstPropertyValue('description') ?? ''),
+            tags: todo.getFirstProperty('categories')?.getValues().map(String) ?? [],
+          },
+        ]),
+      );
+      if (JSON.stringify([...found].sort()) !== JSON.stringify([...expected].sort())) {
+        throw new Error(`the feed does not hold the tasks as stored (after ${JSON.stringify(created.body)})`);
+      }
+    }),
+    { numRuns: runs, seed },
+  );
+  return Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+}
+
 const bin = schemathesis();
+const smtp = await startSmtpSink();
 const dataDir = mkdtempSync(join(tmpdir(), 'todo-fuzz-'));
 // Signup and login are fuzzed too: the login limit must not turn the run into a stream of 429s.
 const app = new AppProcess(
-  { DATA_DIR: dataDir, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', CHAT_RATE_LIMIT_PER_MINUTE: '100000' },
+  {
+    DATA_DIR: dataDir,
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    CHAT_RATE_LIMIT_PER_MINUTE: '100000',
+    SMTP_URL: smtp.url,
+  },
   await freePort(),
   await freePort(),
 );
@@ -101,7 +186,7 @@ try {
   const pat = await user.post('/api/tokens', { name: 'fuzz', expires_in_days: 1 });
   if (pat.status !== 201) throw new Error(`token: ${pat.status} ${JSON.stringify(pat.body)}`);
   const seed = Number(values.seed);
-  const exitCode = run(bin, [
+  const exitCode = await runInBackground(bin, [
     'run',
     `${app.url}/api/openapi.json`,
     '--header',
@@ -120,12 +205,15 @@ try {
     '--no-color',
   ]);
   const chat = await fuzzChat(user, Number(values['chat-runs']), seed);
+  const calendar = await fuzzCalendar(user, Number(values['calendar-runs']), seed);
   const alive = (await fetch(`${app.url}/healthz`)).ok;
   const tally = await tallyFromMetrics(app.metricsUrl);
   const serverErrors = Object.values(tally).reduce((sum, row) => sum + row['5xx'], 0);
   console.log('\nrequests the server answered, by route (schemathesis and the chat fuzz together):');
   console.table(tally);
   console.log('chat fuzz (POST /api/chat), responses by status:', chat);
+  console.log('calendar fuzz (POST /api/tasks, then the feed), responses by status:', calendar);
+  console.log(`verification e-mails the SMTP server accepted: ${(await smtp.messages()).length}`);
   console.log(
     `schemathesis exit code ${exitCode}; 5xx answered: ${serverErrors}; app still healthy: ${alive}; seed ${seed}`,
   );
@@ -135,6 +223,7 @@ try {
   failed = true;
 } finally {
   await app.stop();
+  await smtp.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exitCode = failed ? 1 : 0;
