@@ -12,3 +12,15 @@ export const APP_IDS = {
   websocketSync: 'websocket-sync-service',
 } as const;
 export type AppId = (typeof APP_IDS)[keyof typeof APP_IDS];
+
+const TASK_WRITER = '/internal/task-writer';
+/**
+ * The api's internal task writer, which recurring-task invokes through Dapr: the chart's access
+ * control must admit recurring-task to every one of these (`:name` is one path segment).
+ */
+export const TASK_WRITER_ROUTES = {
+  createOccurrence: `${TASK_WRITER}/create-occurrence`,
+  removeFollowingOccurrence: `${TASK_WRITER}/remove-following-occurrence`,
+  timeZone: `${TASK_WRITER}/time-zone/:userId`,
+  task: `${TASK_WRITER}/task/:userId/:taskId`,
+} as const;

@@ -1,5 +1,6 @@
 import type { ApiService } from '@todo/api';
-import { APP_IDS } from '@todo/contracts/dapr';
+import type { TaskSnapshot } from '@todo/contracts';
+import { APP_IDS, TASK_WRITER_ROUTES } from '@todo/contracts/dapr';
 import type { NextOccurrenceTask } from '@todo/domain';
 import type { DaprClient } from '@todo/platform/dapr/client';
 import { internalOnly } from '@todo/platform/http/internal-only';
@@ -26,7 +27,7 @@ export function taskWriterRoutes(api: ApiService, appToken: string) {
   return async (app: HttpServer) => {
     internalOnly(app, { token: appToken, what: 'the internal task writer' });
     app.post<{ Body: { owner: Owner; next: NextOccurrenceTask } }>(
-      `${BASE}/create-occurrence`,
+      TASK_WRITER_ROUTES.createOccurrence,
       { schema: { hide: true } },
       async (request) => {
         await writer.createOccurrence(request.body.owner, request.body.next);
@@ -34,7 +35,7 @@ export function taskWriterRoutes(api: ApiService, appToken: string) {
       },
     );
     app.post<{ Body: { owner: Owner; seriesId: string; occurrence: number } }>(
-      `${BASE}/remove-following-occurrence`,
+      TASK_WRITER_ROUTES.removeFollowingOccurrence,
       { schema: { hide: true } },
       async (request) => {
         const { owner, seriesId, occurrence } = request.body;
@@ -43,9 +44,14 @@ export function taskWriterRoutes(api: ApiService, appToken: string) {
       },
     );
     app.get<{ Params: { userId: string } }>(
-      `${BASE}/time-zone/:userId`,
+      TASK_WRITER_ROUTES.timeZone,
       { schema: { hide: true } },
       async (request) => ({ timeZone: await writer.timeZoneOf(request.params.userId) }),
+    );
+    app.get<{ Params: { userId: string; taskId: string } }>(
+      TASK_WRITER_ROUTES.task,
+      { schema: { hide: true } },
+      async (request) => ({ task: await writer.findTask(request.params.userId, request.params.taskId) }),
     );
   };
 }
@@ -64,6 +70,10 @@ export function daprTaskWriter(dapr: DaprClient): TaskWriter {
     async timeZoneOf(userId) {
       const response = await invoke(`time-zone/${encodeURIComponent(userId)}`);
       return ((await response.json()) as { timeZone: string }).timeZone;
+    },
+    async findTask(userId, taskId) {
+      const response = await invoke(`task/${encodeURIComponent(userId)}/${encodeURIComponent(taskId)}`);
+      return ((await response.json()) as { task: TaskSnapshot | null }).task;
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { ApiService } from '@todo/api';
+import { type ApiService, toTaskJson } from '@todo/api';
+import { NotFoundError } from '@todo/domain';
 import type { TaskWriter } from '@todo/recurring-task';
 
 /** The recurring-task service's way into the task write path when both run in one process. */
@@ -16,6 +17,13 @@ export function inProcessTaskWriter(api: ApiService): TaskWriter {
     },
     async timeZoneOf(userId) {
       return (await api.users.get(userId)).timezone;
+    },
+    async findTask(userId, taskId) {
+      const actor = { userId, timeZone: 'UTC', correlationId: 'read' };
+      return api.tasks.get(actor, taskId).then(toTaskJson, (error: unknown) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      });
     },
   };
 }

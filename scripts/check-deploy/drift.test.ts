@@ -8,7 +8,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { APP_IDS, PUBSUB_NAME, SECRET_STORE_NAME, STATE_STORE_NAME } from '../../contracts/src/dapr';
+import {
+  APP_IDS,
+  PUBSUB_NAME,
+  SECRET_STORE_NAME,
+  STATE_STORE_NAME,
+  TASK_WRITER_ROUTES,
+} from '../../contracts/src/dapr';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const CHART = join(ROOT, 'deploy/helm/todo-chatbot');
@@ -89,6 +95,26 @@ function render(valuesFile: string): Resource[] {
     { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 },
   );
   return loadDocs(out);
+}
+
+interface AccessControl {
+  defaultAction: string;
+  policies: {
+    appId: string;
+    defaultAction: string;
+    operations: { name: string; httpVerb: string[]; action: string }[];
+  }[];
+}
+
+/** Dapr's operation names: `*` stands for one path segment, `**` for any number (one or more). */
+function daprOperationMatches(pattern: string, path: string): boolean {
+  const wanted = pattern.split('/');
+  const given = path.split('/');
+  for (const [i, segment] of wanted.entries()) {
+    if (segment === '**') return given.length > i;
+    if (i >= given.length || (segment !== '*' && segment !== given[i])) return false;
+  }
+  return given.length === wanted.length;
 }
 
 function meta(c: Resource, name: string): unknown {
@@ -272,6 +298,25 @@ describe.each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
       expect(a['dapr.io/enabled']).toBe('true');
       expect(a['dapr.io/app-port']).toBe('8080');
       expect(a['dapr.io/config']).toBe(config?.metadata?.name);
+    }
+  });
+
+  it('lets recurring-task invoke every route of the api’s task writer, and nothing else of the api', () => {
+    const config = render(valuesFile).find((r) => r.kind === 'Configuration');
+    const accessControl = (config?.spec as { accessControl?: AccessControl } | undefined)?.accessControl;
+    expect(accessControl?.defaultAction).toBe('deny');
+    const policy = accessControl?.policies.find((p) => p.appId === APP_IDS.recurringTask);
+    expect(policy?.defaultAction).toBe('deny');
+    const allows = (path: string, verb: string) =>
+      (policy?.operations ?? []).some(
+        (op) => op.action === 'allow' && op.httpVerb.includes(verb) && daprOperationMatches(op.name, path),
+      );
+    for (const route of Object.values(TASK_WRITER_ROUTES)) {
+      const path = route.replace(/:[a-zA-Z]+/g, '0b6f2a54-6bd5-4a47-9f49-1f0c4d2a2b71');
+      expect(allows(path, 'GET') || allows(path, 'POST'), route).toBe(true);
+    }
+    for (const path of ['/api/tasks', '/internal/dlq', '/job/reminder-x', '/internal/task-writer-other/x']) {
+      expect(allows(path, 'POST'), path).toBe(false);
     }
   });
 

@@ -1,4 +1,4 @@
-import { newEnvelope, type TaskEvent } from '@todo/contracts';
+import { newEnvelope, type TaskEvent, type TaskSnapshot } from '@todo/contracts';
 import { DeadLetterSink } from '@todo/platform/consumers/dead-letters';
 import { SqlIdempotencyStore } from '@todo/platform/consumers/sql-idempotency';
 import { processIdentity } from '@todo/platform/identity/token-authenticator';
@@ -90,8 +90,14 @@ describe('recurring tasks', () => {
       recurrence: 'FREQ=MONTHLY',
     });
     // A completion only these two replicas receive (the app's own consumer never sees it), so the
-    // one next occurrence can only come from their race, not from an earlier delivery.
+    // one next occurrence can only come from their race, not from an earlier delivery. The task is
+    // completed in the database as the write path would (consumers read it back from there).
     const completedAt = new Date().toISOString();
+    await app.db
+      .updateTable('tasks')
+      .set({ status: 'completed', completed_at: new Date(completedAt), version: 2 })
+      .where('id', '=', task.id)
+      .execute();
     const completed: TaskEvent = {
       ...newEnvelope({
         eventType: 'task.completed',
@@ -139,6 +145,55 @@ describe('recurring tasks', () => {
     expect(tasks.map((t: { occurrence: number }) => t.occurrence)).toEqual([1, 2]);
     // Monthly from Jan 31 lands on the last day of February, not in March.
     expect(tasks[1].due_at).toBe('2099-02-28T09:00:00.000Z');
+  });
+
+  it('takes the completion and what the next occurrence copies from the database, not from the event', async () => {
+    const { body: task } = await user.post('/api/tasks', {
+      title: 'Stored title',
+      due_at: '2099-04-06T07:00:00Z',
+      recurrence: 'FREQ=WEEKLY',
+    });
+    const mallory = (await new ApiClient(app.url).signup().then((client) => client.get('/api/me'))).body;
+    const claimed = (overrides: Partial<TaskEvent>, task: TaskSnapshot): TaskEvent => ({
+      ...newEnvelope({
+        eventType: 'task.completed',
+        userId: task.user_id,
+        taskId: task.id,
+        correlationId: 'forged',
+      }),
+      ...overrides,
+      payload: { task },
+    });
+    const completion: TaskSnapshot = {
+      ...task,
+      title: 'Title from the event',
+      recurrence: 'FREQ=DAILY',
+      status: 'completed',
+      completed_at: new Date().toISOString(),
+      version: 2,
+    };
+    // The task is still open in the database: no completion happened, whatever the event says.
+    await publishViaOutbox(app.db, 'task-events', claimed({}, completion));
+    // Nor does naming another user make it that user's.
+    await publishViaOutbox(
+      app.db,
+      'task-events',
+      claimed({ user_id: mallory.id }, { ...completion, user_id: mallory.id }),
+    );
+    expect(await series(task.id)).toHaveLength(1);
+
+    // Completed for real: the next occurrence follows the stored task (weekly, its own title).
+    await user.post(`/api/tasks/${task.id}/complete`);
+    const [, next] = await eventually(async () => {
+      const tasks = await series(task.id);
+      expect(tasks).toHaveLength(2);
+      return tasks;
+    });
+    expect(next).toMatchObject({
+      title: 'Stored title',
+      recurrence: 'FREQ=WEEKLY',
+      due_at: '2099-04-13T07:00:00.000Z',
+    });
   });
 
   it('undoing a completion removes the occurrence it created', async () => {

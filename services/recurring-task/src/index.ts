@@ -1,4 +1,4 @@
-import { APP_IDS, type TaskEvent } from '@todo/contracts';
+import { APP_IDS, type TaskEvent, type TaskSnapshot } from '@todo/contracts';
 import { fromTaskJson, type NextOccurrenceTask, nextOccurrenceTask } from '@todo/domain';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { ServiceModule } from '@todo/platform/service';
@@ -14,13 +14,17 @@ export interface TaskWriter {
     occurrence: number,
   ): Promise<void>;
   timeZoneOf(userId: string): Promise<string>;
+  /** The task as stored now, if it exists and is the user's. */
+  findTask(userId: string, taskId: string): Promise<TaskSnapshot | null>;
 }
 
 /**
  * recurring-task: when an occurrence of a series is completed, creates the next one — exactly once,
  * since the database refuses a second task with the same series and occurrence index. Reopening
  * the completed occurrence takes back the one it made. The rule is read from the completed task, so
- * an edited rule or a deleted series takes effect from the next occurrence on.
+ * an edited rule or a deleted series takes effect from the next occurrence on — read from the
+ * database, not from the event: an event names the task, it does not get to say what the next
+ * occurrence copies, nor that the task was completed.
  */
 export function createRecurringTaskService(deps: {
   writer: TaskWriter;
@@ -34,14 +38,20 @@ export function createRecurringTaskService(deps: {
     event.payload.task.recurrence !== null &&
     event.payload.task.series_id !== null;
   const handle = async (event: TaskEvent) => {
-    const task = fromTaskJson(event.payload.task);
-    if (!task.recurrence || !task.seriesId) return;
     const owner = { userId: event.user_id, correlationId: event.correlation_id };
-    if (event.event_type === 'task.completed' && task.completedAt) {
+    if (event.event_type === 'task.completed') {
+      const stored = await deps.writer.findTask(event.user_id, event.task_id);
+      // Deleted, reopened since (its reopening event follows), or never this user's: nothing to make.
+      if (!stored || stored.status !== 'completed') return;
+      const task = fromTaskJson(stored);
+      if (!task.recurrence || !task.seriesId || !task.completedAt) return;
       const timeZone = await deps.writer.timeZoneOf(event.user_id);
       const next = nextOccurrenceTask(task, timeZone, task.completedAt, clock());
       if (next) await deps.writer.createOccurrence(owner, next);
     } else if (event.event_type === 'task.reopened') {
+      // Removes only an untouched open occurrence of this user's series, whatever the event says.
+      const task = fromTaskJson(event.payload.task);
+      if (!task.seriesId) return;
       await deps.writer.removeFollowingOccurrence(owner, task.seriesId, task.occurrence);
     }
   };
