@@ -136,7 +136,7 @@ function pollHealth(): { stop(): Promise<number> } {
 
 /** The app's CPU seconds so far, from its Prometheus metrics. */
 async function cpuSeconds(): Promise<number> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
+  const text = await (await fetch(app.metricsUrl)).text();
   const line = text.split('\n').find((l) => l.startsWith('process_cpu_seconds_total '));
   return Number(line?.split(' ')[1]);
 }

@@ -115,10 +115,36 @@ async function fuzzCalendar(user: ApiClient, runs: number, seed: number) {
       .date({ min: new Date('1970-01-02'), max: new Date('2199-12-30'), noInvalidDate: true })
       .map((d) => ({ due_at: d.toISOString().slice(0, 10), all_day: true })),
   );
+  // What iCalendar must escape or fold (`,` `;` `\` line breaks, long multi-byte runs) mixed with any text.
+  const awkward = fc.constantFrom(
+    ',',
+    ';',
+    '\\',
+    '\n',
+    '\r\n',
+    ':',
+    '"',
+    'é',
+    '中',
+    '😀',
+    ' ',
+    'x'.repeat(80),
+  );
+  const text = (maxLength: number) =>
+    fc
+      .array(fc.oneof(awkward, fc.string({ unit: 'grapheme', maxLength: 20 })), { maxLength: maxLength / 20 })
+      .map((parts) => parts.join('').slice(0, maxLength));
+  // Tags as the API takes them (letters and digits, then also `_-./`), so that most tasks get in.
+  const tagChar = fc.constantFrom('a', 'Z', 'ß', 'é', '中', '7', '_', '-', '.', '/');
   const task = fc.record({
-    title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }),
-    description: fc.string({ unit: 'grapheme', maxLength: 600 }),
-    tags: fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { maxLength: 6 }),
+    title: fc.oneof(text(300), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 })),
+    description: text(600),
+    tags: fc.array(
+      fc
+        .tuple(fc.constantFrom('a', 'ü', '中', '9'), fc.array(tagChar, { maxLength: 20 }))
+        .map(([first, rest]) => first + rest.join('')),
+      { maxLength: 6 },
+    ),
     priority: fc.constantFrom('low', 'medium', 'high', 'urgent'),
     reminders: fc.array(fc.constantFrom('PT0S', 'PT5M', 'PT1H30M', 'P1D', 'P1W', 'P2DT3H'), { maxLength: 4 }),
     recurrence: fc.constantFrom(
