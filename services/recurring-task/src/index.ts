@@ -40,12 +40,13 @@ export function createRecurringTaskService(deps: {
   const handle = async (event: TaskEvent) => {
     const owner = { userId: event.user_id, correlationId: event.correlation_id };
     if (event.event_type === 'task.completed') {
+      // An event for a user who does not exist fails here, each attempt, and ends in the DLQ.
+      const timeZone = await deps.writer.timeZoneOf(event.user_id);
       const stored = await deps.writer.findTask(event.user_id, event.task_id);
       // Deleted, reopened since (its reopening event follows), or never this user's: nothing to make.
       if (!stored || stored.status !== 'completed') return;
       const task = fromTaskJson(stored);
       if (!task.recurrence || !task.seriesId || !task.completedAt) return;
-      const timeZone = await deps.writer.timeZoneOf(event.user_id);
       const next = nextOccurrenceTask(task, timeZone, task.completedAt, clock());
       if (next) await deps.writer.createOccurrence(owner, next);
     } else if (event.event_type === 'task.reopened') {
