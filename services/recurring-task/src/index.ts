@@ -44,7 +44,7 @@ export function createRecurringTaskService(deps: {
       const timeZone = await deps.writer.timeZoneOf(event.user_id);
       const stored = await deps.writer.findTask(event.user_id, event.task_id);
       // Deleted, reopened since (its reopening event follows), or never this user's: nothing to make.
-      if (!stored || stored.status !== 'completed') return;
+      if (stored?.status !== 'completed') return;
       const task = fromTaskJson(stored);
       if (!task.recurrence || !task.seriesId || !task.completedAt) return;
       const next = nextOccurrenceTask(task, timeZone, task.completedAt, clock());
