@@ -12,6 +12,7 @@ import { useToasts } from '../hooks/useToasts';
 import { browserTimeZone } from '../lib/time';
 import { ChatPanel } from './ChatPanel';
 import { Header } from './Header';
+import { OfflineBanner } from './OfflineBanner';
 import { SettingsDialog } from './SettingsDialog';
 import { TaskDialog } from './TaskDialog';
 import { TaskList } from './TaskList';
@@ -145,6 +146,7 @@ export function Workspace() {
         notifications={notifications}
         onOpenTask={(id) => void openTaskById(id)}
       />
+      <OfflineBanner />
       <div className="workspace">
         <main className="tasks-pane">
           <TaskToolbar filters={filters} onChange={setFilters} tags={tags.tags} searchInput={searchInput} />
