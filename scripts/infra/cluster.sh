@@ -378,7 +378,8 @@ EOF
 # The Dapr control plane with Dapr's own Helm chart, from the module zip of the version tools/dapr
 # pins (charts/dapr), on the one image of scripts/images/build.sh (every binary, as /NAME): operator, sidecar injector, sentry
 # (mTLS between sidecars) and the scheduler (three replicas with embedded etcd, on the local
-# volumes). No placement: nothing here uses actors.
+# volumes). No placement: nothing here uses actors. Sidecars run as 65532:65532 whatever the pod's
+# user (daprd refuses any other in Kubernetes; our chart's pods run as 10001).
 dapr_control_plane() {
   local dir
   dir="$(cd "$ROOT/tools/dapr" && GOTOOLCHAIN=local GOFLAGS=-mod=readonly go mod download github.com/dapr/dapr \
@@ -395,6 +396,8 @@ dapr_control_plane() {
     --set dapr_operator.image.name="$image" --set dapr_sentry.image.name="$image" \
     --set dapr_scheduler.image.name="$image" --set dapr_sidecar_injector.injectorImage.name="$image" \
     --set dapr_sidecar_injector.image.name="$image" \
+    --set dapr_sidecar_injector.sidecarRunAsUser=65532 --set dapr_sidecar_injector.sidecarRunAsGroup=65532 \
+    --set dapr_sidecar_injector.sidecarDropALLCapabilities=true \
     --set dapr_sidecar_injector.sidecarImagePullPolicy=Never \
     --set global.actors.enabled=false >/dev/null \
     || { kc -n dapr-system get pods -o wide >&2 || true; die "helm install of the Dapr control plane failed"; }
