@@ -6,7 +6,9 @@
 import { createServer } from 'node:http';
 import { startSmtpSink } from '../../tests/support/smtp.js';
 
-const sink = await startSmtpSink(2525);
+// The pod's loopback in the containers stack; the pod's address (SMTP_HOST=0.0.0.0) in the
+// cluster, where the notification service reaches it through a Service.
+const sink = await startSmtpSink(2525, process.env.SMTP_HOST ?? '127.0.0.1');
 const listing = createServer(async (request, response) => {
   if (request.method !== 'GET' || request.url !== '/messages') {
     response.writeHead(404, { 'content-type': 'application/json' });

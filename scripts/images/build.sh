@@ -10,7 +10,9 @@
 #   localhost/todo/debian-infra:bookworm   the base + postgresql-15 + openjdk-17-jre-headless
 #   localhost/todo/postgres:15       PostgreSQL (deploy/images/postgres)
 #   localhost/todo/kafka:4           Kafka in KRaft mode, jars from Maven Central (deploy/images/kafka)
-#   localhost/todo/dapr:1.16         daprd + scheduler built from source (deploy/images/dapr)
+#   localhost/todo/dapr:1.16 (+ :<full version>)  daprd, scheduler and the Kubernetes control plane (operator,
+#                                    injector, sentry, placement) built from source (deploy/images/dapr)
+#   localhost/todo/coredns:1.12      the cluster's DNS, built from source (deploy/images/coredns)
 #   localhost/todo/pause:3.10        the pod sandbox image: Debian's static catatonit in -P mode
 #
 #   scripts/images/build.sh [--app-only | --stage-only | --cached]
@@ -107,7 +109,9 @@ build_node() {
   image localhost/todo/node:24 "$ROOT/deploy/images/node" "$context" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
 }
 
-# PostgreSQL, Kafka and Dapr (daprd + scheduler) for the containers stack and the cluster.
+dapr_version() { sed -n 's:^[[:space:]]*github.com/dapr/dapr v\([0-9][^ ]*\).*:\1:p' "$ROOT/tools/dapr/go.mod" | head -n1; }
+
+# PostgreSQL, Kafka and Dapr for the containers stack and the cluster; CoreDNS for the cluster.
 build_infra() {
   local dir
   rootfs debian-infra "$INFRA_PACKAGES"
@@ -119,12 +123,20 @@ build_infra() {
   cp -r "$(bash "$ROOT/scripts/infra/kafka.sh" libs)" "$dir/libs" || die "kafka.sh libs failed"
   find "$dir" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   image localhost/todo/kafka:4 "$ROOT/deploy/images/kafka" "$dir" --build-arg "INFRA_IMAGE=localhost/todo/debian-infra:$SUITE"
-  bash "$ROOT/scripts/infra/dapr.sh" install || die "dapr.sh install failed"
+  bash "$ROOT/scripts/infra/dapr.sh" install-control-plane || die "dapr.sh install-control-plane failed"
   dir="$STATE/dapr-context"
   rm -rf "$dir" && mkdir -p "$dir"
-  cp "$ROOT/.infra/bin/daprd" "$ROOT/.infra/bin/scheduler" "$dir/"
+  cp "$ROOT"/.infra/bin/{daprd,scheduler,operator,injector,sentry,placement} "$dir/"
   touch -d "@$SOURCE_DATE_EPOCH" "$dir"/*
   image localhost/todo/dapr:1.16 "$ROOT/deploy/images/dapr" "$dir" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
+  # Dapr's Helm chart writes its image tag unquoted into a label: 1.16 would be a YAML number.
+  "$PODMAN" tag localhost/todo/dapr:1.16 "localhost/todo/dapr:$(dapr_version)"
+  bash "$ROOT/scripts/infra/tools.sh" install coredns || die "tools.sh install coredns failed"
+  dir="$STATE/coredns-context"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$ROOT/.infra/bin/coredns" "$dir/"
+  touch -d "@$SOURCE_DATE_EPOCH" "$dir/coredns"
+  image localhost/todo/coredns:1.12 "$ROOT/deploy/images/coredns" "$dir" --build-arg "BASE_IMAGE=localhost/todo/debian:$SUITE"
   need catatonit catatonit
   dir="$STATE/pause-context"
   rm -rf "$dir" && mkdir -p "$dir"

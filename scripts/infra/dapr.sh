@@ -5,6 +5,9 @@
 # daprd sidecars. Everything listens on 127.0.0.1 only.
 #
 #   scripts/infra/dapr.sh install            build .infra/bin/{daprd,scheduler} (cached; cold ~10+ min)
+#   scripts/infra/dapr.sh install-control-plane
+#        also build the Kubernetes control plane: operator, injector, sentry, placement
+#        (upstream's cmd/* unchanged; tool directives of tools/dapr/go.mod keep their modules)
 #   scripts/infra/dapr.sh start-scheduler    install, start the scheduler, wait until healthy
 #   scripts/infra/dapr.sh start-daprd APP_ID [daprd flags...]
 #        start a sidecar in the background, wait until /v1.0/healthz/outbound answers.
@@ -76,6 +79,12 @@ install() {
   # One build at a time: they share the 2 cores with everything else.
   build daprd ./cmd/daprd
   build scheduler ./cmd/scheduler
+}
+
+install_control_plane() {
+  install
+  local c
+  for c in operator injector sentry placement; do build "$c" "github.com/dapr/dapr/cmd/$c"; done
 }
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -207,11 +216,12 @@ status() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install; log "daprd and scheduler $DAPR_VERSION in $BIN" ;;
+  install-control-plane) install_control_plane; log "Dapr $DAPR_VERSION control plane in $BIN" ;;
   start-scheduler) start_scheduler ;;
   start-daprd) start_daprd "$@" ;;
   stop-daprd) stop_pid "$STATE/daprd-${1:?usage: $0 stop-daprd INSTANCE}.pid" "daprd[$1]" ;;
   daprd-args) daprd_args "$@" ;;
   stop) stop_all ;;
   status) status ;;
-  *) echo "usage: $0 install|start-scheduler|start-daprd APP_ID [flags]|stop-daprd INSTANCE|daprd-args APP_ID|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|install-control-plane|start-scheduler|start-daprd APP_ID [flags]|stop-daprd INSTANCE|daprd-args APP_ID|stop|status" >&2; exit 2 ;;
 esac

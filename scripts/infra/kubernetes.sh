@@ -39,10 +39,11 @@ install() {
     local start=$SECONDS major minor pkgs=()
     major="${KUBE_VERSION#v}"; major="${major%%.*}"
     minor="${KUBE_VERSION#v*.}"; minor="${minor%%.*}"
-    for c in "${COMPONENTS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+    # An interrupted build keeps what it finished in $dir.tmp: build only the missing binaries.
+    for c in "${COMPONENTS[@]}"; do [[ -x "$dir.tmp/$c" ]] || pkgs+=("k8s.io/kubernetes/cmd/$c"); done
     # As upstream's release build: static, no cgo, version stamped into component-base.
     local v=k8s.io/component-base/version
-    (cd "$MOD" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 15 go build -trimpath \
+    ((${#pkgs[@]} == 0)) || (cd "$MOD" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 15 go build -trimpath \
         -ldflags "-s -w -X $v.gitVersion=$KUBE_VERSION -X $v.gitMajor=$major -X $v.gitMinor=$minor -X $v.gitTreeState=clean -X $v.buildDate=1970-01-01T00:00:00Z" \
         -o "$dir.tmp/" "${pkgs[@]}") || die "go build of Kubernetes failed"
     rm -rf "$dir"; mv "$dir.tmp" "$dir"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Deployment tooling built from pinned sources (no release binaries can be downloaded
-# here): helm, kubeconform and promtool via `go install` from the Go module proxy
-# (none of the three has replace directives at these versions), and the Kubernetes
+# here): helm, kubeconform, promtool and CoreDNS (the cluster's DNS, scripts/infra/cluster.sh)
+# via `go install` from the Go module proxy (none of them has replace directives at these
+# versions), and the Kubernetes
 # JSON schemas kubeconform needs offline, taken from the PyPI package
 # kubernetes-validate (which ships them per Kubernetes version).
 #
-#   scripts/infra/tools.sh install [helm|kubeconform|promtool|schemas ...]   (default: all)
+#   scripts/infra/tools.sh install [helm|kubeconform|promtool|coredns|schemas ...]
+#       (default: all but coredns, which only the cluster needs)
 #   scripts/infra/tools.sh kubeconform [kubeconform flags] FILES...
 #       kubeconform against the cached schemas (adds -schema-location and
 #       -kubernetes-version; pass -ignore-missing-schemas for CRDs such as Dapr's).
@@ -22,6 +24,7 @@ HELM_MOD="helm.sh/helm/v3/cmd/helm@v3.22.0"
 KUBECONFORM_MOD="github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0"
 # Prometheus' Go module versions map to releases: v0.316.0 is Prometheus 3.16.0.
 PROMTOOL_MOD="github.com/prometheus/prometheus/cmd/promtool@v0.316.0"
+COREDNS_MOD="github.com/coredns/coredns@v1.12.4"
 SCHEMAS_PKG="kubernetes-validate==1.37.0"
 K8S_VERSION="${K8S_SCHEMA_VERSION:-1.37.0}"
 SCHEMAS="$CACHE/k8s-schemas/v$K8S_VERSION-local-strict"
@@ -88,8 +91,9 @@ install() {
       helm) go_tool helm "$HELM_MOD" ;;
       kubeconform) go_tool kubeconform "$KUBECONFORM_MOD" ;;
       promtool) go_tool promtool "$PROMTOOL_MOD" ;;
+      coredns) go_tool coredns "$COREDNS_MOD" ;;
       schemas) schemas ;;
-      *) die "unknown tool '$w' (helm|kubeconform|promtool|schemas)" ;;
+      *) die "unknown tool '$w' (helm|kubeconform|promtool|coredns|schemas)" ;;
     esac
   done
 }
@@ -104,7 +108,7 @@ kubeconform() {
 
 status() {
   local t
-  for t in helm kubeconform promtool; do
+  for t in helm kubeconform promtool coredns; do
     if [[ -x "$BIN/$t" ]]; then echo "$t: $(cat "$BIN/$t.stamp" 2>/dev/null || echo '?')"; else echo "$t: not built"; fi
   done
   if [[ -f "$SCHEMAS/_definitions.json" ]]; then echo "schemas: $SCHEMAS"; else echo "schemas: not fetched"; fi
@@ -115,5 +119,5 @@ case "$cmd" in
   install) install "$@" ;;
   kubeconform) kubeconform "$@" ;;
   status) status ;;
-  *) echo "usage: $0 install [helm|kubeconform|promtool|schemas ...] | kubeconform ARGS | status" >&2; exit 2 ;;
+  *) echo "usage: $0 install [helm|kubeconform|promtool|coredns|schemas ...] | kubeconform ARGS | status" >&2; exit 2 ;;
 esac

@@ -22,7 +22,7 @@ export interface SmtpSink {
 }
 
 /** A real SMTP server on loopback (a free port unless given) that keeps what it is sent. */
-export async function startSmtpSink(port = 0): Promise<SmtpSink> {
+export async function startSmtpSink(port = 0, host = '127.0.0.1'): Promise<SmtpSink> {
   const received: { to: string[]; raw: Buffer }[] = [];
   const sink = { refusing: false } as SmtpSink;
   const server = new SMTPServer({
@@ -46,7 +46,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const address = server.server.address() as AddressInfo;
   const messages = () =>
