@@ -8,9 +8,12 @@ import type { AssistantContext, Command } from './types.js';
 export function parseComplete(text: string, ctx: AssistantContext): Command | null {
   const references: ((text: string) => string | null)[] = [
     (t) =>
-      /^(?:mark|set|tick|check|cross) (.+?) (?:as )?(?:done|complete|completed|finished|checked|off|as finished)$/i.exec(
+      between(
         t,
-      )?.[1] ?? null,
+        /^(?:mark|set|tick|check|cross) /i,
+        / (?:as )?(?:done|complete|completed|finished|checked|off|as finished)$/i,
+        'none',
+      )?.middle ?? null,
     (t) => between(t, /^(?:please )?i got /i, / done ?:? /i)?.after ?? verbFirst(t),
     (t) =>
       between(

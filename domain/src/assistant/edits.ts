@@ -91,15 +91,12 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
     reference = listed.reference;
     add = tagList(listed.tags);
   }
-  let m =
-    /^(?:remove|delete|drop|take) (?:the )?(?:tags? |labels? )?(#?[\p{L}\p{N}_-]{1,64}) (?:tags? |labels? )?(?:off |from |off of )(.+)$/iu.exec(
-      text,
-    );
-  if (m && !reference && (/#/.test(m[1]!) || /\btags?\b|\blabels?\b/i.test(text))) {
-    reference = m[2]!;
-    remove = [normalizeTag(m[1]!)];
+  const off = tagOffTask(text);
+  if (off && !reference && (/#/.test(off.tag) || /\btags?\b|\blabels?\b/i.test(text))) {
+    reference = off.reference;
+    remove = [normalizeTag(off.tag)];
   }
-  m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off)) (.+)$/i.exec(text);
+  const m = /^(?:untag|remove (?:all )?(?:the )?tags (?:from|on|off)) (.+)$/i.exec(text);
   if (m && !reference) {
     reference = m[1]!;
     remove = 'all';
@@ -130,6 +127,42 @@ function trailingHashtags(text: string): { reference: string; tags: string } | n
   while (start > 2 && /^#\S/.test(words[start - 1]!)) start--;
   if (start === words.length) return null;
   return { reference: words.slice(1, start).join(' '), tags: words.slice(start).join(' ') };
+}
+
+const ONE_TAG = /^#?[\p{L}\p{N}_-]{1,64}$/u;
+const TAG_KEYWORD = /^(?:tags?|labels?)$/i;
+
+/**
+ * "remove #home from the report", "take the tag work off X", "drop the errands label from milk":
+ * one tag, then "from"/"off"/"off of" and the task, read word by word. "tag" is first taken as the
+ * keyword, then as the tag's name ("remove tag from X").
+ */
+function tagOffTask(text: string): { tag: string; reference: string } | null {
+  const words = text.split(' ');
+  if (!/^(?:remove|delete|drop|take)$/i.test(words[0]!)) return null;
+  const first = /^the$/i.test(words[1] ?? '') ? 2 : 1;
+  for (const keywordFirst of [true, false]) {
+    let at = first;
+    if (keywordFirst) {
+      if (!TAG_KEYWORD.test(words[at] ?? '')) continue;
+      at++;
+    }
+    const tag = words[at++] ?? '';
+    if (!ONE_TAG.test(tag)) continue;
+    const preposition = (at: number) =>
+      /^from$/i.test(words[at] ?? '')
+        ? 1
+        : /^off$/i.test(words[at] ?? '')
+          ? /^of$/i.test(words[at + 1] ?? '') && at + 2 < words.length
+            ? 2
+            : 1
+          : 0;
+    if (TAG_KEYWORD.test(words[at] ?? '') && preposition(at + 1)) at++;
+    const skip = preposition(at);
+    if (!skip || at + skip >= words.length) continue;
+    return { tag, reference: words.slice(at + skip).join(' ') };
+  }
+  return null;
 }
 
 const TAG_NAME = /^#?[\p{L}\p{N}_-]+,?$/u;
