@@ -1,5 +1,6 @@
 /** Completing tasks: "mark the dentist one done", "i finished the report", "booked the flight". */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
+import { noSuchTask } from './command-verbs.js';
 import { scoreTasks } from './references.js';
 import { between } from './text.js';
 import type { AssistantContext, Command } from './types.js';
@@ -41,7 +42,7 @@ export function parseComplete(text: string, ctx: AssistantContext): Command | nu
     if (command) return command;
     // "finish the essay by Friday" starts like a completion but, naming no task, is a new one.
     if (i === 1 && /^(?:please )?(?:complete|finish|close) /i.test(text)) return null;
-    return notFound(reference);
+    return noSuchTask(reference, 'complete', ctx);
   }
   return null;
 }

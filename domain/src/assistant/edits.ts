@@ -3,9 +3,10 @@
  * recognisers (complete.ts, reschedule.ts, delete.ts), each returns null when the message is not
  * of its shape, so the interpreter can try the next one.
  */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
 import { tidyTitle } from './add-task.js';
 import { extractTags, normalizeTag, priorityWord } from './attributes.js';
+import { noSuchTask } from './command-verbs.js';
 import { dueOfTask } from './dates.js';
 import { offsetFor, offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
 import { between, parseCount, tidy } from './text.js';
@@ -26,7 +27,7 @@ export function parseRename(text: string, ctx: AssistantContext): Command | null
       ctx,
       (task) => ({ kind: 'update_task', taskId: task.id, changes: { title } }),
       'rename',
-    ) ?? notFound(found.middle)
+    ) ?? noSuchTask(found.middle, 'edit', ctx)
   );
 }
 
@@ -71,7 +72,9 @@ export function parsePriorityChange(text: string, ctx: AssistantContext): Comman
   );
   return (
     result ??
-    (/^(?:make|set|change|prioriti|deprioriti|raise|lower|bump)/i.test(text) ? notFound(reference) : null)
+    (/^(?:make|set|change|prioriti|deprioriti|raise|lower|bump)/i.test(text)
+      ? noSuchTask(reference, 'priority', ctx)
+      : null)
   );
 }
 
@@ -114,7 +117,7 @@ export function parseTagChange(text: string, ctx: AssistantContext): Command | n
         return { kind: 'update_task', taskId: task.id, changes: { tags } };
       },
       'tag',
-    ) ?? notFound(reference)
+    ) ?? noSuchTask(reference, 'tag', ctx)
   );
 }
 
@@ -210,7 +213,7 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
         ctx,
         (task) => ({ kind: 'update_task', taskId: task.id, changes: { reminders: [] } }),
         'change',
-      ) ?? notFound(clear[1]!)
+      ) ?? noSuchTask(clear[1]!, 'remind', ctx)
     );
   }
   if (

@@ -3,6 +3,7 @@
  * I/O, no clock of its own, and any input — however long or strange — yields a Command.
  */
 import { parseTaskText } from './add-task.js';
+import { unhandledCommand } from './command-verbs.js';
 import { parseComplete, parsePastTenseCompletion } from './complete.js';
 import { parseDelete } from './delete.js';
 import { parsePriorityChange, parseReminderChange, parseRename, parseTagChange } from './edits.js';
@@ -154,6 +155,10 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     const command = parse(text, ctx);
     if (command) return command;
   }
+
+  // The safety rule: a command verb the recognisers could not carry out is asked about, never added.
+  const unhandled = unhandledCommand(text, ctx);
+  if (unhandled) return unhandled;
 
   if (BARE_ADD.test(text)) {
     return {

@@ -1,5 +1,6 @@
 /** Rescheduling: "move gym to Thursday", "push the report to next week", "postpone X by 2 days". */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
+import { noSuchTask } from './command-verbs.js';
 import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
 import { between, parseCount } from './text.js';
@@ -65,7 +66,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
           return { kind: 'update_task', taskId: task.id, changes: dueToFields(moved) };
         },
         'reschedule',
-      ) ?? notFound(shifted.middle)
+      ) ?? noSuchTask(shifted.middle, 'reschedule', ctx)
     );
   }
 
@@ -127,7 +128,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
       'reschedule',
     );
     if (resolved) return resolved;
-    return verb ? notFound(reference) : null;
+    return verb ? noSuchTask(reference, 'reschedule', ctx) : null;
   }
   return null;
 }
