@@ -56,8 +56,16 @@ export const COMMAND_VERBS: readonly CommandVerb[] = [
   { verb: 'tick', does: 'complete', commandWhen: /\boff\b|\bdone$/i },
   { verb: 'check', does: 'complete', commandWhen: /\boff\b|\bdone$/i },
   { verb: 'cross', does: 'complete', commandWhen: /\boff\b|\bdone$/i },
-  { verb: 'complete', does: 'complete', commandWhen: /\b(?:task|todo|to-do|item|one)\b/i },
-  { verb: 'finish', does: 'complete', commandWhen: /\b(?:task|todo|to-do|item|one)\b/i },
+  {
+    verb: 'complete',
+    does: 'complete',
+    commandWhen: /\b(?:tasks?|todos?|to-dos?|items?|ones?|all|every|everything)\b/i,
+  },
+  {
+    verb: 'finish',
+    does: 'complete',
+    commandWhen: /\b(?:tasks?|todos?|to-dos?|items?|ones?|all|every|everything)\b/i,
+  },
   { verb: 'delete', does: 'delete' },
   { verb: 'remove', does: 'delete' },
   { verb: 'erase', does: 'delete' },

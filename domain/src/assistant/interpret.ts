@@ -3,6 +3,7 @@
  * I/O, no clock of its own, and any input — however long or strange — yields a Command.
  */
 import { parseTaskText } from './add-task.js';
+import { parseBulk } from './bulk.js';
 import { unhandledCommand } from './command-verbs.js';
 import { parseComplete, parsePastTenseCompletion } from './complete.js';
 import { parseDelete } from './delete.js';
@@ -143,6 +144,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
 
   // Edits come before "add": "add #work to the report" is a tag change, not a new task.
   for (const parse of [
+    parseBulk,
     parseTagChange,
     parseReminderChange,
     parseComplete,

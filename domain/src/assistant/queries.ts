@@ -34,7 +34,7 @@ export function looksLikeListQuery(text: string): boolean {
   return (looksLikeQuestionStart(text) || /\? ?$/.test(text)) && LIST_SIGNAL.test(text);
 }
 
-interface Window {
+export interface Window {
   after?: DateTime;
   before?: DateTime;
   label: string;
@@ -42,7 +42,7 @@ interface Window {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function timeWindow(text: string, ctx: AssistantContext): Window | null {
+export function timeWindow(text: string, ctx: AssistantContext): Window | null {
   const now = localNow(ctx.now, ctx.timeZone);
   const today = now.startOf('day');
   const t = text.toLowerCase();

@@ -35,6 +35,8 @@ export interface Outcome {
   items?: OutcomeTask[];
   /** For complete_task of a recurring task: the next occurrence that was created, if any. */
   next?: OutcomeTask | null;
+  /** For a batch: each step's outcome, in order. */
+  steps?: Outcome[];
 }
 
 const FIELDS: (keyof TaskChanges)[] = [...TASK_INPUT_FIELDS, 'status'];
@@ -90,6 +92,14 @@ export function inverseOf(
       const summary =
         before.length === 1 ? `deleted “${before[0]!.title}”` : `deleted ${before.length} tasks`;
       return { summary, commands: before.map(recreate) };
+    }
+    case 'batch': {
+      const commands = command.steps.flatMap((step, i) => {
+        const done = outcome.steps?.[i];
+        return done ? (inverseOf(step, done)?.commands ?? []) : [];
+      });
+      const verb = command.steps[0]?.kind === 'complete_task' ? 'completed' : 'changed';
+      return commands.length ? { summary: `${verb} ${command.steps.length} tasks`, commands } : null;
     }
     case 'undo':
       return null;
