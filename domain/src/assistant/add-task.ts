@@ -29,6 +29,9 @@ const LIST_SUFFIX =
 const COMPLETION_ANCHOR =
   /[,(]? ?\b(?:counting |counted )?(?:after|from (?:when|the time)?) ?(?:i|it(?:'s| is)?|each one is|the last one is)? ?(?:complete|completed|completion|finish|finished|finishing|do|did|done|doing)(?: it| them)?(?: last)?\b ?\)?/i;
 
+/** Occasions that happen in the evening, so a bare "at 8" with them is 8 pm. */
+const EVENING_OCCASION = /\b(?:dinner|supper|drinks|party|concert|movie|date night|show|gig)\b/i;
+
 /** Removes dangling connectors and punctuation around a title. */
 export function tidyTitle(raw: string): string {
   let title = tidy(raw.replace(LIST_SUFFIX, ''));
@@ -76,6 +79,16 @@ export function parseTaskText(body: string, ctx: AssistantContext, remindAtDue: 
   if (when) rest = cut(rest, when.index, when.length);
 
   let due: Due | null = when?.due ?? null;
+  // "dinner at 7:30 on sat": an evening occasion at a bare 7–11 o'clock is in the evening.
+  if (
+    due &&
+    !due.allDay &&
+    when?.meridiemGuessed &&
+    due.at.hour >= 7 &&
+    due.at.hour <= 11 &&
+    EVENING_OCCASION.test(rest)
+  )
+    due = { allDay: false, at: due.at.plus({ hours: 12 }) };
   if (recurrence) {
     let rule = recurrence.rule;
     // "remind me at 6pm to take my pills every day": the reminder time is the series' time.

@@ -13,7 +13,7 @@ import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { parseReschedule } from './reschedule.js';
-import { between, clean, trimChars } from './text.js';
+import { between, clean, fixTypos, trimChars } from './text.js';
 import { type AssistantContext, type Command, conversationMemory } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
@@ -125,7 +125,7 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
   // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
   const greeting = smallTalk(trimChars(cleaned, '', ' !.'));
   if (greeting && !ctx.pending?.awaiting) return { kind: 'help', reply: greeting };
-  const text = stripFiller(cleaned);
+  const text = stripFiller(fixTypos(cleaned));
   if (text.length === 0) return { kind: 'help', reply: helpText('Hi! What can I do for you?') };
 
   const answer = answerPending(text, ctx);
