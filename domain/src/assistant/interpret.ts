@@ -39,7 +39,10 @@ const TRAILING_FILLER = [
  * a time from the end: work proportional to the length, whatever the text.
  */
 function stripTrailingFiller(text: string): string {
-  let result = trimChars(text, '', ' !.');
+  // "renew the lease !!" keeps its marks: a run of "!" after a space is a priority, not emphasis.
+  const marks = text.length - trimChars(text, '', '!').length;
+  const priorityMarks = marks >= 1 && text[text.length - marks - 1] === ' ';
+  let result = priorityMarks ? text : trimChars(text, '', ' !.');
   for (;;) {
     const lower = result.toLowerCase();
     const phrase = TRAILING_FILLER.find(

@@ -11,7 +11,7 @@ import { words } from './text.js';
 import type { AssistantContext, ListFilter, ListTasksCommand } from './types.js';
 
 const QUESTION_START =
-  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|show|list|display|view|see|give me|get me|get|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?! ?[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
+  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|show|list|display|view|see|give me|get me|get (?:my|all)|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?! ?[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
 
 /** Whether the message starts like a question or request to see tasks ("what…", "show…"). */
 export function looksLikeQuestionStart(text: string): boolean {
