@@ -148,7 +148,7 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
     resolve: (_m, now) => date(now.plus({ days: 2 })),
   },
   {
-    pattern: /\b(?:(this|next) )?weekend\b/i,
+    pattern: /\b(?:(this|next|the) )?weekend\b/i,
     resolve: (m, now) => {
       // "this weekend" on a Saturday or Sunday is today; "next weekend" is the one after.
       const saturday = now.weekday === 7 ? now.startOf('day') : nextWeekday(now, 6);

@@ -8,8 +8,16 @@ import { tidyTitle } from './add-task.js';
 import { extractTags, normalizeTag, priorityWord } from './attributes.js';
 import { noSuchTask } from './command-verbs.js';
 import { dueOfTask } from './dates.js';
-import { offsetFor, offsetForTimeOfDay, parseReminder, reminderReference } from './reminders.js';
-import { between, parseCount, tidy } from './text.js';
+import { parseRecurrence } from './recurrence-phrases.js';
+import {
+  offsetFor,
+  offsetForTimeOfDay,
+  parseReminder,
+  reminderBeforeTask,
+  reminderReference,
+} from './reminders.js';
+import { recurrenceChanges } from './reschedule.js';
+import { between, parseCount, tidy, trimChars } from './text.js';
 import type { AssistantContext, Command } from './types.js';
 
 /** "rename milk to buy oat milk", "change the title of X to Y". */
@@ -48,13 +56,14 @@ export function parsePriorityChange(text: string, ctx: AssistantContext): Comman
       / (?:to|as|at)? ?(?:an? |the )?(urgent|critical|high|top|important|medium|normal|low)(?:[- ]?(?:priority|prio|pri))?$/i,
       'none',
     );
-  if (named) [reference, level] = [named.middle, named.tail[1]!];
+  // "bump the groceries up to high": "up"/"down" belong to the verb, not to the task.
+  if (named) [reference, level] = [named.middle.replace(/ (?:up|down)$/i, ''), named.tail[1]!];
   const m = /^(prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e) (.+)$/i.exec(text);
   if (m && !reference) [reference, level] = [m[2]!, /^de/i.test(m[1]!) ? 'low' : 'high'];
   const stated = between(
     text,
     /^/,
-    / is (?:now |actually |really )?(urgent|critical|high priority|low priority|important|not important|not urgent)$/i,
+    / (?:is|are|'s) (?:now |actually |really )?(urgent|critical|(?:high|low|medium|normal|top) (?:priority|prio)|important|not important|not urgent)(?: now)?$/i,
     'none',
   );
   if (stated && !reference) {
@@ -216,6 +225,24 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
       ) ?? noSuchTask(clear[1]!, 'remind', ctx)
     );
   }
+  const beforeTask = reminderBeforeTask(text);
+  if (beforeTask) {
+    const { offset, reference } = beforeTask;
+    // A reference naming no task is a new one: "remind me 10 minutes before the call at 3".
+    return actOn(
+      reference,
+      ctx,
+      (task) => {
+        const existing = task.reminders ?? [];
+        return {
+          kind: 'update_task',
+          taskId: task.id,
+          changes: { reminders: existing.includes(offset) ? existing : [...existing, offset] },
+        };
+      },
+      'remind you about',
+    );
+  }
   if (
     !/^(?:remind me|set (?:up )?an? (?:reminder|alert)|add an? (?:reminder|alert)|ping me|alert me|notify me) (?:about|of|for|on|to) /i.test(
       text,
@@ -257,4 +284,156 @@ export function parseReminderChange(text: string, ctx: AssistantContext): Comman
     'remind you about',
   );
   return result;
+}
+
+/** "the gym thing doesn't need a date", "clear the date on the budget review", "unschedule X". */
+export function parseDueClear(text: string, ctx: AssistantContext): Command | null {
+  const reference =
+    between(
+      text,
+      /^/,
+      / (?:doesn'?t|does not|don'?t|do not|no longer) (?:need|have) (?:a |any )?(?:due )?(?:date|deadline|due)(?: any ?more)?$/i,
+      'none',
+    )?.middle ??
+    between(
+      text,
+      /^(?:clear|remove|drop|delete|take off|get rid of) (?:the |its )?(?:due )?(?:date|deadline) (?:on|from|of|for|off) /i,
+      /$/,
+      'none',
+    )?.middle ??
+    /^(?:unschedule|undate) (.+)$/i.exec(text)?.[1] ??
+    null;
+  if (!reference) return null;
+  return (
+    actOn(
+      reference,
+      ctx,
+      (task) => ({
+        kind: 'update_task',
+        taskId: task.id,
+        changes: {
+          due_at: null,
+          all_day: false,
+          ...(task.reminders?.length ? { reminders: [] } : {}),
+          ...(task.recurrence ? { recurrence: null } : {}),
+        },
+      }),
+      'change',
+    ) ?? noSuchTask(reference, 'reschedule', ctx)
+  );
+}
+
+/**
+ * "attach a note to the haircut: ask for Maria", "note on the vet: bring the booklet", "change the
+ * description of the dishwasher to: model SMS46": the task, then the text of its description.
+ */
+export function parseDescription(text: string, ctx: AssistantContext): Command | null {
+  const found =
+    between(
+      text,
+      /^(?:attach|add|put|write|leave) (?:a |the )?(?:note|description|comment|details?) (?:to|on|for) /i,
+      /: ?| saying /i,
+    ) ??
+    between(text, /^(?:a )?(?:note|description|comment) (?:on|for|to) /i, /: ?/i) ??
+    between(
+      text,
+      /^(?:change|set|update|edit|replace) (?:the )?(?:description|note|notes|details) (?:of|for|on) /i,
+      / (?:to|with):? ?/i,
+    );
+  if (!found) return null;
+  const description = trimChars(found.after.trim(), '"“\'', '"”\'');
+  if (!description) return null;
+  return (
+    actOn(
+      found.middle,
+      ctx,
+      (task) => ({ kind: 'update_task', taskId: task.id, changes: { description } }),
+      'change',
+    ) ?? noSuchTask(found.middle, 'edit', ctx)
+  );
+}
+
+/** "reopen X", "put X back on the list", "X isn't done", "mark X as not done": a completed task comes back. */
+export function parseReopen(text: string, ctx: AssistantContext): Command | null {
+  const body = text.replace(/^(?:actually|oh|wait|hmm),? /i, '');
+  const reference =
+    /^(?:reopen|re-open|uncomplete|un-complete|unmark|undo the completion of|restore) (.+)$/i.exec(
+      body,
+    )?.[1] ??
+    between(
+      body,
+      /^(?:put|bring|move|add) /i,
+      / back(?: on| onto| to)?(?: the| my)?(?: to-?do| task)?(?: list)?$/i,
+      'none',
+    )?.middle ??
+    between(
+      body,
+      /^(?:mark|set) /i,
+      / (?:as )?(?:not done|undone|incomplete|not complete|not finished|open)$/i,
+      'none',
+    )?.middle ??
+    between(
+      body,
+      /^/,
+      / (?:isn'?t|aren'?t|is not|are not|wasn'?t|weren'?t) (?:done|finished|complete|completed)(?: yet)?$/i,
+      'none',
+    )?.middle ??
+    null;
+  if (!reference) return null;
+  const completed = { ...ctx, tasks: ctx.tasks.filter((t) => t.status === 'completed') };
+  return (
+    actOn(
+      reference,
+      completed,
+      (task) => ({ kind: 'update_task', taskId: task.id, changes: { status: 'open' } }),
+      'reopen',
+    ) ?? noSuchTask(reference, 'reopen', completed)
+  );
+}
+
+/** "make the plants repeat every 3 days", "call mom doesn't repeat anymore", "stop repeating X". */
+export function parseRepeatChange(text: string, ctx: AssistantContext): Command | null {
+  const stop =
+    between(
+      text,
+      /^/,
+      / (?:doesn'?t|does not|shouldn'?t|should not|won'?t|no longer|don'?t|do not) (?:need to )?(?:repeat|recur)s?(?: any ?more)?$/i,
+      'none',
+    )?.middle ??
+    /^(?:stop repeating|don'?t repeat|do not repeat|make (?:it )?(?:a )?one-?(?:off|time)) (.+)$/i.exec(
+      text,
+    )?.[1] ??
+    between(text, /^(?:make) /i, / (?:a )?(?:one-?off|one-?time|not repeat|stop repeating)$/i, 'none')
+      ?.middle ??
+    null;
+  if (stop) {
+    return (
+      actOn(
+        stop,
+        ctx,
+        (task) => ({ kind: 'update_task', taskId: task.id, changes: { recurrence: null } }),
+        'change',
+      ) ?? noSuchTask(stop, 'repeat', ctx)
+    );
+  }
+  const start = between(
+    text,
+    /^(?:make|set|have) /i,
+    / (?:repeat|recur|happen)s? (?=every|each|on|daily|weekly|monthly)/i,
+  );
+  if (!start) return null;
+  const recurrence = parseRecurrence(start.after);
+  if (!recurrence) return null;
+  return (
+    actOn(
+      start.middle,
+      ctx,
+      (task) => ({
+        kind: 'update_task',
+        taskId: task.id,
+        changes: recurrenceChanges(task, start.after, ctx),
+      }),
+      'change',
+    ) ?? noSuchTask(start.middle, 'repeat', ctx)
+  );
 }

@@ -7,10 +7,20 @@ import { parseBulk } from './bulk.js';
 import { unhandledCommand } from './command-verbs.js';
 import { parseComplete, parsePastTenseCompletion } from './complete.js';
 import { parseDelete } from './delete.js';
-import { parsePriorityChange, parseReminderChange, parseRename, parseTagChange } from './edits.js';
+import {
+  parseDescription,
+  parseDueClear,
+  parsePriorityChange,
+  parseReminderChange,
+  parseRename,
+  parseReopen,
+  parseRepeatChange,
+  parseTagChange,
+} from './edits.js';
 import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
+import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
 import { parseReschedule } from './reschedule.js';
 import { between, clean, fixTypos, trimChars } from './text.js';
@@ -123,6 +133,27 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
   return { kind: 'add_task', task: { title: parsed.title, ...parsed.fields } };
 }
 
+/**
+ * "gym: make it every tuesday and thursday": a task, a colon, then an instruction about "it",
+ * read with "it" meaning that task when the words before the colon name one. One colon only, so
+ * this reads the instruction once.
+ */
+function aboutSubject(text: string, ctx: AssistantContext): Command | null {
+  const colon = text.indexOf(': ');
+  if (colon < 1 || colon > 80) return null;
+  const instruction = text.slice(colon + 2);
+  if (instruction.includes(':') || !/\b(?:it|its)\b/i.test(instruction)) return null;
+  const resolution = resolveReference(text.slice(0, colon), ctx.tasks);
+  if (resolution.kind !== 'one') return null;
+  const command = interpretCleaned(instruction, {
+    ...ctx,
+    pending: { ...ctx.pending, lastTaskIds: [resolution.task.id] },
+  });
+  return command.kind === 'update_task' || command.kind === 'complete_task' || command.kind === 'delete_task'
+    ? command
+    : null;
+}
+
 function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const cleaned = clean(original);
   // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
@@ -146,8 +177,15 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
   if (query && looksLikeQuestionStart(text)) return query;
 
   // Edits come before "add": "add #work to the report" is a tag change, not a new task.
+  const subject = aboutSubject(text, ctx);
+  if (subject) return subject;
+
   for (const parse of [
     parseBulk,
+    parseReopen,
+    parseDueClear,
+    parseDescription,
+    parseRepeatChange,
     parseTagChange,
     parseReminderChange,
     parseComplete,

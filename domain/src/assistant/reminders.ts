@@ -37,6 +37,35 @@ const MAX_OFFSET_WORDS = 4;
 const MAX_VERB_LENGTH = 48;
 const LOOK_BEHIND = 160;
 
+/** The offset an "N units" / "the day" phrase names, e.g. "15 minutes" → PT15M, or null. */
+function offsetOfWords(offsetWords: RegExpExecArray): string | null {
+  if (offsetWords[3]) {
+    const unit = offsetWords[3].toLowerCase().replace('the ', '');
+    return unit === 'week' ? 'P7D' : unit === 'hour' ? 'PT1H' : 'P1D';
+  }
+  const count = parseCount(offsetWords[1]!.toLowerCase());
+  return count === null ? null : offsetFor(count, offsetWords[2]!);
+}
+
+const REMINDER_LEAD =
+  /^(?:remind me|ping me|alert me|notify me|nudge me|(?:add|set(?: up)?|put) an? (?:reminder|alert|notification)) /i;
+
+/**
+ * "ping me 15 minutes before the vet", "add a reminder 1 day before the budget review": a
+ * reminder for a task named after "before". The offset is the words in between.
+ */
+export function reminderBeforeTask(text: string): { offset: string; reference: string } | null {
+  const lead = REMINDER_LEAD.exec(text);
+  if (!lead) return null;
+  const rest = text.slice(lead[0].length);
+  const before = rest.toLowerCase().indexOf(' before ');
+  if (before < 0 || before > 24) return null;
+  const offsetWords = OFFSET_WORDS.exec(rest.slice(0, before));
+  const offset = offsetWords ? offsetOfWords(offsetWords) : null;
+  const reference = rest.slice(before + ' before '.length);
+  return offset && reference ? { offset, reference } : null;
+}
+
 /** The reminder-before phrase ending at a keyword, read backwards from it: at most a few short tests. */
 function beforeAt(text: string, keyword: RegExpExecArray): { offset: string | null; index: number } | null {
   const start = Math.max(0, keyword.index - LOOK_BEHIND);
@@ -48,15 +77,10 @@ function beforeAt(text: string, keyword: RegExpExecArray): { offset: string | nu
     const window = beforeOffset.slice(-MAX_VERB_LENGTH);
     const verb = VERB_AT_END.exec(window);
     if (!verb) continue;
-    let offset: string | null;
-    if (offsetWords[3]) {
-      const unit = offsetWords[3].toLowerCase().replace('the ', '');
-      offset = unit === 'week' ? 'P7D' : unit === 'hour' ? 'PT1H' : 'P1D';
-    } else {
-      const count = parseCount(offsetWords[1]!.toLowerCase());
-      offset = count === null ? null : offsetFor(count, offsetWords[2]!);
-    }
-    return { offset, index: start + beforeOffset.length - window.length + verb.index };
+    return {
+      offset: offsetOfWords(offsetWords),
+      index: start + beforeOffset.length - window.length + verb.index,
+    };
   }
   return null;
 }
