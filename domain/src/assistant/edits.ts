@@ -340,6 +340,9 @@ export function parseDescription(text: string, ctx: AssistantContext): Command |
       /^(?:change|set|update|edit|replace) (?:the )?(?:description|note|notes|details) (?:of|for|on) /i,
       / (?:to|with):? ?/i,
     );
+  // "with a note: ask for the corporate rate" right after adding a task: the note is for it.
+  const forLast = /^(?:with|and|plus|add)? ?(?:a )?(?:note|description|comment): ?(.+)$/i.exec(text);
+  if (!found && forLast) return parseDescription(`add a note to it: ${forLast[1]!}`, ctx);
   if (!found) return null;
   const description = trimChars(found.after.trim(), '"“\'', '"”\'');
   if (!description) return null;

@@ -43,7 +43,9 @@ const MOVE_LEAD = new RegExp(`^${MOVE_VERB} (?:back )?`, 'i');
 const MAX_SPLITS = 6;
 
 /** "move gym to Thursday", "push the report to next week", "postpone X by 2 days", "X is now due friday". */
-export function parseReschedule(text: string, ctx: AssistantContext): Command | null {
+export function parseReschedule(said: string, ctx: AssistantContext): Command | null {
+  // "it's due friday" reads as "it is due friday".
+  const text = said.replace(/^(it|that|this)'s /i, '$1 is ');
   const shifted = between(
     text,
     MOVE_LEAD,

@@ -83,13 +83,19 @@ export interface AwaitingConfirmation {
   action: DeleteTaskCommand | BatchCommand;
 }
 
+/** "remind me to call the landlord" said no when: the task waits for the answer ("next tuesday evening"). */
+export interface AwaitingWhen {
+  type: 'ask_when';
+  task: TaskPayload;
+}
+
 /**
  * The conversation state carried between requests (the server keeps no memory): a question the
  * user must answer, and how to undo the last action. Produced by `interpret` (questions) and by
  * `rememberOutcome` after the endpoint executed a command (undo).
  */
 export interface PendingState {
-  awaiting?: AwaitingChoice | AwaitingConfirmation;
+  awaiting?: AwaitingChoice | AwaitingConfirmation | AwaitingWhen;
   /** Commands that revert the last executed action, and a phrase for the reply ("added “Milk”"). */
   undo?: { summary: string; commands: Command[] };
   /** The task(s) the last action or answer was about, so "make it urgent" can refer to them. */

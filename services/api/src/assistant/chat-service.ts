@@ -50,6 +50,8 @@ export class ChatService {
 function awaitingOf(pending: PendingState | null): Awaiting | null {
   const awaiting = pending?.awaiting;
   if (!awaiting) return null;
+  // "When?" is answered in words; there is nothing for a client to offer as buttons.
+  if (awaiting.type === 'ask_when') return null;
   return awaiting.type === 'choose_task'
     ? { type: 'choose_task', candidates: awaiting.candidates.map(({ id, title }) => ({ id, title })) }
     : { type: 'confirm', task_ids: confirmedTaskIds(awaiting.action) };

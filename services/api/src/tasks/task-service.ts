@@ -97,7 +97,7 @@ export class TaskService {
   }
 
   list(actor: Actor, query: TaskListQuery) {
-    return listTasks(this.db, actor.userId, query, localDateOf(this.clock(), actor.timeZone));
+    return listTasks(this.db, actor.userId, query, localDateOf(this.clock(), actor.timeZone), actor.timeZone);
   }
 
   tags(actor: Actor) {
