@@ -20,6 +20,9 @@ export interface RecurrenceRule {
   byMonth?: number;
   /** "the first Monday" (1) / "the last Friday" (-1) of the month, with `byDay` naming the one weekday. */
   setPosition?: number;
+  /** An end: after this many occurrences ("5 times"), or on this local date, YYYYMMDD ("until dec 18"). */
+  count?: number;
+  until?: string;
 }
 
 export interface RecurrenceMatch {
@@ -44,6 +47,8 @@ export function formatRule(rule: RecurrenceRule): string {
         .join(',')}`,
     );
   }
+  if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+  if (rule.until !== undefined) parts.push(`UNTIL=${rule.until}`);
   return parts.join(';');
 }
 
@@ -189,7 +194,7 @@ const PATTERNS: Pattern[] = [
   {
     // "the first Monday of every month", "every last Friday of the month", "monthly on the 2nd Tuesday"
     regex: new RegExp(
-      `\\b(?:(?:on |every |each )?the |every |each |(?:monthly|${EVERY} month),? on the )(first|1st|second|2nd|third|3rd|fourth|4th|last) (${DAY_NAME})(?: of (?:every|each|the) month)?\\b`,
+      `\\b(?:(?:on |every |each )?the |every |each |(?:monthly|${EVERY} month),? on the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) (${DAY_NAME})(?: of (?:every|each|the) month)?\\b`,
       'i',
     ),
     build: (m) => {
