@@ -108,6 +108,41 @@ describe('chat with the built-in engine', () => {
     expect((await ann.get(`/api/tasks/${momId}`)).status).toBe(200);
   });
 
+  it('undo after a confirmed bulk delete brings every task back under its id, done ones done', async () => {
+    const carol = await new ApiClient(app.url).signup(ZONE);
+    const done = [];
+    for (const title of ['Renew passport', 'Return library books']) {
+      const task = (await carol.post('/api/tasks', { title, tags: ['errands'] })).body;
+      await carol.post(`/api/tasks/${task.id}/complete`);
+      done.push((await carol.get(`/api/tasks/${task.id}`)).body);
+    }
+    const open = (await carol.post('/api/tasks', { title: 'Buy groceries' })).body;
+    const question = (await carol.post('/api/chat', { message: 'clear out the done ones' })).body;
+    expect(question.awaiting.type).toBe('confirm');
+    expect([...question.awaiting.task_ids].sort()).toEqual(done.map((t) => t.id).sort());
+    const conversation_id = question.conversation_id;
+    const yes = (await carol.post('/api/chat', { conversation_id, message: 'yes' })).body;
+    expect(yes.intent).toBe('delete_task');
+    expect(yes.actions.map((a: { tool: string }) => a.tool)).toEqual(['delete_task', 'delete_task']);
+    for (const task of done) expect((await carol.get(`/api/tasks/${task.id}`)).status).toBe(404);
+
+    const undone = (await carol.post('/api/chat', { conversation_id, message: 'undo' })).body;
+    expect(undone.intent).toBe('undo');
+    expect(undone.actions.map((a: { tool: string }) => a.tool)).toEqual(['restore_task', 'restore_task']);
+    for (const task of done) {
+      const back = (await carol.get(`/api/tasks/${task.id}`)).body;
+      expect(back).toMatchObject({
+        id: task.id,
+        title: task.title,
+        tags: ['errands'],
+        status: 'completed',
+        completed_at: task.completed_at,
+      });
+    }
+    const all = (await carol.get('/api/tasks?limit=200')).body.items.map((t: { id: string }) => t.id);
+    expect(all.sort()).toEqual([...done.map((t) => t.id), open.id].sort());
+  });
+
   it('rejects messages that are too long or blank, naming the field, and needs a login', async () => {
     const long = await ann.post('/api/chat', { message: 'x'.repeat(2001) });
     expect(long.status).toBe(400);

@@ -87,6 +87,30 @@ describe('many tasks at once', () => {
     ).toEqual(before.map(({ due_at, all_day }) => ({ due_at, all_day })));
   });
 
+  it('the undo of a bulk delete restores each task under its id, a done one done', () => {
+    const question = interpret('clear out the done ones', ctx());
+    if (question.kind !== 'clarify' || question.pending.awaiting?.type !== 'confirm')
+      throw new Error('expected a confirmation');
+    const yes = interpret('yes', ctx(question.pending));
+    const before = [
+      {
+        id: 'passport',
+        title: 'Renew passport',
+        status: 'completed' as const,
+        completed_at: '2026-12-01T10:00:00.000Z',
+      },
+    ];
+    const pending = rememberOutcome(yes, { ok: true, before }, null);
+    const undo = interpret('undo', ctx(pending));
+    expect(undo.kind === 'undo' && undo.commands).toEqual([
+      {
+        kind: 'add_task',
+        task: { title: 'Renew passport' },
+        restore: { id: 'passport', status: 'completed', completed_at: '2026-12-01T10:00:00.000Z' },
+      },
+    ]);
+  });
+
   it('a task whose title merely contains "every" is not a batch', () => {
     expect(interpret('trash night every Wednesday 8pm', ctx()).kind).toBe('add_task');
   });

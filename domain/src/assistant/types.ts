@@ -113,6 +113,8 @@ export function conversationMemory(pending: PendingState | null): PendingState {
 export interface AddTaskCommand {
   kind: 'add_task';
   task: TaskPayload;
+  /** The undo of a delete: the task comes back under its own id, done if it was done. */
+  restore?: { id: string; status: TaskStatus; completed_at: string | null };
 }
 export interface ListTasksCommand {
   kind: 'list_tasks';

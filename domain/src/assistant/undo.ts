@@ -14,11 +14,16 @@ import {
 } from './types.js';
 
 /** A task in an Outcome (REST field names), enough to restore, revert or describe it. */
-export type OutcomeTask = TaskPayload & { id: string; status?: 'open' | 'completed' };
+export type OutcomeTask = TaskPayload & {
+  id: string;
+  status?: 'open' | 'completed';
+  completed_at?: string | null;
+};
 
 export const outcomeTaskOf = (task: Task): OutcomeTask => ({
   id: task.id,
   status: task.status,
+  completed_at: task.completedAt?.toISOString() ?? null,
   ...inputOf(task),
 });
 
@@ -49,9 +54,10 @@ function restoreFields(before: OutcomeTask, changes: TaskChanges): TaskChanges {
   return previous;
 }
 
+/** A deleted task back as it was: its id, its fields, done if it was done. */
 function recreate(task: OutcomeTask): Command {
-  const { id: _id, status: _status, ...fields } = task;
-  return { kind: 'add_task', task: fields };
+  const { id, status = 'open', completed_at = null, ...fields } = task;
+  return { kind: 'add_task', task: fields, restore: { id, status, completed_at } };
 }
 
 /** The inverse of an executed command, or null when it cannot (or need not) be undone. */

@@ -72,7 +72,15 @@ class CommandExecutor {
   async execute(command: Command): Promise<Outcome | null> {
     switch (command.kind) {
       case 'add_task': {
-        const added = await this.tools.call('add_task', command.task);
+        const { restore } = command;
+        const added = restore
+          ? await this.tools.restore(
+              restore.id,
+              command.task,
+              restore.status,
+              restore.completed_at ? new Date(restore.completed_at) : null,
+            )
+          : await this.tools.call('add_task', command.task);
         return added.ok ? { ok: true, tasks: [outcomeTaskOf(added.result.task)] } : failed(added);
       }
       case 'list_tasks': {

@@ -108,20 +108,50 @@ export class TaskService {
     const fields = applyTaskInput(input);
     // A later occurrence carries its series' rule, whose last date may be this one.
     if (!position) assertRecurs(fields, actor.timeZone);
-    const now = this.clock();
     const id = crypto.randomUUID();
-    const task: Task = {
+    return this.insert(actor, {
       id,
-      userId: actor.userId,
       ...fields,
       status: 'open',
       seriesId: position?.seriesId ?? (fields.recurrence ? id : null),
       occurrence: position?.occurrence ?? 1,
-      createdAt: now,
-      updatedAt: now,
       completedAt: null,
-      version: 1,
-    };
+    });
+  }
+
+  /**
+   * The undo of a delete: the task back under its own id and status. Its rule is not re-checked (it
+   * comes back as it was); it starts a series of its own, its old place in one went with it.
+   */
+  async restore(
+    actor: Actor,
+    id: string,
+    input: TaskInput,
+    status: Task['status'],
+    completedAt: Date | null,
+  ): Promise<Task> {
+    const fields = applyTaskInput(input);
+    try {
+      return await this.insert(actor, {
+        id,
+        ...fields,
+        status,
+        seriesId: fields.recurrence ? id : null,
+        occurrence: 1,
+        completedAt: status === 'completed' ? (completedAt ?? this.clock()) : null,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('task_exists', 'the task is back already');
+      throw error;
+    }
+  }
+
+  private async insert(
+    actor: Actor,
+    fields: Omit<Task, 'userId' | 'createdAt' | 'updatedAt' | 'version'>,
+  ): Promise<Task> {
+    const now = this.clock();
+    const task: Task = { ...fields, userId: actor.userId, createdAt: now, updatedAt: now, version: 1 };
     const change = await this.write(actor, async (trx) => ({
       action: 'created',
       before: null,
