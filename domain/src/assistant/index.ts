@@ -15,7 +15,7 @@
  *    question awaiting an answer, or the inverse of what was just done for "undo".
  * 5. Answer with `renderReply(command, outcome, { now, timeZone, tasks })`.
  */
-export { interpret, stripFiller } from './interpret.js';
+export { interpret, readNewTask, stripFiller } from './interpret.js';
 export { describeDue, describeRule, type ReplyContext, renderReply } from './reply.js';
 export type {
   AssistantContext,

@@ -25,7 +25,7 @@ import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
 import { moveDue, parseReschedule } from './reschedule.js';
 import { between, clean, fixTypos, trimChars } from './text.js';
-import { type AssistantContext, type Command, conversationMemory } from './types.js';
+import { type AssistantContext, type Command, conversationMemory, type TaskPayload } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
 const LEADING_FILLER =
@@ -310,5 +310,22 @@ export function interpret(message: string, ctx: AssistantContext): Command {
     return interpretCleaned(typeof message === 'string' ? message : String(message), ctx);
   } catch {
     return { kind: 'help', reply: helpText('Sorry, I didn’t get that.') };
+  }
+}
+
+/**
+ * The quick-add box: the whole text is one new task, read as the chat reads an "add" (an "add" or
+ * "remind me to" lead is allowed, not needed). Null when no title is left. Never throws.
+ */
+export function readNewTask(message: string, ctx: AssistantContext): TaskPayload | null {
+  try {
+    let text = stripFiller(fixTypos(clean(message)));
+    const remind = REMIND_PREFIX.exec(text);
+    const add = remind ? null : ADD_PREFIX.exec(text);
+    text = text.slice((remind ?? add)?.[0].length ?? 0);
+    const parsed = parseTaskText(text, ctx, remind !== null);
+    return parsed.title ? { title: parsed.title, ...parsed.fields } : null;
+  } catch {
+    return null;
   }
 }

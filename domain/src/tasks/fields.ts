@@ -37,7 +37,7 @@ export function fieldsOf(task: Task): TaskFields {
 }
 
 /** A task's settable fields as a client sends them (REST names): what recreating it would send. */
-export function inputOf(task: Task): Required<TaskInput> {
+export function inputOf(task: TaskFields): Required<TaskInput> {
   const input: Partial<Record<TaskInputField, unknown>> = {};
   for (const field of TASK_INPUT_FIELDS) {
     const value = task[DOMAIN_NAME[field]];

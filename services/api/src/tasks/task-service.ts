@@ -4,11 +4,14 @@ import {
   assertRecurs,
   ConflictError,
   DomainError,
+  FieldError,
   fieldsOf,
+  inputOf,
   localDateOf,
   type NextOccurrenceTask,
   NotFoundError,
   nextOccurrenceTask,
+  readNewTask,
   type Task,
   type TaskFields,
   type TaskInput,
@@ -158,6 +161,19 @@ export class TaskService {
       after: await insertTask(trx, task),
     }));
     return change?.after ?? task;
+  }
+
+  /**
+   * What the quick-add box would create from `text`: the chat's own reading of a new task, on the
+   * server's clock in the user's zone, validated as a create is, and not written.
+   */
+  preview(actor: Actor, text: string): Required<TaskInput> {
+    const context = { now: this.clock(), timeZone: actor.timeZone, tasks: [], pending: null };
+    const payload = readNewTask(text, context);
+    if (!payload) throw new FieldError('text', 'names no task: write what to do, e.g. “buy milk tomorrow”');
+    const fields = applyTaskInput(payload);
+    assertRecurs(fields, actor.timeZone);
+    return inputOf(fields);
   }
 
   /**
