@@ -12,6 +12,7 @@ import { useToasts } from '../hooks/useToasts';
 import { browserTimeZone } from '../lib/time';
 import { ChatPanel } from './ChatPanel';
 import { Header } from './Header';
+import { QuickAdd } from './QuickAdd';
 import { SettingsDialog } from './SettingsDialog';
 import { TaskDialog } from './TaskDialog';
 import { TaskList } from './TaskList';
@@ -148,6 +149,14 @@ export function Workspace() {
       <div className="workspace">
         <main className="tasks-pane">
           <TaskToolbar filters={filters} onChange={setFilters} tags={tags.tags} searchInput={searchInput} />
+          <QuickAdd
+            timeZone={timeZone}
+            onCreated={(task) => {
+              list.patchTask(task, true);
+              tags.reload();
+              showToast({ message: `Added “${task.title}”` });
+            }}
+          />
           <TaskList
             tasks={visibleTasks}
             phase={list.phase}
