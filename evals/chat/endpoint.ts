@@ -62,7 +62,7 @@ interface ChatAnswer {
 }
 
 /** Setup ids ("t-milk") and the ids the app gave those tasks, both ways. */
-class IdMap {
+export class IdMap {
   private readonly real = new Map<string, string>();
   private readonly setup = new Map<string, string>();
 
@@ -236,10 +236,24 @@ function canonicalReminders(turn: EvalTurn): EvalTurn {
   };
 }
 
+/** How a run differs for LLM mode (tests/assistant/llm-eval.test.ts); the built-in engine needs none. */
+export interface RunOptions {
+  /** Called before each turn is sent, with the case's ids: where a scripted fake model learns its answer. */
+  beforeTurn?: (turn: EvalTurn, ids: IdMap, zone: string) => void;
+  /**
+   * Score the turn as the case's own intent when the endpoint reports none (LLM mode does not
+   * classify); what is scored is still the tasks as the REST API shows them afterwards.
+   */
+  expectedIntentWhenNone?: boolean;
+  /** Cases at a time (1 when a scripted model answers them in order). */
+  concurrency?: number;
+}
+
 export async function runCase(
   testCase: EvalCase,
   url: string,
   conversations: ConversationStore,
+  options: RunOptions = {},
 ): Promise<Score> {
   const anonymous = new ApiClient(url);
   const client = await anonymous.signup(testCase.setup.time_zone);
@@ -256,6 +270,7 @@ export async function runCase(
   for (const [index, turn] of turns.entries()) {
     // Only a conversation of several turns needs to say which turn failed.
     const where = turns.length > 1 ? `turn ${index + 1}/${turns.length} “${turn.message}”: ` : '';
+    options.beforeTurn?.(turn, ids, testCase.setup.time_zone);
     const response = await client.post('/api/chat', {
       message: turn.message,
       ...(conversationId ? { conversation_id: conversationId } : {}),
@@ -266,6 +281,7 @@ export async function runCase(
         mismatches: [`${where}HTTP ${response.status}: ${JSON.stringify(response.body)}`],
       };
     const answer = response.body as ChatAnswer;
+    if (options.expectedIntentWhenNone) answer.intent ??= turn.intent;
     conversationId = answer.conversation_id;
     const after = await readBack(client, ids, index + 1);
     const { command, stateMismatches } = await observed(answer, client, ids);
@@ -284,6 +300,7 @@ export async function runSet(
   url: string,
   conversations: ConversationStore,
   setNow: (at: Date) => void,
+  options: RunOptions = {},
 ): Promise<{ testCase: EvalCase; score: Score }[]> {
   const results: { testCase: EvalCase; score: Score }[] = [];
   for (const at of new Set(cases.map((c) => c.setup.now))) {
@@ -291,10 +308,10 @@ export async function runSet(
     const pending = cases.filter((c) => c.setup.now === at);
     const worker = async () => {
       for (let testCase = pending.shift(); testCase; testCase = pending.shift()) {
-        results.push({ testCase, score: await runCase(testCase, url, conversations) });
+        results.push({ testCase, score: await runCase(testCase, url, conversations, options) });
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: options.concurrency ?? CONCURRENCY }, worker));
   }
   return results;
 }
