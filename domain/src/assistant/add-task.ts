@@ -153,7 +153,8 @@ const REDUNDANT_FREQUENCY: Record<RecurrenceRule['freq'], RegExp> = {
   YEARLY: /\b(?:yearly|annually)\b/i,
 };
 
-const END_TIMES = new RegExp(`,? ?\\b(${COUNT_PATTERN}) times\\b`, 'i');
+// No leading ",? ?" here (recheck finds it polynomial before the count words): seriesEnd widens the cut.
+const END_TIMES = new RegExp(`\\b(${COUNT_PATTERN}) times\\b`, 'i');
 const END_FOR = new RegExp(
   `,? ?\\bfor (?:the next |the coming |the following )?(${COUNT_PATTERN}) (days?|weeks?|months?|years?)\\b`,
   'i',
@@ -171,8 +172,13 @@ function seriesEnd(
 ): { end: Pick<RecurrenceRule, 'count' | 'until'>; index: number; length: number } | null {
   const times = END_TIMES.exec(text);
   const count = times ? parseCount(times[1]!.toLowerCase()) : null;
-  if (times && count !== null && Number.isInteger(count) && count >= 1 && count <= 999)
-    return { end: { count }, index: times.index, length: times[0].length };
+  if (times && count !== null && Number.isInteger(count) && count >= 1 && count <= 999) {
+    // ", 5 times": the comma and space before it go with it.
+    let start = times.index;
+    if (text[start - 1] === ' ') start -= 1;
+    if (text[start - 1] === ',') start -= 1;
+    return { end: { count }, index: start, length: times.index + times[0].length - start };
+  }
   const span = END_FOR.exec(text);
   const n = span ? parseCount(span[1]!.toLowerCase()) : null;
   if (span && n !== null && Number.isInteger(n) && n >= 1) {
