@@ -60,6 +60,18 @@ export function localDateOf(instant: Date, timeZone: string): Date {
 }
 
 /**
+ * The first calendar date whose start (local midnight in `timeZone`) is at or after `instant`,
+ * as midnight UTC — the form all-day dues are stored in. An all-day task due on date D is "at or
+ * after" an instant exactly when D is at or after this date, so a window of instants (a user's
+ * "today": local midnight to local midnight) selects all-day tasks by their date in any zone.
+ */
+export function firstLocalDateFrom(instant: Date, timeZone: string): Date {
+  const date = localDateOf(instant, timeZone);
+  if (fromWallClock(date, timeZone).instant.getTime() >= instant.getTime()) return date;
+  return new Date(date.getTime() + 86_400_000);
+}
+
+/**
  * A due date as users read it in e-mails and chat replies, in English:
  * "Tue, Mar 3, 2026, 9:00 AM" for a timed task (in `timeZone`), "Tue, Mar 3, 2026" for an all-day
  * task (whose `dueAt` is midnight UTC of its date, so the zone does not apply).

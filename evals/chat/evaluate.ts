@@ -546,3 +546,18 @@ export function formatTable(
     line('overall', Math.round(summary.overall * summary.total), summary.total, summary.overall),
   ].join('\n');
 }
+
+/** Both sets are gated alike: ≥ 95 % overall and ≥ 90 % for every intent (utterances.jsonl) or family (everyday.jsonl). */
+export const OVERALL_GATE = 0.95;
+export const GROUP_GATE = 0.9;
+
+/** Why a run misses the gate, or null when it passes. */
+export function gateFailure(summary: ReturnType<typeof summarize>, by: 'intent' | 'family'): string | null {
+  const rows: GroupAccuracy<string>[] = by === 'intent' ? summary.byIntent : summary.byFamily;
+  const below = rows.filter((row) => row.accuracy < GROUP_GATE).map((row) => row.group);
+  if (summary.overall >= OVERALL_GATE && below.length === 0) return null;
+  return (
+    `needs ≥ ${OVERALL_GATE * 100} % overall and ≥ ${GROUP_GATE * 100} % per ${by}` +
+    (below.length ? ` (below: ${below.join(', ')})` : '')
+  );
+}

@@ -155,7 +155,7 @@ async function explain(running: RunningApp, userId: string, filter: TaskListFilt
     ],
   });
   try {
-    await listTasks(capturing, userId, toListQuery(filter), new Date());
+    await listTasks(capturing, userId, toListQuery(filter), new Date(), 'UTC');
     const statement = captured.at(-1) as { sql: string; parameters: readonly unknown[] };
     const plan = await pool.query(`explain (analyze, costs off, buffers off) ${statement.sql}`, [
       ...statement.parameters,

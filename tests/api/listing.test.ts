@@ -136,3 +136,39 @@ describe('listing tasks', () => {
     expect(body.items).toHaveLength(4);
   });
 });
+
+describe('listing all-day tasks by a window of the user’s day', () => {
+  let app: TestApp;
+  afterAll(() => app?.close());
+
+  it('west of UTC, "today" holds the all-day task due today and not tomorrow’s; east of UTC too', async () => {
+    app = await startTestApp();
+    for (const zone of ['America/Los_Angeles', 'Asia/Tokyo']) {
+      const user = await new ApiClient(app.url).signup(zone);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+      const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10);
+      for (const [title, date] of [
+        ['Do laundry', today],
+        ['Quarterly report', tomorrow],
+      ] as const)
+        expect((await user.post('/api/tasks', { title, due_at: date, all_day: true })).status).toBe(201);
+      // The user's day as an app asks for it: from local midnight to the next local midnight.
+      const midnight = (date: string) => {
+        const guess = Date.parse(`${date}T00:00:00Z`);
+        const offset = (at: number) =>
+          Date.parse(new Date(at).toLocaleString('en-US', { timeZone: zone, hour12: false }) + ' UTC') - at;
+        return new Date(guess - offset(guess)).toISOString();
+      };
+      const after = midnight(today);
+      const before = midnight(tomorrow);
+      const response = await user.get(
+        `/api/tasks?due_after=${encodeURIComponent(after)}&due_before=${encodeURIComponent(before)}`,
+      );
+      expect(response.status).toBe(200);
+      expect(
+        response.body.items.map((t: { title: string }) => t.title),
+        zone,
+      ).toEqual(['Do laundry']);
+    }
+  });
+});

@@ -2,12 +2,11 @@
  * POST /api/chat over real HTTP: a conversation with the built-in engine (no LLM configured), its
  * persisted history, and LLM mode against a scripted OpenAI-compatible server started here.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { ApiClient } from '../support/client.js';
+import { completion, ScriptedFakeLlm } from '../support/scripted-fake-llm.js';
 
 const ZONE = 'America/Los_Angeles';
 
@@ -108,6 +107,41 @@ describe('chat with the built-in engine', () => {
     expect((await ann.get(`/api/tasks/${momId}`)).status).toBe(200);
   });
 
+  it('undo after a confirmed bulk delete brings every task back under its id, done ones done', async () => {
+    const carol = await new ApiClient(app.url).signup(ZONE);
+    const done = [];
+    for (const title of ['Renew passport', 'Return library books']) {
+      const task = (await carol.post('/api/tasks', { title, tags: ['errands'] })).body;
+      await carol.post(`/api/tasks/${task.id}/complete`);
+      done.push((await carol.get(`/api/tasks/${task.id}`)).body);
+    }
+    const open = (await carol.post('/api/tasks', { title: 'Buy groceries' })).body;
+    const question = (await carol.post('/api/chat', { message: 'clear out the done ones' })).body;
+    expect(question.awaiting.type).toBe('confirm');
+    expect([...question.awaiting.task_ids].sort()).toEqual(done.map((t) => t.id).sort());
+    const conversation_id = question.conversation_id;
+    const yes = (await carol.post('/api/chat', { conversation_id, message: 'yes' })).body;
+    expect(yes.intent).toBe('delete_task');
+    expect(yes.actions.map((a: { tool: string }) => a.tool)).toEqual(['delete_task', 'delete_task']);
+    for (const task of done) expect((await carol.get(`/api/tasks/${task.id}`)).status).toBe(404);
+
+    const undone = (await carol.post('/api/chat', { conversation_id, message: 'undo' })).body;
+    expect(undone.intent).toBe('undo');
+    expect(undone.actions.map((a: { tool: string }) => a.tool)).toEqual(['restore_task', 'restore_task']);
+    for (const task of done) {
+      const back = (await carol.get(`/api/tasks/${task.id}`)).body;
+      expect(back).toMatchObject({
+        id: task.id,
+        title: task.title,
+        tags: ['errands'],
+        status: 'completed',
+        completed_at: task.completed_at,
+      });
+    }
+    const all = (await carol.get('/api/tasks?limit=200')).body.items.map((t: { id: string }) => t.id);
+    expect(all.sort()).toEqual([...done.map((t) => t.id), open.id].sort());
+  });
+
   it('rejects messages that are too long or blank, naming the field, and needs a login', async () => {
     const long = await ann.post('/api/chat', { message: 'x'.repeat(2001) });
     expect(long.status).toBe(400);
@@ -131,53 +165,6 @@ describe('chat with the built-in engine', () => {
     expect(second.items).toHaveLength(1);
     expect(second.items[0].id).not.toBe(first.items[0].id);
   });
-});
-
-/**
- * A SCRIPTED FAKE LLM: a tiny OpenAI-compatible /chat/completions server whose answers are written by
- * the test. It records every request, so the test sees what the agent loop sent.
- */
-class ScriptedFakeLlm {
-  readonly requests: { headers: IncomingMessage['headers']; body: any }[] = [];
-  private script: ((body: any) => { status: number; body: unknown } | 'hang')[] = [];
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer(async (request, response) => {
-      let text = '';
-      for await (const chunk of request) text += chunk;
-      const body = JSON.parse(text);
-      this.requests.push({ headers: request.headers, body });
-      const next = this.script.shift();
-      const answer = next ? next(body) : { status: 500, body: { error: { message: 'script exhausted' } } };
-      if (answer === 'hang') return; // never answers: the agent's time-out must fire
-      response
-        .writeHead(answer.status, { 'content-type': 'application/json' })
-        .end(JSON.stringify(answer.body));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const { port } = (this.server as Server).address() as AddressInfo;
-    return `http://127.0.0.1:${port}/v1`;
-  }
-
-  /** The next answers, in order. */
-  will(...steps: ((body: any) => { status: number; body: unknown } | 'hang')[]) {
-    this.script.push(...steps);
-  }
-
-  async stop() {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
-
-const completion = (message: Record<string, unknown>) => ({
-  status: 200,
-  body: {
-    id: 'chatcmpl-1',
-    object: 'chat.completion',
-    choices: [{ index: 0, message, finish_reason: 'stop' }],
-  },
 });
 
 describe('chat in LLM mode against a scripted fake LLM', () => {

@@ -4,8 +4,7 @@
  * platform/ and runtime/ — found with the TypeScript compiler API, their sources folded from
  * constants — must be proven `safe` by recheck: first its exact automaton check, then, where the
  * automaton grows too large within the budget (big case-insensitive alternations), its fuzzer.
- * A fixture of known-bad patterns shows the check catches what it should. The few patterns not
- * yet proven are listed below, by name, and the list can only shrink.
+ * A fixture of known-bad patterns shows the check catches what it should. There are no exceptions.
  */
 import { check, type Diagnostics } from 'recheck';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,49 +12,6 @@ import { type FoundRegex, findRegexes, type RegexInventory } from '../support/re
 
 const PRODUCT = /^(?:domain|services\/[^/]+|platform|runtime)\/src\//;
 const FIXTURES = 'tests/static/fixtures/';
-
-/**
- * Patterns not yet proven safe, each named by file and a part of its source so that it matches
- * exactly one regex: the list can only shrink (an entry that matches nothing fails). Measured in
- * docs/hostile-input.md; each is bounded by the 2,000-character message limit meanwhile.
- */
-const NOT_YET_PROVEN: { file: string; contains: string; why: string }[] = [
-  {
-    file: 'domain/src/assistant/edits.ts',
-    contains: '^(?:remove|delete|drop|take) ',
-    why: 'undecided: both checkers time out on the case-insensitive automaton',
-  },
-  {
-    file: 'domain/src/assistant/recurrence-phrases.ts',
-    contains: '(other|second|2nd|third|3rd|',
-    why: 'undecided: the weekday list inside a count alternation is too large an automaton',
-  },
-  {
-    file: 'domain/src/assistant/recurrence-phrases.ts',
-    contains: '(?:(?:every|each) ((?:mon(?:day)?s?|',
-    why: 'undecided: as above',
-  },
-  {
-    file: 'domain/src/assistant/complete.ts',
-    contains: '^(?:mark|set|tick|check|cross) (.+?) ',
-    why: 'the fuzzer calls it safe in some runs and polynomial in others (anchored, one lazy group)',
-  },
-  {
-    file: 'domain/src/assistant/recurrence-phrases.ts',
-    contains: '(?: ?/ ?(?:mon(?:day)?s?|',
-    why: 'polynomial per the fuzzer: "mon/tue/…" runs, bounded by the message limit',
-  },
-  {
-    file: 'domain/src/assistant/reminders.ts',
-    contains: ') (?:before|earlier|ahead|in advance|prior)',
-    why: 'polynomial (attack "ping a cou" × 966, 9,660 characters: longer than a message may be)',
-  },
-];
-
-const listed = (regex: FoundRegex) =>
-  NOT_YET_PROVEN.some(
-    (entry) => regex.where.startsWith(`${entry.file}:`) && regex.source.includes(entry.contains),
-  );
 
 async function verdict({ source, flags }: FoundRegex): Promise<Diagnostics> {
   const exact = await check(source, flags, { checker: 'automaton', timeout: 2_000 });
@@ -100,13 +56,7 @@ describe('regular expressions', () => {
     const product = inventory.regexes.filter((r) => !r.where.startsWith(FIXTURES));
     expect(product.length).toBeGreaterThan(200);
     expect(inventory.unresolved.filter((u) => !u.startsWith(FIXTURES))).toEqual([]);
-    for (const entry of NOT_YET_PROVEN) {
-      const matches = product.filter(
-        (r) => r.where.startsWith(`${entry.file}:`) && r.source.includes(entry.contains),
-      );
-      expect(matches.length, `${entry.file} ${entry.contains}`).toBe(1);
-    }
-    expect(await unsafeAmong(product.filter((r) => !listed(r)))).toEqual([]);
+    expect(await unsafeAmong(product)).toEqual([]);
   });
 
   it('catches known-bad patterns: a literal, one folded across modules, one concatenated', async () => {

@@ -4,7 +4,6 @@
  */
 import { dueOfTask } from './dates.js';
 import { resolveReference } from './references.js';
-import { tidy } from './text.js';
 import {
   type AssistantContext,
   type Command,
@@ -28,7 +27,11 @@ export function actOn(
     const ids = ctx.pending?.lastTaskIds ?? [];
     const task = ids.length === 1 ? ctx.tasks.find((t) => t.id === ids[0]) : undefined;
     if (task) return build(task);
-    return { kind: 'help', reply: 'Which task do you mean? Say its name, e.g. “mark the report done”.' };
+    return {
+      kind: 'clarify',
+      question: 'Which task do you mean? Say its name, e.g. “mark the report done”.',
+      pending: conversationMemory(ctx.pending),
+    };
   }
   const resolution = resolveReference(reference, ctx.tasks);
   if (resolution.kind === 'one') return build(resolution.task);
@@ -57,11 +60,4 @@ function dueSuffix(task: TaskRef, ctx: AssistantContext): string {
   return due.allDay
     ? ` (due ${due.date.toFormat('ccc, LLL d')})`
     : ` (due ${due.at.toFormat('ccc, LLL d, h:mm a')})`;
-}
-
-export function notFound(reference: string): Command {
-  return {
-    kind: 'help',
-    reply: `I couldn't find an open task matching “${tidy(reference)}”. Say “show my tasks” to see them.`,
-  };
 }

@@ -8,7 +8,12 @@ export interface Extracted<T> {
 }
 
 const PRIORITY_PHRASES: { pattern: RegExp; priority: Priority }[] = [
-  { pattern: /(?:^|\s)!(?:urgent|asap|!!|critical)\b/i, priority: 'urgent' },
+  { pattern: /(?:^|\s)!(?:urgent|asap|critical)\b|(?:^|\s)!!!(?=\s|$|[,.])/i, priority: 'urgent' },
+  // Todoist's p1–p4, p1 the highest.
+  { pattern: /(?:^|\s)p1(?=\s|$|[,.])/i, priority: 'urgent' },
+  { pattern: /(?:^|\s)p2(?=\s|$|[,.])/i, priority: 'high' },
+  { pattern: /(?:^|\s)p3(?=\s|$|[,.])/i, priority: 'medium' },
+  { pattern: /(?:^|\s)p4(?=\s|$|[,.])/i, priority: 'low' },
   { pattern: /(?:^|\s)!(?:high|hi|important|!)(?=\s|$|[,.])/i, priority: 'high' },
   { pattern: /(?:^|\s)!(?:med|medium|normal)\b/i, priority: 'medium' },
   { pattern: /(?:^|\s)!(?:low|lo)\b/i, priority: 'low' },
@@ -54,7 +59,8 @@ export function priorityWord(word: string): Priority | null {
   return null;
 }
 
-const HASHTAG = /(?:^|\s)#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)/gu;
+/** #tag, or @label as other apps write it (a letter first, so "@ 5pm" and "@5pm" stay times). */
+const HASHTAG = /(?:^|\s)(?:#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)|@(\p{L}[\p{L}\p{N}_\-/]*))/gu;
 
 /** Tag names are compared and stored lower-case so #Work and #work are one tag. */
 export function normalizeTag(tag: string): string {
@@ -65,7 +71,7 @@ export function normalizeTag(tag: string): string {
 export function extractTags(text: string): Extracted<string[]> {
   const tags: string[] = [];
   for (const m of text.matchAll(HASHTAG)) {
-    const tag = normalizeTag(m[1]!);
+    const tag = normalizeTag(m[1] ?? m[2]!);
     if (!tags.includes(tag)) tags.push(tag);
   }
   let rest = tidy(text.replace(HASHTAG, ' '));

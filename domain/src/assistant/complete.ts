@@ -1,5 +1,6 @@
 /** Completing tasks: "mark the dentist one done", "i finished the report", "booked the flight". */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
+import { noSuchTask } from './command-verbs.js';
 import { scoreTasks } from './references.js';
 import { between } from './text.js';
 import type { AssistantContext, Command } from './types.js';
@@ -8,9 +9,12 @@ import type { AssistantContext, Command } from './types.js';
 export function parseComplete(text: string, ctx: AssistantContext): Command | null {
   const references: ((text: string) => string | null)[] = [
     (t) =>
-      /^(?:mark|set|tick|check|cross) (.+?) (?:as )?(?:done|complete|completed|finished|checked|off|as finished)$/i.exec(
+      between(
         t,
-      )?.[1] ?? null,
+        /^(?:mark|set|tick|check|cross) /i,
+        / (?:as )?(?:done|complete|completed|finished|checked|off|as finished)$/i,
+        'none',
+      )?.middle ?? null,
     (t) => between(t, /^(?:please )?i got /i, / done ?:? /i)?.after ?? verbFirst(t),
     (t) =>
       between(
@@ -38,7 +42,7 @@ export function parseComplete(text: string, ctx: AssistantContext): Command | nu
     if (command) return command;
     // "finish the essay by Friday" starts like a completion but, naming no task, is a new one.
     if (i === 1 && /^(?:please )?(?:complete|finish|close) /i.test(text)) return null;
-    return notFound(reference);
+    return noSuchTask(reference, 'complete', ctx);
   }
   return null;
 }

@@ -148,7 +148,7 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
     resolve: (_m, now) => date(now.plus({ days: 2 })),
   },
   {
-    pattern: /\b(?:(this|next) )?weekend\b/i,
+    pattern: /\b(?:(this|next|the) )?weekend\b/i,
     resolve: (m, now) => {
       // "this weekend" on a Saturday or Sunday is today; "next weekend" is the one after.
       const saturday = now.weekday === 7 ? now.startOf('day') : nextWeekday(now, 6);
@@ -164,7 +164,7 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
     resolve: (_m, now) => date(nextWeekday(now, 5)),
   },
   {
-    pattern: /\b(?:by |at )?(?:the )?end of (?:the )?month\b/i,
+    pattern: /\b(?:by |at )?(?:the )?(?:end of (?:the )?month|month[- ]end)\b/i,
     resolve: (_m, now) => date(now.endOf('month')),
   },
   {
@@ -176,9 +176,18 @@ const CUSTOM_PHRASES: CustomPhrase[] = [
   },
   {
     pattern:
-      /\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each)\b)(?!,? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i,
+      /\b(?:(on|by|due|until|till|before) )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each)\b)(?!,? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i,
     resolve: (m, now) => {
-      const day = Number(m[1]);
+      // Without "on"/"by", "the 5th" is a date only where a date ends: "plan the 1st birthday
+      // party" and "read The 5th Wave" keep it in the title.
+      if (
+        !m[1] &&
+        !/^(?:$|[,.;!?]| (?:at|@|and|to|from|for|in) )/i.test(
+          m.input.slice(m.index + m[0].length, m.index + m[0].length + 6),
+        )
+      )
+        return null;
+      const day = Number(m[2]);
       if (day < 1 || day > 31) return null;
       let month = now.startOf('month');
       for (let i = 0; i < 13; i++) {
@@ -213,13 +222,13 @@ const AMBIGUOUS_BARE_WORDS = new Set([
 
 function applyPartOfDay(text: string, day: DateTime): DateTime | null {
   const t = text.toLowerCase();
-  const hour = /\btonight\b|\bthis evening\b/.test(t)
+  const hour = /\btonight\b|\bnight\b/.test(t)
     ? PART_OF_DAY_HOURS.tonight
     : /\bmorning\b/.test(t)
       ? PART_OF_DAY_HOURS.morning
       : /\bafternoon\b/.test(t)
         ? PART_OF_DAY_HOURS.afternoon
-        : /\bevening\b|\bnight\b/.test(t)
+        : /\bevening\b/.test(t)
           ? PART_OF_DAY_HOURS.evening
           : /\bnoon\b|\bmidday\b/.test(t)
             ? 12
@@ -299,6 +308,31 @@ function maskNounNights(text: string): string {
   return masked;
 }
 
+/** Capitalised words a number after which is a date or a time ("March 3", "Friday 9"), not a name. */
+const DATE_WORD_BEFORE_NUMBER =
+  /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|at|by|until|till|around|from)$/i;
+
+/**
+ * Hides the number of a name ("Apollo 13", "Windows 11", "Ocean's 8") from chrono, which reads
+ * "Apollo 13 tonight" as 13:00: a bare number right after a capitalised word that is not the
+ * first one, unless that word is a month or weekday. Indices are kept, as in maskNounNights.
+ */
+function maskNameNumbers(text: string): string {
+  const tokens = text.split(' ');
+  for (const [i, token] of tokens.entries()) {
+    const previous = tokens[i - 1] ?? '';
+    if (
+      i >= 2 &&
+      /^\d{1,3}$/.test(token) &&
+      /^\p{Lu}[\p{L}'’]*$/u.test(previous) &&
+      !DATE_WORD_BEFORE_NUMBER.test(previous) &&
+      !/^(?:am|pm|a\.m\.|p\.m\.|o'clock|h)$/i.test(tokens[i + 1] ?? '')
+    )
+      tokens[i] = 'x'.repeat(token.length);
+  }
+  return tokens.join(' ');
+}
+
 /** Longest window of text chrono reads at once, and how much consecutive windows overlap. */
 const CHRONO_WINDOW = 240;
 const CHRONO_OVERLAP = 60;
@@ -316,7 +350,7 @@ function chronoInWindows(
   text: string,
   reference: chrono.ParsingReference,
 ): { result: chrono.ParsedResult; offset: number }[] {
-  const masked = maskNounNights(text).replace(/[^ ]+/g, (token) =>
+  const masked = maskNameNumbers(maskNounNights(text)).replace(/[^ ]+/g, (token) =>
     token.length > LONGEST_DATE_TOKEN ? 'x'.repeat(token.length) : token,
   );
   const found: { result: chrono.ParsedResult; offset: number }[] = [];
@@ -341,6 +375,11 @@ function chronoInWindows(
  * Future-leaning: "Friday" is the coming one, "at 5" the next 5 pm.
  */
 export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch | null {
+  const found = firstWhen(text, now, timeZone);
+  return found ? withQualifiers(text, found) : null;
+}
+
+function firstWhen(text: string, now: Date, timeZone: string): WhenMatch | null {
   const local = localNow(now, timeZone);
   let best: WhenMatch | null = null;
   for (const phrase of CUSTOM_PHRASES) {
@@ -373,7 +412,59 @@ export function parseWhen(text: string, now: Date, timeZone: string): WhenMatch 
       };
     }
     if (match.index < best.index && match.index + match.length <= best.index) return match;
+    // chrono read the custom phrase and a time with it: "in 3 days at noon", "the day after tomorrow at 10".
+    if (match.hasTime && match.index <= best.index && match.index + match.length > best.index + best.length)
+      return match;
     break;
   }
   return best;
+}
+
+const PART_OF_DAY_AFTER = /^ (?:in the )?(morning|afternoon|evening|night)\b/i;
+const FIRST_THING_BEFORE = /\bfirst thing (?:in the morning )?(?:on )?$/i;
+const FIRST_THING_AFTER = /^,? first thing(?: in the morning)?\b/i;
+/** How far around a phrase its qualifiers ("first thing", "morning") are looked for. */
+const QUALIFIER_REACH = 32;
+
+/**
+ * What is said next to a date phrase that chrono leaves out: "at 8 tomorrow morning" (the
+ * morning makes 8 am, and is part of the phrase), "first thing tomorrow" (09:00).
+ */
+function withQualifiers(text: string, match: WhenMatch): WhenMatch {
+  let result = match;
+  const end = () => result.index + result.length;
+  const part = PART_OF_DAY_AFTER.exec(text.slice(end(), end() + QUALIFIER_REACH));
+  if (part && !result.due.allDay && result.timeOfDay) {
+    const pm = part[1]!.toLowerCase() !== 'morning';
+    let hour = result.timeOfDay.hour % 12;
+    if (pm) hour += 12;
+    const at = result.due.at.set({ hour });
+    result = {
+      ...result,
+      due: { allDay: false, at },
+      timeOfDay: { ...result.timeOfDay, hour },
+      meridiemGuessed: false,
+    };
+    result = { ...result, length: result.length + part[0].length };
+  }
+  if (result.due.allDay) {
+    const before = FIRST_THING_BEFORE.exec(
+      text.slice(Math.max(0, result.index - QUALIFIER_REACH), result.index),
+    );
+    const after = FIRST_THING_AFTER.exec(text.slice(end(), end() + QUALIFIER_REACH));
+    if (before || after) {
+      const at = wallClock(result.due.date, PART_OF_DAY_HOURS.morning, 0);
+      const index = before ? result.index - before[0].length : result.index;
+      const length = end() + (after ? after[0].length : 0) - index;
+      result = {
+        due: { allDay: false, at },
+        hasDate: true,
+        hasTime: true,
+        timeOfDay: { hour: at.hour, minute: 0 },
+        index,
+        length,
+      };
+    }
+  }
+  return result;
 }

@@ -1,6 +1,7 @@
 /** Deleting: "delete the dentist task", "remove milk", "delete all #errands tasks" (asks first). */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
 import { normalizeTag } from './attributes.js';
+import { noSuchTask } from './command-verbs.js';
 import { tasksWithTag } from './references.js';
 import { between } from './text.js';
 import { type AssistantContext, type Command, conversationMemory, type TaskRef } from './types.js';
@@ -94,5 +95,5 @@ export function parseDelete(text: string, ctx: AssistantContext): Command | null
   const found = actOn(target, ctx, (task) => ({ kind: 'delete_task', taskIds: [task.id] }), 'delete');
   if (found) return found;
   // "cancel the gym membership", "trash night every Wednesday": verbs that also start new tasks.
-  return /^(?:delete|remove|erase|get rid of)\s/i.test(text) ? notFound(target) : null;
+  return /^(?:delete|remove|erase|get rid of)\s/i.test(text) ? noSuchTask(target, 'delete', ctx) : null;
 }

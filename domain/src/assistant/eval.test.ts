@@ -1,11 +1,18 @@
 /**
- * Runs the chat evaluation set (evals/chat/utterances.jsonl) against the built-in engine and
- * fails below 95 % overall or 90 % for any intent.
+ * Runs the established chat evaluation set (evals/chat/utterances.jsonl) against the built-in engine
+ * and fails below 95 % overall or 90 % for any intent. The everyday set needs the endpoint (its
+ * conversations and its checks of the tasks afterwards): tests/assistant/everyday-eval.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type EvalCase, formatTable, scoreCase, summarize } from '../../../evals/chat/evaluate.js';
+import {
+  type EvalCase,
+  formatTable,
+  gateFailure,
+  scoreCase,
+  summarize,
+} from '../../../evals/chat/evaluate.js';
 import { interpret } from './interpret.js';
 import type { AssistantContext, PendingState, TaskRef } from './types.js';
 
@@ -57,7 +64,6 @@ describe('chat evaluation set', () => {
           .join('\n'),
       );
     }
-    expect(summary.overall).toBeGreaterThanOrEqual(0.95);
-    for (const row of summary.byIntent) expect(row.accuracy, row.intent).toBeGreaterThanOrEqual(0.9);
+    expect(gateFailure(summary, 'intent')).toBeNull();
   });
 });

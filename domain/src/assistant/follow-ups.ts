@@ -3,7 +3,7 @@
  * one", "2", "the one due friday") and confirming a destructive command ("yes" / "no").
  */
 import { DateTime } from 'luxon';
-import { localNow, parseWhen } from './dates.js';
+import { dueToFields, localNow, parseWhen } from './dates.js';
 import { scoreTasks } from './references.js';
 import { type AssistantContext, type AwaitingChoice, type Command, taskRefOf } from './types.js';
 
@@ -111,6 +111,16 @@ function candidateDay(dueAt: string, allDay: boolean, ctx: AssistantContext): st
 export function answerPending(text: string, ctx: AssistantContext): Command | null {
   const awaiting = ctx.pending?.awaiting;
   if (!awaiting) return null;
+  if (awaiting.type === 'ask_when') {
+    if (isShortAnswer(NO, text)) return { kind: 'cancelled', reply: 'Okay, never mind.' };
+    // The answer is the when, and (almost) nothing else: "next tuesday evening", "tomorrow at 10".
+    const when = parseWhen(text, ctx.now, ctx.timeZone);
+    if (!when || text.length - when.length > 6) return null;
+    return {
+      kind: 'add_task',
+      task: { ...awaiting.task, ...dueToFields(when.due), reminders: awaiting.task.reminders ?? ['PT0M'] },
+    };
+  }
   if (awaiting.type === 'confirm') {
     if (isShortAnswer(YES, text)) return awaiting.action;
     if (isShortAnswer(NO, text)) return { kind: 'cancelled', reply: 'Okay, I left your tasks as they are.' };

@@ -16,7 +16,7 @@ export function helpText(opening: string): string {
 const GREETING =
   /^(?:hi|hello|hey|heya|hiya|howdy|yo|sup|hola|good (?:morning|afternoon|evening|day|night)|greetings|what'?s up|whats up|wass?up|sup|gm|gn)(?: (?:there|bot|assistant|buddy|friend))?[\s!.,?]*$/i;
 const THANKS =
-  /^(?:thanks|thank you|thx|ty|cheers|great|cool|nice|awesome|perfect|ok|okay|k|got it|good job|lol|haha)(?: (?:so much|a lot|again|bot|buddy))?[\s!.,?]*$/i;
+  /^(?:thanks|thank you|thx|ty|cheers|great|cool|nice|awesome|perfect|ok|okay|k|got it|good job|lol|haha)(?: (?:so much|a lot|again|bot|buddy))?(?:,? (?:that'?s all|that is all|that'?s it|all good|bye|see you))?[\s!.,?]*$/i;
 const HELP =
   /^(?:help|help me|\?+|what can you do|what do you do|how does (?:this|it) work|how do (?:i|you) use (?:this|you|it)|how (?:can|do) i use (?:this|you|it)|commands|options|menu|what are you|who are you|what is this|how are you|instructions|usage|what can i (?:say|ask|do)|tell me a joke|are you (?:there|a bot|human|real)|i love you|love you|you(?:'re| are) (?:great|awesome|the best|smart|dumb|stupid|useless)|you rock|good bot|bad bot|what time is it)\b/i;
 

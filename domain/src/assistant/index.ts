@@ -8,19 +8,20 @@
  * 2. `const command = interpret(message, { now, timeZone, tasks, pending })`.
  * 3. Execute it with the same tool functions as the MCP server: `add_task` (`command.task` is a
  *    REST-shaped payload), `list_tasks` (`command.filter` uses the `GET /api/tasks` filter names),
- *    `complete_task`, `update_task` (`command.changes`), `delete_task`; `undo` runs
- *    `command.commands` in order; `clarify`, `cancelled` and `help` execute nothing. The tasks it
+ *    `complete_task`, `update_task` (`command.changes`), `delete_task`; `batch` runs its steps
+ *    (several tasks confirmed at once) and `undo` runs `command.commands` in order; `clarify`, `cancelled` and `help` execute nothing. The tasks it
  *    touched go into the Outcome as `outcomeTaskOf(task)`.
  * 4. Persist `rememberOutcome(command, outcome, pending)` as the new PendingState — it keeps a
  *    question awaiting an answer, or the inverse of what was just done for "undo".
  * 5. Answer with `renderReply(command, outcome, { now, timeZone, tasks })`.
  */
-export { interpret, stripFiller } from './interpret.js';
+export { interpret, readNewTask, stripFiller } from './interpret.js';
 export { describeDue, describeRule, type ReplyContext, renderReply } from './reply.js';
 export type {
   AssistantContext,
   AwaitingChoice,
   AwaitingConfirmation,
+  BatchCommand,
   Command,
   CommandKind,
   ListFilter,
@@ -30,4 +31,5 @@ export type {
   TaskPayload,
   TaskRef,
 } from './types.js';
+export { confirmedTaskIds, intentOf } from './types.js';
 export { inverseOf, type Outcome, type OutcomeTask, outcomeTaskOf, rememberOutcome } from './undo.js';

@@ -250,7 +250,7 @@ describe('conversation memory', () => {
       taskId: 'm',
       changes: { priority: 'urgent' },
     });
-    expect(interpret('mark it done', ctx('UTC', [milk])).kind).toBe('help'); // nothing to refer to
+    expect(interpret('mark it done', ctx('UTC', [milk])).kind).toBe('clarify'); // nothing to refer to: it asks
   });
 
   it('a numbered choice carries each candidate’s own change', () => {

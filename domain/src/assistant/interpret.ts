@@ -2,21 +2,34 @@
  * The built-in language engine: one chat message + context → one Command. Pure and total: no
  * I/O, no clock of its own, and any input — however long or strange — yields a Command.
  */
-import { parseTaskText } from './add-task.js';
+import { parseTaskText, tidyTitle } from './add-task.js';
+import { parseBulk } from './bulk.js';
+import { unhandledCommand } from './command-verbs.js';
 import { parseComplete, parsePastTenseCompletion } from './complete.js';
+import { dueToFields, parseWhen } from './dates.js';
 import { parseDelete } from './delete.js';
-import { parsePriorityChange, parseReminderChange, parseRename, parseTagChange } from './edits.js';
+import {
+  parseDescription,
+  parseDueClear,
+  parsePriorityChange,
+  parseReminderChange,
+  parseRename,
+  parseReopen,
+  parseRepeatChange,
+  parseTagChange,
+} from './edits.js';
 import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
+import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
-import { parseReschedule } from './reschedule.js';
-import { between, clean, trimChars } from './text.js';
-import { type AssistantContext, type Command, conversationMemory } from './types.js';
+import { moveDue, parseReschedule } from './reschedule.js';
+import { between, clean, fixTypos, trimChars } from './text.js';
+import { type AssistantContext, type Command, conversationMemory, type TaskPayload } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
 const LEADING_FILLER =
-  /^(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|uh+|yo|oh|alright|right|well|pls|plz|please|kindly|quick(?:ly)?|also|and|then)\b[,!.:]? )+|^(?:(?:can|could|would|will) you(?: please)?|i(?:'d| would) like you to|i want you to|could i get you to) /i;
+  /^(?:(?:hey|hi|hello|ok(?:ay)?|so|um+|uh+|yo|oh|alright|right|well|pls|plz|please|kindly|quick(?:ly)?|also|and|then|actually|no wait|wait|oops|sorry)\b[,!.:]? )+|^(?:(?:can|could|would|will) you(?: please)?|i(?:'d| would) like you to|i want you to|could i get you to) /i;
 /** Courtesy words and phrases said after the request ("milk, thanks"), longest first. */
 const TRAILING_FILLER = [
   'asap please',
@@ -37,7 +50,10 @@ const TRAILING_FILLER = [
  * a time from the end: work proportional to the length, whatever the text.
  */
 function stripTrailingFiller(text: string): string {
-  let result = trimChars(text, '', ' !.');
+  // "renew the lease !!" keeps its marks: a run of "!" after a space is a priority, not emphasis.
+  const marks = text.length - trimChars(text, '', '!').length;
+  const priorityMarks = marks >= 1 && text[text.length - marks - 1] === ' ';
+  let result = priorityMarks ? text : trimChars(text, '', ' !.');
   for (;;) {
     const lower = result.toLowerCase();
     const phrase = TRAILING_FILLER.find(
@@ -115,19 +131,95 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
       pending: conversationMemory(ctx.pending),
     };
   }
+  // "remind me to call the landlord": a reminder needs a time, so ask for it.
+  if (remindAtDue && !parsed.due) {
+    return {
+      kind: 'clarify',
+      question: `When should I remind you to ${parsed.title[0]!.toLowerCase()}${parsed.title.slice(1)}? For example: “tomorrow at 10”.`,
+      pending: {
+        ...conversationMemory(ctx.pending),
+        awaiting: { type: 'ask_when', task: { title: parsed.title, ...parsed.fields } },
+      },
+    };
+  }
   return { kind: 'add_task', task: { title: parsed.title, ...parsed.fields } };
 }
+
+/**
+ * "gym: make it every tuesday and thursday": a task, a colon, then an instruction about "it",
+ * read with "it" meaning that task when the words before the colon name one. One colon only, so
+ * this reads the instruction once.
+ */
+function aboutSubject(text: string, ctx: AssistantContext): Command | null {
+  const colon = text.indexOf(': ');
+  if (colon < 1 || colon > 80) return null;
+  const instruction = text.slice(colon + 2);
+  if (instruction.includes(':') || !/\b(?:it|its)\b/i.test(instruction)) return null;
+  const resolution = resolveReference(text.slice(0, colon), ctx.tasks);
+  if (resolution.kind !== 'one') return null;
+  const command = interpretCleaned(instruction, {
+    ...ctx,
+    pending: { ...ctx.pending, lastTaskIds: [resolution.task.id] },
+  });
+  return command.kind === 'update_task' || command.kind === 'complete_task' || command.kind === 'delete_task'
+    ? command
+    : null;
+}
+
+/** Words that correct what was just said ("actually", "no wait", "oops, I meant …"). */
+const CORRECTION_LEAD = /^(?:actually|no wait|wait|no|oops|sorry|my bad|i meant)\b/i;
+const PREPOSITIONS = new Set(['for', 'with', 'to', 'at', 'from', 'about', 'on', 'in']);
+
+/**
+ * A correction of the task the last turn was about: "no wait, sunday" moves it, "oops, I meant
+ * for Sara" replaces the end of its title ("Buy a gift for Sam" → "… for Sara").
+ */
+function parseCorrection(text: string, ctx: AssistantContext): Command | null {
+  const ids = ctx.pending?.lastTaskIds ?? [];
+  const task = ids.length === 1 ? ctx.tasks.find((t) => t.id === ids[0]) : undefined;
+  if (!task) return null;
+  const meant = /^i meant (.+)$/i.exec(text)?.[1];
+  if (meant) {
+    const [first = '', ...others] = meant.split(' ');
+    const lower = task.title.toLowerCase();
+    const at = PREPOSITIONS.has(first.toLowerCase()) ? lower.lastIndexOf(` ${first.toLowerCase()} `) : -1;
+    const title =
+      at >= 0
+        ? `${task.title.slice(0, at)} ${meant}`
+        : others.length === 0 && task.title.includes(' ')
+          ? `${task.title.slice(0, task.title.lastIndexOf(' '))} ${meant}`
+          : null;
+    return title ? { kind: 'update_task', taskId: task.id, changes: { title: tidyTitle(title) } } : null;
+  }
+  const when = parseWhen(text, ctx.now, ctx.timeZone);
+  if (!when || text.length - when.length > 6) return null;
+  return { kind: 'update_task', taskId: task.id, changes: dueToFields(moveDue(task, when, ctx)) };
+}
+
+/** "thanks, that's all", "can you order me a pizza": nothing to do with the list; a short answer. */
+const OUT_OF_SCOPE = /^(?:order|book|buy|get|find|call|send|bring|make) me (?:a|an|some|the)\b/i;
 
 function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const cleaned = clean(original);
   // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
   const greeting = smallTalk(trimChars(cleaned, '', ' !.'));
   if (greeting && !ctx.pending?.awaiting) return { kind: 'help', reply: greeting };
-  const text = stripFiller(cleaned);
+  const text = stripFiller(fixTypos(cleaned));
   if (text.length === 0) return { kind: 'help', reply: helpText('Hi! What can I do for you?') };
 
   const answer = answerPending(text, ctx);
   if (answer) return answer;
+
+  if (CORRECTION_LEAD.test(cleaned)) {
+    const correction = parseCorrection(text, ctx);
+    if (correction) return correction;
+  }
+  if (/^(?:can|could|would|will) you\b/i.test(cleaned) && OUT_OF_SCOPE.test(text)) {
+    return {
+      kind: 'help',
+      reply: helpText('I can’t do that — I only look after your to-do list.'),
+    };
+  }
 
   if (isUndo(text) || JUST_OOPS.test(text)) {
     const undo = ctx.pending?.undo;
@@ -141,7 +233,15 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
   if (query && looksLikeQuestionStart(text)) return query;
 
   // Edits come before "add": "add #work to the report" is a tag change, not a new task.
+  const subject = aboutSubject(text, ctx);
+  if (subject) return subject;
+
   for (const parse of [
+    parseBulk,
+    parseReopen,
+    parseDueClear,
+    parseDescription,
+    parseRepeatChange,
     parseTagChange,
     parseReminderChange,
     parseComplete,
@@ -154,6 +254,10 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
     const command = parse(text, ctx);
     if (command) return command;
   }
+
+  // The safety rule: a command verb the recognisers could not carry out is asked about, never added.
+  const unhandled = unhandledCommand(text, ctx);
+  if (unhandled) return unhandled;
 
   if (BARE_ADD.test(text)) {
     return {
@@ -206,5 +310,22 @@ export function interpret(message: string, ctx: AssistantContext): Command {
     return interpretCleaned(typeof message === 'string' ? message : String(message), ctx);
   } catch {
     return { kind: 'help', reply: helpText('Sorry, I didn’t get that.') };
+  }
+}
+
+/**
+ * The quick-add box: the whole text is one new task, read as the chat reads an "add" (an "add" or
+ * "remind me to" lead is allowed, not needed). Null when no title is left. Never throws.
+ */
+export function readNewTask(message: string, ctx: AssistantContext): TaskPayload | null {
+  try {
+    let text = stripFiller(fixTypos(clean(message)));
+    const remind = REMIND_PREFIX.exec(text);
+    const add = remind ? null : ADD_PREFIX.exec(text);
+    text = text.slice((remind ?? add)?.[0].length ?? 0);
+    const parsed = parseTaskText(text, ctx, remind !== null);
+    return parsed.title ? { title: parsed.title, ...parsed.fields } : null;
+  } catch {
+    return null;
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_VERBS } from './command-verbs.js';
 import { interpret } from './interpret.js';
 import { type AssistantContext, COMMAND_KINDS } from './types.js';
 
@@ -99,5 +100,70 @@ describe('interpret is total', () => {
     );
     const repeated = 'remind me to call mom every Sunday at 6pm '.repeat(250);
     expect(KINDS).toContain(interpret(repeated, ctx).kind);
+  });
+});
+
+/** Words that name none of the context's tasks, and what may follow a task reference in a command. */
+const unknownWord = fc.constantFrom(
+  'blorp',
+  'zxqv',
+  'frobnicator',
+  'thingy',
+  'spaceship',
+  'qwerty',
+  'xylophone',
+  'flurb',
+);
+const reference = fc.oneof(
+  fc.array(unknownWord, { minLength: 1, maxLength: 3 }).map((w) => w.join(' ')),
+  fc.array(unknownWord, { minLength: 1, maxLength: 2 }).map((w) => `the ${w.join(' ')}`),
+  fc.constant('it'),
+);
+const tail = fc.constantFrom(
+  '',
+  'to friday',
+  'to blorpday',
+  'to whenever',
+  'by a week',
+  'until tomorrow',
+  'back a day',
+  'off',
+  'done',
+  'as done',
+  'task',
+  'with #home',
+  'as #work',
+  'to urgent',
+  'to Plan the party',
+  'high priority',
+  'low priority',
+  'every blue moon',
+  'from the list',
+  'at sometime-ish',
+);
+const politeness = fc.constantFrom('', 'please ', 'can you ', 'ok ');
+
+describe('the safety rule', () => {
+  it('a message starting with any command verb the engine knows, that it cannot carry out, asks and adds nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...COMMAND_VERBS),
+        politeness,
+        reference,
+        tail,
+        (verb, polite, ref, after) => {
+          const rest = `${ref} ${after}`.trim();
+          fc.pre(!verb.commandWhen || verb.commandWhen.test(rest));
+          const text = `${polite}${verb.verb} ${rest}`;
+          const command = interpret(text, ctx);
+          expect(command.kind, `${text} → ${JSON.stringify(command)}`).toBe('clarify');
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('a command verb alone asks what to act on', () => {
+    for (const verb of COMMAND_VERBS) expect(interpret(verb.verb, ctx).kind, verb.verb).toBe('clarify');
   });
 });

@@ -11,7 +11,7 @@ import { words } from './text.js';
 import type { AssistantContext, ListFilter, ListTasksCommand } from './types.js';
 
 const QUESTION_START =
-  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|show|list|display|view|see|give me|get me|get|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?! ?[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
+  /^(?:(?:hey|ok|okay|so|and|also|um+|pls|please)[, ]+)?(?:what(?:'s| is| are| do| does| have| did|s)?|wat|wats|whats|how(?:'s| is| does) my|when (?:do|am|should|will) i|show|list|display|view|see|give me|get me|get (?:my|all)|any|anything|is there|are there|do i (?:have|got)|have i got|which|how many|tell me|find|search|look(?: up| for)?|my (?:tasks|todos?|to-dos?|list)|(?:tasks|todos?|to-dos?)(?! ?[:-])|agenda|remaining|open tasks|pending|overdue|upcoming|due|can you show|could you show|can i see|let me see|where)\b/i;
 
 /** Whether the message starts like a question or request to see tasks ("what…", "show…"). */
 export function looksLikeQuestionStart(text: string): boolean {
@@ -20,13 +20,13 @@ export function looksLikeQuestionStart(text: string): boolean {
 
 /** Words that make a question about the task list rather than about the weather. */
 const LIST_SIGNAL =
-  /\b(?:due|tasks?|todos?|to-dos?|list|have|got|overdue|late|next|left|remaining|pending|open|agenda|schedule|plate|today|tonight|tomorrow|week|weekend|month|priority|urgent|important|completed|finished|done|tagged|everything|anything|upcoming|soon|on my|need to do|should i do|did i|have i)\b|#/i;
+  /\b(?:due|tasks?|todos?|to-dos?|list|have|got|overdue|late|next|left|remaining|pending|open|agenda|schedule|plate|today|tonight|tomorrow|week|weekend|month|looking|on for|(?:mon|tues|wednes|thurs|fri|satur|sun)day|priority|urgent|important|completed|finished|done|tagged|everything|anything|upcoming|soon|on my|need to do|should i do|did i|have i)\b|#/i;
 
 /** Whether the message reads as a question about the list rather than an instruction. */
 export function looksLikeListQuery(text: string): boolean {
   // Explicit list verbs ("show my work stuff", "search for milk") need no further signal.
   if (
-    /^(?:show|list|display|view|search|find|look (?:up|for)|give me|get me|when(?:'s| is| are| do i have))\b/i.test(
+    /^(?:show|list|display|view|search|find|look (?:up|for)|give me|get me|when(?:'s| is| are| do i have| do i| am i| should i))\b/i.test(
       text.trim(),
     )
   )
@@ -34,7 +34,7 @@ export function looksLikeListQuery(text: string): boolean {
   return (looksLikeQuestionStart(text) || /\? ?$/.test(text)) && LIST_SIGNAL.test(text);
 }
 
-interface Window {
+export interface Window {
   after?: DateTime;
   before?: DateTime;
   label: string;
@@ -42,7 +42,7 @@ interface Window {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function timeWindow(text: string, ctx: AssistantContext): Window | null {
+export function timeWindow(text: string, ctx: AssistantContext): Window | null {
   const now = localNow(ctx.now, ctx.timeZone);
   const today = now.startOf('day');
   const t = text.toLowerCase();
@@ -57,7 +57,7 @@ function timeWindow(text: string, ctx: AssistantContext): Window | null {
       label: 'due this weekend',
     };
   }
-  if (/\b(?:this|the|rest of the) week\b|\bthis wk\b/.test(t))
+  if (/\b(?:this|the|my|rest of the) week\b|\bthis wk\b/.test(t))
     return { after: today, before: nextMonday, label: 'due this week' };
   if (/\bnext month\b/.test(t)) {
     const first = today.startOf('month').plus({ months: 1 });
@@ -137,7 +137,7 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
     !includeAll &&
     (/\b(?:completed|finished|closed)\b/.test(t) ||
       /\bdone (?:tasks|items|ones|stuff)\b/.test(t) ||
-      /\bwhat (?:did|have) i (?:do|done|complete|finish)\b/.test(t) ||
+      /\bwhat (?:did|have) i (?:do|done|complete|finish|get done|got done|finished|completed)\b/.test(t) ||
       /\bwhat(?:'s| is) done\b/.test(t));
   if (completed) {
     filter.status = 'completed';
@@ -148,7 +148,9 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
     filter.overdue = true;
     filter.status = 'open';
     labels.push('overdue');
-  } else {
+  } else if (!completed) {
+    // "what did i get done today?" is about when tasks were done, which is not a due window; the
+    // list of completed tasks answers it.
     const window = timeWindow(text, ctx);
     if (window) {
       if (window.after) filter.due_after = toUtcString(window.after);
@@ -204,6 +206,13 @@ export function parseListQuery(text: string, ctx: AssistantContext): ListTasksCo
     }
   }
 
+  if (/\bmost (?:urgent|important)\b|\btop priority\b|\bhighest priority\b/.test(t)) {
+    // "what's the most urgent thing": the open tasks by priority, the most important first.
+    delete filter.priority;
+    labels.splice(0, labels.length, 'most important first');
+    filter.sort = 'priority';
+    filter.limit = 5;
+  }
   if (/\bwhat(?:'s| is|s)? next\b|\bnext (?:task|thing|up)\b|\bwhat should i do\b|\bwhat now\b/.test(t)) {
     filter.sort = 'due';
     filter.limit = 5;

@@ -20,6 +20,9 @@ export interface RecurrenceRule {
   byMonth?: number;
   /** "the first Monday" (1) / "the last Friday" (-1) of the month, with `byDay` naming the one weekday. */
   setPosition?: number;
+  /** An end: after this many occurrences ("5 times"), or on this local date, YYYYMMDD ("until dec 18"). */
+  count?: number;
+  until?: string;
 }
 
 export interface RecurrenceMatch {
@@ -44,6 +47,8 @@ export function formatRule(rule: RecurrenceRule): string {
         .join(',')}`,
     );
   }
+  if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+  if (rule.until !== undefined) parts.push(`UNTIL=${rule.until}`);
   return parts.join(';');
 }
 
@@ -53,7 +58,7 @@ function sortDays(days: WeekdayCode[]): WeekdayCode[] {
 
 const DAY_NAME =
   'mon(?:day)?s?|tue(?:s(?:day)?)?s?|wed(?:nesday)?s?|thu(?:r(?:s(?:day)?)?)?s?|fri(?:day)?s?|sat(?:urday)?s?|sun(?:day)?s?';
-const DAY_LIST = `(?:${DAY_NAME})(?:(?: ?, ?(?:and )?| and | ?& ?| ?/ ?| )(?:${DAY_NAME})\\b)*`;
+const PLURAL_DAY_NAME = 'mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays';
 const MONTH_NAME =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const EVERY = '(?:every|each)';
@@ -88,10 +93,44 @@ const FREQ_OF_UNIT: Record<string, Frequency> = {
   year: 'YEARLY',
 };
 
+type Built = Omit<RecurrenceMatch, 'index' | 'length'>;
+
 interface Pattern {
   regex: RegExp;
-  build: (m: RegExpExecArray) => Omit<RecurrenceMatch, 'index' | 'length'> | null;
+  /** What the match means, and where it really ends if the pattern reads on past its regex. */
+  build: (m: RegExpExecArray, text: string) => (Built & { end?: number }) | null;
 }
+
+/** Sticky readers for lists of weekdays, each item one short test: linear however long the list. */
+const DAY_AT = new RegExp(`(?:${DAY_NAME})\\b`, 'iy');
+const PLURAL_DAY_AT = new RegExp(`(?:${PLURAL_DAY_NAME})\\b`, 'iy');
+const DAY_SEPARATOR_AT = / ?, ?(?:and )?| and | ?& ?| ?\/ ?| /iy;
+const PLURAL_SEPARATOR_AT = / ?, ?(?:and )?| and | ?& ?/iy;
+const SLASH_AT = / ?\/ ?/y;
+
+/** Where a list of weekdays continuing at `at` ("…, wed and fri") ends: each separator must be followed by a day. */
+function dayListEnd(text: string, at: number, separator: RegExp, day: RegExp): number {
+  let end = at;
+  for (;;) {
+    separator.lastIndex = end;
+    const sep = separator.exec(text);
+    if (!sep) return end;
+    day.lastIndex = end + sep[0].length;
+    const next = day.exec(text);
+    if (!next) return end;
+    end = day.lastIndex;
+  }
+}
+
+/** A sticky match of `regex` at `at`, or null. */
+function stickyAt(regex: RegExp, text: string, at: number): RegExpExecArray | null {
+  regex.lastIndex = at;
+  return regex.exec(text);
+}
+
+const ON_DAYS_AT = /,? on (?:the )?/iy;
+const ORDINAL_DAY_AT = /(\d{1,2})(?:st|nd|rd|th)?\b/y;
+const PART_OF_DAY_AT = / (morning|afternoon|evening|night)\b/iy;
 
 const WEEKDAYS: WeekdayCode[] = ['MO', 'TU', 'WE', 'TH', 'FR'];
 
@@ -100,23 +139,36 @@ const PATTERNS: Pattern[] = [
   {
     // "every 2 weeks on Monday and Thursday", "every other day", "every 3 months"
     regex: new RegExp(
-      `\\b${EVERY} (other|second|2nd|third|3rd|${COUNT_PATTERN}) (day|week|month|year)s?(?:,? on (?:the )?(${DAY_LIST}|${ORDINAL_DAY}))?\\b`,
+      `\\b${EVERY} (other|second|2nd|third|3rd|${COUNT_PATTERN}) (day|week|month|year)s?\\b`,
       'i',
     ),
-    build: (m) => {
+    build: (m, text) => {
       const interval = intervalOf(m[1]!);
       const freq = FREQ_OF_UNIT[m[2]!.toLowerCase()];
       if (interval === null || !freq) return null;
       const rule: RecurrenceRule = { freq, interval };
-      if (m[4] !== undefined) rule.byMonthDay = Number(m[4]);
-      else if (m[3]) rule.byDay = dayCodes(m[3]);
+      const end = m.index + m[0].length;
+      const on = stickyAt(ON_DAYS_AT, text, end);
+      if (!on) return { rule };
+      const from = end + on[0].length;
+      if (stickyAt(DAY_AT, text, from)) {
+        const listEnd = dayListEnd(text, DAY_AT.lastIndex, DAY_SEPARATOR_AT, DAY_AT);
+        return { rule: { ...rule, byDay: dayCodes(text.slice(from, listEnd)) }, end: listEnd };
+      }
+      const ordinal = stickyAt(ORDINAL_DAY_AT, text, from);
+      if (ordinal)
+        return { rule: { ...rule, byMonthDay: Number(ordinal[1]) }, end: from + ordinal[0].length };
       return { rule };
     },
   },
   {
     // "every other Monday"
-    regex: new RegExp(`\\b${EVERY} (other|second|2nd) (${DAY_LIST})\\b`, 'i'),
-    build: (m) => ({ rule: { freq: 'WEEKLY', interval: 2, byDay: dayCodes(m[2]!) } }),
+    regex: new RegExp(`\\b${EVERY} (?:other|second|2nd) (?:${DAY_NAME})\\b`, 'i'),
+    build: (m, text) => {
+      const end = dayListEnd(text, m.index + m[0].length, DAY_SEPARATOR_AT, DAY_AT);
+      // The words before the days ("every other") contain no day name.
+      return { rule: { freq: 'WEEKLY', interval: 2, byDay: dayCodes(text.slice(m.index, end)) }, end };
+    },
   },
   {
     regex:
@@ -142,7 +194,7 @@ const PATTERNS: Pattern[] = [
   {
     // "the first Monday of every month", "every last Friday of the month", "monthly on the 2nd Tuesday"
     regex: new RegExp(
-      `\\b(?:(?:on |every |each )?the |every |each |(?:monthly|${EVERY} month),? on the )(first|1st|second|2nd|third|3rd|fourth|4th|last) (${DAY_NAME})(?: of (?:every|each|the) month)?\\b`,
+      `\\b(?:(?:on |every |each )?the |every |each |(?:monthly|${EVERY} month),? on the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) (${DAY_NAME})(?: of (?:every|each|the) month)?\\b`,
       'i',
     ),
     build: (m) => {
@@ -191,23 +243,25 @@ const PATTERNS: Pattern[] = [
   },
   {
     // "every Sunday", "every mon, wed and fri", "each Tuesday", "on Mondays", "mondays and thursdays"
-    regex: new RegExp(
-      `\\b(?:${EVERY} (${DAY_LIST})|(?:on )?((?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)(?:(?: ?, ?(?:and )?| and | ?& ?)(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays))*))(?: (morning|afternoon|evening|night))?\\b`,
-      'i',
-    ),
-    build: (m) => {
-      const days = dayCodes(m[1] ?? m[2]!);
+    regex: new RegExp(`\\b(?:${EVERY} (${DAY_NAME})\\b|(?:on )?(${PLURAL_DAY_NAME})\\b)`, 'i'),
+    build: (m, text) => {
+      const end = m[1]
+        ? dayListEnd(text, m.index + m[0].length, DAY_SEPARATOR_AT, DAY_AT)
+        : dayListEnd(text, m.index + m[0].length, PLURAL_SEPARATOR_AT, PLURAL_DAY_AT);
+      const days = dayCodes(text.slice(m.index, end));
       if (!days.length) return null;
       const rule: RecurrenceRule = { freq: 'WEEKLY', interval: 1, byDay: days };
-      return m[3] ? { rule, timeOfDay: partOfDay(m[3]) } : { rule };
+      const part = stickyAt(PART_OF_DAY_AT, text, end);
+      return part ? { rule, timeOfDay: partOfDay(part[1]!), end: end + part[0].length } : { rule, end };
     },
   },
   {
     // "gym mon/wed/fri 7am": a slash-separated list of weekdays is a weekly habit, not one date.
-    regex: new RegExp(`\\b(?:on )?((?:${DAY_NAME})(?: ?/ ?(?:${DAY_NAME}))+)\\b`, 'i'),
-    build: (m) => {
-      const days = dayCodes(m[1]!);
-      return days.length >= 2 ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days } } : null;
+    regex: new RegExp(`\\b(?:on )?(?:${DAY_NAME}) ?/ ?(?:${DAY_NAME})\\b`, 'i'),
+    build: (m, text) => {
+      const end = dayListEnd(text, m.index + m[0].length, SLASH_AT, DAY_AT);
+      const days = dayCodes(text.slice(m.index, end));
+      return days.length >= 2 ? { rule: { freq: 'WEEKLY', interval: 1, byDay: days }, end } : null;
     },
   },
   {
@@ -248,8 +302,10 @@ export function parseRecurrence(text: string): RecurrenceMatch | null {
   for (const pattern of PATTERNS) {
     const m = pattern.regex.exec(text);
     if (!m) continue;
-    const built = pattern.build(m);
-    if (built) return { ...built, index: m.index, length: m[0].length };
+    const built = pattern.build(m, text);
+    if (!built) continue;
+    const { end = m.index + m[0].length, ...meaning } = built;
+    return { ...meaning, index: m.index, length: end - m.index };
   }
   return null;
 }

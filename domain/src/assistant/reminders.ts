@@ -20,10 +20,70 @@ const REMIND_VERB =
 
 const UNIT = '(minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)';
 
-const BEFORE = new RegExp(
-  `${REMIND_VERB}(?: (?:me|it))?(?: about it| of it)? (?:(${COUNT_PATTERN}) ?${UNIT}|(the day|the night|the week|the hour)) (?:before|earlier|ahead|in advance|prior)(?: (?:it(?:'s| is)? due|(?:it )?starts|the due time|that))?`,
+/**
+ * "remind me 30 minutes before", read around its keyword rather than by one pattern from the verb
+ * on (which backtracked polynomially): each " before"/" earlier"/… is found once, the offset is one
+ * of the few words before it, and the verb must end right before the offset.
+ */
+const BEFORE_KEYWORD =
+  / (?:before|earlier|ahead|in advance|prior)(?: (?:it(?:'s| is)? due|(?:it )?starts|the due time|that))?/gi;
+const OFFSET_WORDS = new RegExp(
+  `^(?:(${COUNT_PATTERN}) ?${UNIT}|(the day|the night|the week|the hour))$`,
   'i',
 );
+const VERB_AT_END = new RegExp(`${REMIND_VERB}(?: (?:me|it))?(?: about it| of it)? $`, 'i');
+/** The longest offset in words ("a couple of hours"), the most text the verb can span, and both with room to spare. */
+const MAX_OFFSET_WORDS = 4;
+const MAX_VERB_LENGTH = 48;
+const LOOK_BEHIND = 160;
+
+/** The offset an "N units" / "the day" phrase names, e.g. "15 minutes" → PT15M, or null. */
+function offsetOfWords(offsetWords: RegExpExecArray): string | null {
+  if (offsetWords[3]) {
+    const unit = offsetWords[3].toLowerCase().replace('the ', '');
+    return unit === 'week' ? 'P7D' : unit === 'hour' ? 'PT1H' : 'P1D';
+  }
+  const count = parseCount(offsetWords[1]!.toLowerCase());
+  return count === null ? null : offsetFor(count, offsetWords[2]!);
+}
+
+const REMINDER_LEAD =
+  /^(?:remind me|ping me|alert me|notify me|nudge me|(?:add|set(?: up)?|put) an? (?:reminder|alert|notification)) /i;
+
+/**
+ * "ping me 15 minutes before the vet", "add a reminder 1 day before the budget review": a
+ * reminder for a task named after "before". The offset is the words in between.
+ */
+export function reminderBeforeTask(text: string): { offset: string; reference: string } | null {
+  const lead = REMINDER_LEAD.exec(text);
+  if (!lead) return null;
+  const rest = text.slice(lead[0].length);
+  const before = rest.toLowerCase().indexOf(' before ');
+  if (before < 0 || before > 24) return null;
+  const offsetWords = OFFSET_WORDS.exec(rest.slice(0, before));
+  const offset = offsetWords ? offsetOfWords(offsetWords) : null;
+  const reference = rest.slice(before + ' before '.length);
+  return offset && reference ? { offset, reference } : null;
+}
+
+/** The reminder-before phrase ending at a keyword, read backwards from it: at most a few short tests. */
+function beforeAt(text: string, keyword: RegExpExecArray): { offset: string | null; index: number } | null {
+  const start = Math.max(0, keyword.index - LOOK_BEHIND);
+  const words = text.slice(start, keyword.index).split(' ');
+  for (let n = Math.min(MAX_OFFSET_WORDS, words.length - 1); n >= 1; n--) {
+    const offsetWords = OFFSET_WORDS.exec(words.slice(words.length - n).join(' '));
+    if (!offsetWords) continue;
+    const beforeOffset = `${words.slice(0, words.length - n).join(' ')} `;
+    const window = beforeOffset.slice(-MAX_VERB_LENGTH);
+    const verb = VERB_AT_END.exec(window);
+    if (!verb) continue;
+    return {
+      offset: offsetOfWords(offsetWords),
+      index: start + beforeOffset.length - window.length + verb.index,
+    };
+  }
+  return null;
+}
 
 const AT_TIME = new RegExp(
   `${REMIND_VERB}(?: me)? at (\\d{1,2}(?::\\d{2})? ?(?:am|pm|a\\.m\\.|p\\.m\\.)?|noon)\\b`,
@@ -57,17 +117,12 @@ export function minutesToOffset(minutes: number): string {
 
 /** Finds a reminder phrase with a relative offset or an absolute time. */
 export function parseReminder(text: string): ReminderMatch | null {
-  const before = BEFORE.exec(text);
-  if (before) {
-    let offset: string | null = null;
-    if (before[3]) {
-      const unit = before[3].toLowerCase().replace('the ', '');
-      offset = unit === 'week' ? 'P7D' : unit === 'hour' ? 'PT1H' : 'P1D';
-    } else {
-      const count = parseCount(before[1]!.toLowerCase());
-      offset = count === null ? null : offsetFor(count, before[2]!);
-    }
-    if (offset) return { offset, index: before.index, length: before[0].length };
+  for (const keyword of text.matchAll(BEFORE_KEYWORD)) {
+    const before = beforeAt(text, keyword);
+    if (!before) continue;
+    const end = keyword.index + keyword[0].length;
+    if (before.offset) return { offset: before.offset, index: before.index, length: end - before.index };
+    break;
   }
   const at = AT_TIME.exec(text);
   if (at) {

@@ -213,6 +213,11 @@ export function renderReply(command: Command, outcome: Outcome | null, ctx: Repl
         return `Deleted ${titles.length} tasks: ${titles.join(', ')}. Say “undo” to bring them back.`;
       return `Deleted ${titles[0] ?? 'the task'}. Say “undo” to bring it back.`;
     }
+    case 'batch': {
+      const titles = command.steps.map((step) => `“${titleOf(step.taskId, null, ctx)}”`);
+      const done = command.steps[0]?.kind === 'complete_task' ? 'Marked as done' : 'Updated';
+      return `${done} ${titles.length} tasks: ${titles.join(', ')}. Say “undo” to revert them all.`;
+    }
     case 'undo':
       return command.commands.length === 0
         ? 'There is nothing to undo.'

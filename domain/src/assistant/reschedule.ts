@@ -1,5 +1,6 @@
 /** Rescheduling: "move gym to Thursday", "push the report to next week", "postpone X by 2 days". */
-import { actOn, notFound } from './act-on.js';
+import { actOn } from './act-on.js';
+import { noSuchTask } from './command-verbs.js';
 import { type Due, dueOfTask, dueToFields, localNow, parseWhen } from './dates.js';
 import { anchorRule, firstOccurrence, formatRule, parseRecurrence } from './recurrence-phrases.js';
 import { between, parseCount } from './text.js';
@@ -42,7 +43,9 @@ const MOVE_LEAD = new RegExp(`^${MOVE_VERB} (?:back )?`, 'i');
 const MAX_SPLITS = 6;
 
 /** "move gym to Thursday", "push the report to next week", "postpone X by 2 days", "X is now due friday". */
-export function parseReschedule(text: string, ctx: AssistantContext): Command | null {
+export function parseReschedule(said: string, ctx: AssistantContext): Command | null {
+  // "it's due friday" reads as "it is due friday".
+  const text = said.replace(/^(it|that|this)'s /i, '$1 is ');
   const shifted = between(
     text,
     MOVE_LEAD,
@@ -65,7 +68,7 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
           return { kind: 'update_task', taskId: task.id, changes: dueToFields(moved) };
         },
         'reschedule',
-      ) ?? notFound(shifted.middle)
+      ) ?? noSuchTask(shifted.middle, 'reschedule', ctx)
     );
   }
 
@@ -79,6 +82,10 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
       // Each split costs a date parse and a reference match: a few are all a request has.
       if (candidates.length === MAX_SPLITS) break;
     }
+    // "make it every tuesday and thursday": the task, then a recurrence.
+    const series = parseRecurrence(body);
+    if (series && series.index > 0)
+      candidates.push({ reference: body.slice(0, series.index).trim(), whenText: body.slice(series.index) });
     // No preposition: the time is the tail ("make the gym session 8pm instead").
     const tail = between(
       body,
@@ -91,14 +98,14 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
     candidates = [{ reference: dueNow.middle, whenText: dueNow.after.replace(/ (?:now|instead)$/i, '') }];
   }
   // "the gym is at 7 now", "dentist's on friday instead"
-  const isNow = between(text, /^/, /(?: is|'s) (?:now )?(?:at|on) /i);
+  const isNow = between(text, /^/, /(?: is|'s) (now )?(?:at|on) /i);
   const insteadAt = isNow ? / (?:now|instead)$/i.exec(isNow.after) : null;
-  if (!verb && isNow && insteadAt && insteadAt.index > 0) {
+  // "the gym is at 7 now", "the car service is now at 10": "now" before or after the time.
+  const nowFirst = isNow?.tail[1] !== undefined;
+  if (!verb && isNow && ((insteadAt && insteadAt.index > 0) || nowFirst)) {
     const preposition = isNow.tail[0].trim().split(' ').at(-1)!;
-    candidates.push({
-      reference: isNow.middle,
-      whenText: `${preposition} ${isNow.after.slice(0, insteadAt.index)}`,
-    });
+    const said = insteadAt && insteadAt.index > 0 ? isNow.after.slice(0, insteadAt.index) : isNow.after;
+    candidates.push({ reference: isNow.middle, whenText: `${preposition} ${said}` });
   }
   for (const { reference, whenText: said } of candidates) {
     // chrono needs "at" before a bare hour: "move dentist to 10".
@@ -127,12 +134,13 @@ export function parseReschedule(text: string, ctx: AssistantContext): Command | 
       'reschedule',
     );
     if (resolved) return resolved;
-    return verb ? notFound(reference) : null;
+    return verb ? noSuchTask(reference, 'reschedule', ctx) : null;
   }
   return null;
 }
 
-function recurrenceChanges(task: TaskRef, whenText: string, ctx: AssistantContext): TaskChanges {
+/** A task made to repeat by `whenText` ("every 3 days"), keeping its time of day, from its first date on. */
+export function recurrenceChanges(task: TaskRef, whenText: string, ctx: AssistantContext): TaskChanges {
   const recurrence = parseRecurrence(whenText)!;
   const rest = `${whenText.slice(0, recurrence.index)} ${whenText.slice(recurrence.index + recurrence.length)}`;
   const when = parseWhen(rest, ctx.now, ctx.timeZone);

@@ -5,7 +5,7 @@ export const MAX_MESSAGE_LENGTH = 2000;
 
 /**
  * Canonical form for matching, keeping the user's casing (titles are stored as typed):
- * typographic quotes/dashes made ASCII, emoji and control characters dropped (currency signs,
+ * typographic quotes made ASCII (dashes stay: “Renovation – 2nd floor” is a title), emoji and control characters dropped (currency signs,
  * "%", "&" stay: "pay $50", "2% milk"), whitespace collapsed. Phrase parsers match it case-insensitively.
  */
 export function clean(message: string): string {
@@ -14,10 +14,38 @@ export function clean(message: string): string {
     .normalize('NFKC')
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
     .replace(/(?:[\p{Extended_Pictographic}\p{Cc}\p{Cf}\p{Co}\p{Cn}]|\uFE0F|\u20E3)/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Misspellings of the words the parsers key on (dates, weekdays, "remind"), as people type them. */
+const TYPOS = new Map<string, string>(
+  Object.entries({
+    tomorrow: 'tommorow tommorrow tomorow tomorro tommorw tmrw 2moro 2morrow tomrrow tomoorow',
+    today: 'tody 2day',
+    tonight: 'tonite tonigt',
+    monday: 'mondy monady mondday',
+    tuesday: 'tuesay tusday teusday tueday tuseday',
+    wednesday: 'wensday wendsday wednsday wedensday wednesay wedsday wenesday',
+    thursday: 'thrusday thursay thurday thurdsay thrsday',
+    friday: 'firday fridy frday',
+    saturday: 'saterday satuday saturady',
+    sunday: 'sundy sundya',
+    remind: 'remidn remnd remaind rmind remnid reimnd',
+    next: 'nxt',
+  }).flatMap(([word, typos]) => typos.split(' ').map((typo): [string, string] => [typo, word])),
+);
+
+/** Fixes the known misspellings word by word, keeping a capital first letter. */
+export function fixTypos(text: string): string {
+  return text.replace(/[\p{L}\p{N}]+/gu, (word) => {
+    const fixed = TYPOS.get(word.toLowerCase());
+    if (!fixed) return word;
+    return word[0] === word[0]!.toUpperCase() && word[0] !== word[0]!.toLowerCase()
+      ? capitalize(fixed)
+      : fixed;
+  });
 }
 
 /** Words of a phrase, without punctuation, for fuzzy comparison. */
@@ -166,7 +194,7 @@ export function between(
 
 /** Collapses whitespace and trims separators a removed phrase may leave behind. */
 export function tidy(text: string): string {
-  return trimChars(text.replace(/\s+/g, ' ').replace(/ ([,.?;:])(?= |$)/g, '$1'), ' ,;:.-', ' ,;:-');
+  return trimChars(text.replace(/\s+/g, ' ').replace(/ ([,.?;:])(?= |$)/g, '$1'), ' ,;:.-–—', ' ,;:-–—');
 }
 
 /** Upper-cases the first letter (titles are stored as the user would write them). */

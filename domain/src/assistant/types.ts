@@ -77,10 +77,16 @@ export interface AwaitingChoice {
   candidates: { id: string; title: string; dueAt: string | null; allDay: boolean; action: TaskAction }[];
 }
 
-/** A yes/no question before a destructive command (deleting several tasks). */
+/** A yes/no question before acting on several tasks at once (deleting, completing, rescheduling). */
 export interface AwaitingConfirmation {
   type: 'confirm';
-  action: DeleteTaskCommand;
+  action: DeleteTaskCommand | BatchCommand;
+}
+
+/** "remind me to call the landlord" said no when: the task waits for the answer ("next tuesday evening"). */
+export interface AwaitingWhen {
+  type: 'ask_when';
+  task: TaskPayload;
 }
 
 /**
@@ -89,7 +95,7 @@ export interface AwaitingConfirmation {
  * `rememberOutcome` after the endpoint executed a command (undo).
  */
 export interface PendingState {
-  awaiting?: AwaitingChoice | AwaitingConfirmation;
+  awaiting?: AwaitingChoice | AwaitingConfirmation | AwaitingWhen;
   /** Commands that revert the last executed action, and a phrase for the reply ("added “Milk”"). */
   undo?: { summary: string; commands: Command[] };
   /** The task(s) the last action or answer was about, so "make it urgent" can refer to them. */
@@ -107,6 +113,8 @@ export function conversationMemory(pending: PendingState | null): PendingState {
 export interface AddTaskCommand {
   kind: 'add_task';
   task: TaskPayload;
+  /** The undo of a delete: the task comes back under its own id, done if it was done. */
+  restore?: { id: string; status: TaskStatus; completed_at: string | null };
 }
 export interface ListTasksCommand {
   kind: 'list_tasks';
@@ -130,12 +138,33 @@ export interface DeleteTaskCommand {
 /** Commands that act on existing tasks and may need the user to pick which one. */
 export type TaskAction = CompleteTaskCommand | UpdateTaskCommand | DeleteTaskCommand;
 
+/**
+ * Several completions or updates confirmed at once ("finish everything tagged #home" → "yes"),
+ * each task with its own change ("push today's tasks to monday" keeps each one's time); one undo
+ * reverts them all. Its intent is the kind of its steps.
+ */
+export interface BatchCommand {
+  kind: 'batch';
+  steps: CompleteTaskCommand[] | UpdateTaskCommand[];
+}
+
+/** The tasks a confirmation would act on. */
+export function confirmedTaskIds(action: DeleteTaskCommand | BatchCommand): string[] {
+  return action.kind === 'batch' ? action.steps.map((step) => step.taskId) : action.taskIds;
+}
+
+/** The intent a command reports: a batch reports what its steps do. */
+export function intentOf(command: Command): CommandKind {
+  return command.kind === 'batch' ? (command.steps[0]?.kind ?? 'update_task') : command.kind;
+}
+
 export type Command =
   | AddTaskCommand
   | ListTasksCommand
   | CompleteTaskCommand
   | UpdateTaskCommand
   | DeleteTaskCommand
+  | BatchCommand
   /** Run `commands` (the inverse of the last action); empty when there is nothing to undo. */
   | { kind: 'undo'; commands: Command[]; summary: string | null }
   /** Ask the user something; persist `pending` and pass it back with their answer. */
@@ -154,6 +183,7 @@ const COMMAND_KIND_SET: Record<CommandKind, true> = {
   complete_task: true,
   update_task: true,
   delete_task: true,
+  batch: true,
   undo: true,
   clarify: true,
   cancelled: true,

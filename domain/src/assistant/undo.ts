@@ -14,11 +14,16 @@ import {
 } from './types.js';
 
 /** A task in an Outcome (REST field names), enough to restore, revert or describe it. */
-export type OutcomeTask = TaskPayload & { id: string; status?: 'open' | 'completed' };
+export type OutcomeTask = TaskPayload & {
+  id: string;
+  status?: 'open' | 'completed';
+  completed_at?: string | null;
+};
 
 export const outcomeTaskOf = (task: Task): OutcomeTask => ({
   id: task.id,
   status: task.status,
+  completed_at: task.completedAt?.toISOString() ?? null,
   ...inputOf(task),
 });
 
@@ -35,6 +40,8 @@ export interface Outcome {
   items?: OutcomeTask[];
   /** For complete_task of a recurring task: the next occurrence that was created, if any. */
   next?: OutcomeTask | null;
+  /** For a batch: each step's outcome, in order. */
+  steps?: Outcome[];
 }
 
 const FIELDS: (keyof TaskChanges)[] = [...TASK_INPUT_FIELDS, 'status'];
@@ -47,9 +54,10 @@ function restoreFields(before: OutcomeTask, changes: TaskChanges): TaskChanges {
   return previous;
 }
 
+/** A deleted task back as it was: its id, its fields, done if it was done. */
 function recreate(task: OutcomeTask): Command {
-  const { id: _id, status: _status, ...fields } = task;
-  return { kind: 'add_task', task: fields };
+  const { id, status = 'open', completed_at = null, ...fields } = task;
+  return { kind: 'add_task', task: fields, restore: { id, status, completed_at } };
 }
 
 /** The inverse of an executed command, or null when it cannot (or need not) be undone. */
@@ -90,6 +98,14 @@ export function inverseOf(
       const summary =
         before.length === 1 ? `deleted “${before[0]!.title}”` : `deleted ${before.length} tasks`;
       return { summary, commands: before.map(recreate) };
+    }
+    case 'batch': {
+      const commands = command.steps.flatMap((step, i) => {
+        const done = outcome.steps?.[i];
+        return done ? (inverseOf(step, done)?.commands ?? []) : [];
+      });
+      const verb = command.steps[0]?.kind === 'complete_task' ? 'completed' : 'changed';
+      return commands.length ? { summary: `${verb} ${command.steps.length} tasks`, commands } : null;
     }
     case 'undo':
       return null;

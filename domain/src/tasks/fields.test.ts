@@ -93,3 +93,11 @@ describe('task input validation (property-based)', () => {
     );
   });
 });
+
+describe('clearing a due date', () => {
+  it('leaves an all-day task undated; all_day: true with no date is still refused', () => {
+    const allDay = applyTaskInput({ title: 'Review the budget', due_at: '2026-12-08', all_day: true });
+    expect(applyTaskInput({ due_at: null }, allDay)).toMatchObject({ dueAt: null, allDay: false });
+    expect(() => applyTaskInput({ due_at: null, all_day: true }, allDay)).toThrow(FieldError);
+  });
+});

@@ -37,7 +37,7 @@ export function fieldsOf(task: Task): TaskFields {
 }
 
 /** A task's settable fields as a client sends them (REST names): what recreating it would send. */
-export function inputOf(task: Task): Required<TaskInput> {
+export function inputOf(task: TaskFields): Required<TaskInput> {
   const input: Partial<Record<TaskInputField, unknown>> = {};
   for (const field of TASK_INPUT_FIELDS) {
     const value = task[DOMAIN_NAME[field]];
@@ -58,6 +58,8 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   if (input.priority !== undefined) next.priority = input.priority;
   if (input.tags !== undefined) next.tags = normalizeTags(input.tags);
   if (input.all_day !== undefined) next.allDay = input.all_day;
+  // Clearing the date of an all-day task leaves it undated (unless all_day: true is said outright).
+  if (input.due_at === null && input.all_day === undefined) next.allDay = false;
   if (input.due_at !== undefined) {
     next.dueAt = input.due_at === null ? null : parseDue(input.due_at, next.allDay);
   } else if (input.all_day !== undefined && next.dueAt) {

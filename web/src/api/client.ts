@@ -146,6 +146,8 @@ export const api = {
   listTasks: (query: TaskQuery) => request<Page<Task>>('GET', `/api/tasks${queryString(query)}`),
   getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),
   createTask: (draft: TaskDraft) => request<Task>('POST', '/api/tasks', draft),
+  /** The task a quick-add line would create (nothing is written). */
+  parseTask: (text: string) => request<{ task: TaskDraft }>('POST', '/api/tasks/parse', { text }),
   updateTask: (id: string, patch: Partial<TaskDraft>, version: number) =>
     request<Task>('PATCH', `/api/tasks/${id}`, patch, { 'If-Match': String(version) }),
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${id}`),

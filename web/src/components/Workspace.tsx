@@ -13,6 +13,7 @@ import { browserTimeZone } from '../lib/time';
 import { ChatPanel } from './ChatPanel';
 import { Header } from './Header';
 import { OfflineBanner } from './OfflineBanner';
+import { QuickAdd } from './QuickAdd';
 import { SettingsDialog } from './SettingsDialog';
 import { TaskDialog } from './TaskDialog';
 import { TaskList } from './TaskList';
@@ -150,6 +151,14 @@ export function Workspace() {
       <div className="workspace">
         <main className="tasks-pane">
           <TaskToolbar filters={filters} onChange={setFilters} tags={tags.tags} searchInput={searchInput} />
+          <QuickAdd
+            timeZone={timeZone}
+            onCreated={(task) => {
+              list.patchTask(task, true);
+              tags.reload();
+              showToast({ message: `Added “${task.title}”` });
+            }}
+          />
           <TaskList
             tasks={visibleTasks}
             phase={list.phase}

@@ -6,6 +6,7 @@
  */
 import {
   type Command,
+  intentOf,
   interpret,
   type Outcome,
   type OutcomeTask,
@@ -39,7 +40,7 @@ export class BuiltinEngine implements ChatEngine {
       reply: renderReply(command, outcome, context),
       actions: tools.actions,
       pending: rememberOutcome(command, outcome, pending),
-      intent: command.kind,
+      intent: intentOf(command),
     };
   }
 
@@ -71,7 +72,15 @@ class CommandExecutor {
   async execute(command: Command): Promise<Outcome | null> {
     switch (command.kind) {
       case 'add_task': {
-        const added = await this.tools.call('add_task', command.task);
+        const { restore } = command;
+        const added = restore
+          ? await this.tools.restore(
+              restore.id,
+              command.task,
+              restore.status,
+              restore.completed_at ? new Date(restore.completed_at) : null,
+            )
+          : await this.tools.call('add_task', command.task);
         return added.ok ? { ok: true, tasks: [outcomeTaskOf(added.result.task)] } : failed(added);
       }
       case 'list_tasks': {
@@ -90,6 +99,15 @@ class CommandExecutor {
           before.push(outcomeTaskOf(deleted.result.deleted));
         }
         return { ok: true, before };
+      }
+      case 'batch': {
+        const steps: Outcome[] = [];
+        for (const step of command.steps) {
+          const outcome = await this.execute(step);
+          if (!outcome?.ok) return outcome;
+          steps.push(outcome);
+        }
+        return { ok: true, steps, before: steps.flatMap((s) => s.before ?? []) };
       }
       case 'undo': {
         for (const step of command.commands) {

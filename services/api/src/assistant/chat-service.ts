@@ -1,4 +1,4 @@
-import type { PendingState } from '@todo/domain';
+import { confirmedTaskIds, type PendingState } from '@todo/domain';
 import type { Actor } from '../tasks/task-service.js';
 import type { ChatEngine } from './chat-engine.js';
 import type { ChatAction, ConversationStore } from './conversations.js';
@@ -50,7 +50,9 @@ export class ChatService {
 function awaitingOf(pending: PendingState | null): Awaiting | null {
   const awaiting = pending?.awaiting;
   if (!awaiting) return null;
+  // "When?" is answered in words; there is nothing for a client to offer as buttons.
+  if (awaiting.type === 'ask_when') return null;
   return awaiting.type === 'choose_task'
     ? { type: 'choose_task', candidates: awaiting.candidates.map(({ id, title }) => ({ id, title })) }
-    : { type: 'confirm', task_ids: awaiting.action.taskIds };
+    : { type: 'confirm', task_ids: confirmedTaskIds(awaiting.action) };
 }

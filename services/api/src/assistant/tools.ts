@@ -11,6 +11,7 @@ import {
   RECURRENCE_ANCHORS,
   TASK_STATUSES,
   type Task,
+  type TaskInput,
   type TaskInputField,
   toTaskJson,
 } from '@todo/domain';
@@ -128,24 +129,28 @@ function tool<Input extends z.ZodObject, Result>(definition: {
   const { run, ...described } = definition;
   return {
     ...described,
-    /**
-     * Domain errors (a bad field, an unknown task) come back as a ToolError naming the field, so a
-     * caller can show them; anything else is a bug and is thrown.
-     */
     async execute(tasks, actor, input) {
       const parsed = definition.input.safeParse(input ?? {});
       if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
-      try {
-        return { ok: true, result: await run(tasks, actor, parsed.data) };
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return {
-          ok: false,
-          error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-        };
-      }
+      return answered(() => run(tasks, actor, parsed.data));
     },
   };
+}
+
+/**
+ * Domain errors (a bad field, an unknown task) come back as a ToolError naming the field, so a
+ * caller can show them; anything else is a bug and is thrown.
+ */
+async function answered<Result>(run: () => Promise<Result>): Promise<ToolOutcome<Result>> {
+  try {
+    return { ok: true, result: await run() };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    };
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -268,6 +273,24 @@ export class ToolExecutor {
     if (!isToolName(name)) return this.refuse(name, input, 'unknown_tool', `no tool named ${name}`);
     const { outcome, json } = await this.run(name, input);
     return outcome.ok ? { ok: true, result: json } : outcome;
+  }
+
+  /**
+   * The built-in engine's undo of a delete: the same task back, id and status. Not a tool offered to
+   * MCP clients or the model; its input is the engine's own record of what it deleted.
+   */
+  async restore(
+    id: string,
+    input: TaskInput,
+    status: Task['status'],
+    completedAt: Date | null,
+  ): Promise<ToolOutcome<{ task: Task }>> {
+    const outcome = await answered(async () => ({
+      task: await this.tasks.restore(this.actor, id, input, status, completedAt),
+    }));
+    const result = outcome.ok ? { task: toTaskJson(outcome.result.task) } : { error: outcome.error };
+    this.actions.push({ tool: 'restore_task', input: { task_id: id, ...input, status }, result });
+    return outcome;
   }
 
   /** A call that never reached a tool (no such tool, arguments that are not JSON), kept as an action too. */

@@ -18,6 +18,9 @@ export interface TaskRoutesOptions {
   tasks: TaskService;
 }
 
+/** A quick-add line is one task said in words: a title with its dates and labels. */
+const QUICK_ADD_MAX_LENGTH = 500;
+
 const withConflict = { ...errorResponses, 409: Type.Ref('Error') };
 
 /** `If-Match: "3"` (or 3, or W/"3") → 3: the version the client's edit is based on. */
@@ -39,6 +42,26 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
     },
     async (request, reply) =>
       reply.status(201).send(toTaskJson(await tasks.create(request.actor, request.body))),
+  );
+
+  // The quick-add box asks the server rather than bundling the chat's parser (chrono-node, luxon,
+  // rrule: several hundred kB) into the web app: one copy of the parser, on the clock and in the zone
+  // the chat uses, and what it shows is what a create of that answer makes.
+  app.post(
+    '/api/tasks/parse',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'Read a quick-add line ("Pay rent every 1st at 9am #home p1") as the task it would create; writes nothing',
+        body: Type.Object(
+          { text: Type.String({ minLength: 1, maxLength: QUICK_ADD_MAX_LENGTH }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ task: TaskCreateBody }), ...errorResponses },
+      },
+    },
+    async (request) => ({ task: tasks.preview(request.actor, request.body.text) }),
   );
 
   app.get(

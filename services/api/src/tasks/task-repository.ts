@@ -1,4 +1,11 @@
-import { fromTaskRecord, TASK_FIELDS, TASK_TIME_FIELDS, type Task, toTaskRecord } from '@todo/domain';
+import {
+  firstLocalDateFrom,
+  fromTaskRecord,
+  TASK_FIELDS,
+  TASK_TIME_FIELDS,
+  type Task,
+  toTaskRecord,
+} from '@todo/domain';
 import type { Database } from '@todo/platform/db/schema';
 import { pageOf } from '@todo/platform/http/cursor';
 import { type Kysely, type Selectable, sql } from 'kysely';
@@ -85,6 +92,7 @@ export async function listTasks(
   userId: string,
   query: TaskListQuery,
   todayUtcDate: Date,
+  timeZone: string,
 ): Promise<{ items: Task[]; nextCursor: string | null }> {
   const key = sortKey(query.sort);
   let select = db
@@ -96,8 +104,22 @@ export async function listTasks(
   if (query.status) select = select.where('status', '=', query.status);
   if (query.priority?.length) select = select.where('priority', 'in', query.priority);
   if (query.tag) select = select.where(sql<boolean>`tags @> array[${query.tag}]::text[]`);
-  if (query.dueBefore) select = select.where('due_at', '<', query.dueBefore);
-  if (query.dueAfter) select = select.where('due_at', '>=', query.dueAfter);
+  // An all-day task's due is midnight UTC of its date: it is compared by that date in the user's
+  // zone, so west of UTC "today" holds today's all-day tasks and not tomorrow's.
+  if (query.dueBefore) {
+    const before = query.dueBefore;
+    const allDayBefore = firstLocalDateFrom(before, timeZone);
+    select = select.where(
+      sql<boolean>`((not all_day and due_at < ${before}) or (all_day and due_at < ${allDayBefore}))`,
+    );
+  }
+  if (query.dueAfter) {
+    const after = query.dueAfter;
+    const allDayAfter = firstLocalDateFrom(after, timeZone);
+    select = select.where(
+      sql<boolean>`((not all_day and due_at >= ${after}) or (all_day and due_at >= ${allDayAfter}))`,
+    );
+  }
   if (query.overdue !== undefined) {
     // An all-day task is overdue once its date is past in the user's zone; a timed one once its instant is.
     const overdue = sql<boolean>`(status = 'open' and due_at is not null and

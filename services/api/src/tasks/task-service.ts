@@ -4,11 +4,14 @@ import {
   assertRecurs,
   ConflictError,
   DomainError,
+  FieldError,
   fieldsOf,
+  inputOf,
   localDateOf,
   type NextOccurrenceTask,
   NotFoundError,
   nextOccurrenceTask,
+  readNewTask,
   type Task,
   type TaskFields,
   type TaskInput,
@@ -97,7 +100,7 @@ export class TaskService {
   }
 
   list(actor: Actor, query: TaskListQuery) {
-    return listTasks(this.db, actor.userId, query, localDateOf(this.clock(), actor.timeZone));
+    return listTasks(this.db, actor.userId, query, localDateOf(this.clock(), actor.timeZone), actor.timeZone);
   }
 
   tags(actor: Actor) {
@@ -108,26 +111,69 @@ export class TaskService {
     const fields = applyTaskInput(input);
     // A later occurrence carries its series' rule, whose last date may be this one.
     if (!position) assertRecurs(fields, actor.timeZone);
-    const now = this.clock();
     const id = crypto.randomUUID();
-    const task: Task = {
+    return this.insert(actor, {
       id,
-      userId: actor.userId,
       ...fields,
       status: 'open',
       seriesId: position?.seriesId ?? (fields.recurrence ? id : null),
       occurrence: position?.occurrence ?? 1,
-      createdAt: now,
-      updatedAt: now,
       completedAt: null,
-      version: 1,
-    };
+    });
+  }
+
+  /**
+   * The undo of a delete: the task back under its own id and status. Its rule is not re-checked (it
+   * comes back as it was); it starts a series of its own, its old place in one went with it.
+   */
+  async restore(
+    actor: Actor,
+    id: string,
+    input: TaskInput,
+    status: Task['status'],
+    completedAt: Date | null,
+  ): Promise<Task> {
+    const fields = applyTaskInput(input);
+    try {
+      return await this.insert(actor, {
+        id,
+        ...fields,
+        status,
+        seriesId: fields.recurrence ? id : null,
+        occurrence: 1,
+        completedAt: status === 'completed' ? (completedAt ?? this.clock()) : null,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('task_exists', 'the task is back already');
+      throw error;
+    }
+  }
+
+  private async insert(
+    actor: Actor,
+    fields: Omit<Task, 'userId' | 'createdAt' | 'updatedAt' | 'version'>,
+  ): Promise<Task> {
+    const now = this.clock();
+    const task: Task = { ...fields, userId: actor.userId, createdAt: now, updatedAt: now, version: 1 };
     const change = await this.write(actor, async (trx) => ({
       action: 'created',
       before: null,
       after: await insertTask(trx, task),
     }));
     return change?.after ?? task;
+  }
+
+  /**
+   * What the quick-add box would create from `text`: the chat's own reading of a new task, on the
+   * server's clock in the user's zone, validated as a create is, and not written.
+   */
+  preview(actor: Actor, text: string): Required<TaskInput> {
+    const context = { now: this.clock(), timeZone: actor.timeZone, tasks: [], pending: null };
+    const payload = readNewTask(text, context);
+    if (!payload) throw new FieldError('text', 'names no task: write what to do, e.g. “buy milk tomorrow”');
+    const fields = applyTaskInput(payload);
+    assertRecurs(fields, actor.timeZone);
+    return inputOf(fields);
   }
 
   /**
