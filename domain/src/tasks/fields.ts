@@ -28,6 +28,8 @@ const DEFAULTS: TaskFields = {
   reminders: [],
   recurrence: null,
   recurrenceAnchor: 'due',
+  listId: null,
+  parentId: null,
 };
 
 export function fieldsOf(task: Task): TaskFields {
@@ -67,6 +69,9 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   if (input.reminders !== undefined) next.reminders = normalizeReminders(input.reminders);
   if (input.recurrence !== undefined) next.recurrence = normalizeRecurrence(input.recurrence);
   if (input.recurrence_anchor !== undefined) next.recurrenceAnchor = input.recurrence_anchor;
+  // Whether the list and the parent exist and are the user's is the write path's to check.
+  if (input.list_id !== undefined) next.listId = input.list_id;
+  if (input.parent_id !== undefined) next.parentId = input.parent_id;
 
   if (!next.title) throw new FieldError('title', 'is required');
   if (next.allDay && !next.dueAt) throw new FieldError('all_day', 'an all-day task needs due_at');
@@ -75,6 +80,12 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   }
   if (next.recurrence && !next.dueAt) {
     throw new FieldError('recurrence', 'a recurring task needs due_at, the date of its first occurrence');
+  }
+  if (next.recurrence && next.parentId) {
+    throw new FieldError(
+      'recurrence',
+      "a subtask does not repeat on its own: its recurring parent's next occurrence brings a fresh copy",
+    );
   }
   return next;
 }
@@ -197,4 +208,5 @@ function normalizeRecurrence(rule: string | null): string | null {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const stripControl = (value: string) => value.replace(CONTROL, '');
-const collapseWhitespace = (value: string) => stripControl(value).replace(/\s+/g, ' ').trim();
+/** User text on one line: control characters dropped, runs of whitespace one space (titles, names). */
+export const collapseWhitespace = (value: string) => stripControl(value).replace(/\s+/g, ' ').trim();

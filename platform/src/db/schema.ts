@@ -22,6 +22,26 @@ export type TasksTable = Omit<TaskRecord, 'created_at' | 'updated_at'> & {
   search: ColumnType<string, never, never>;
 };
 
+/** A list (project) of tasks; a task's list_id refers to it, null being the Inbox. */
+export interface ListsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  color: string | null;
+  position: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A named listing of tasks: `query` holds the filters of `GET /api/tasks` by their wire names. */
+export interface SavedFiltersTable {
+  id: string;
+  user_id: string;
+  name: string;
+  query: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
 export interface OutboxTable {
   id: Generated<string>;
   topic: string;
@@ -154,6 +174,8 @@ export interface Database {
   outbox: OutboxTable;
   users: UsersTable;
   tasks: TasksTable;
+  lists: ListsTable;
+  saved_filters: SavedFiltersTable;
   conversations: ConversationsTable;
   chat_messages: ChatMessagesTable;
   access_tokens: AccessTokensTable;

@@ -10,12 +10,16 @@ import type { ServiceModule } from '@todo/platform/service';
 import type { LlmSettings } from './assistant/llm-agent.js';
 import { registerAssistant } from './assistant/register.js';
 import { UserService } from './auth/users.js';
+import { SavedFilters } from './filters/saved-filters.js';
 import { authRoutes, type LoginLimits } from './http/auth-routes.js';
 import { dlqRoutes } from './http/dlq-routes.js';
+import { listRoutes } from './http/list-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
-import { TaskJson, UserJson } from './http/schemas.js';
+import { ListJson, TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
+import { viewRoutes } from './http/view-routes.js';
 import { webApp } from './http/web-app.js';
+import { ListService } from './lists/list-service.js';
 import { type FireOutcome, fireReminder, reminderScheduling } from './reminders/reminders.js';
 import { TaskService } from './tasks/task-service.js';
 
@@ -65,13 +69,15 @@ export function createApiService(options: ApiOptions): ApiService {
     onCommit,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const lists = new ListService(tasks);
+  const filters = new SavedFilters(options.db, lists);
   const fire = async (name: string) => {
     const outcome = await fireReminder(options.db, options.users, name);
     if (outcome === 'fired') onCommit();
     return outcome;
   };
   const register = async (app: HttpServer) => {
-    for (const schema of [TaskJson, UserJson]) app.addSchema(schema);
+    for (const schema of [TaskJson, ListJson, UserJson]) app.addSchema(schema);
     await app.register(swagger, {
       openapi: {
         info: { title: 'Todo Chatbot API', version: '1.0.0' },
@@ -91,6 +97,8 @@ export function createApiService(options: ApiOptions): ApiService {
       loginLimits: options.loginLimits,
     });
     await app.register(taskRoutes, { tasks });
+    await app.register(listRoutes, { lists });
+    await app.register(viewRoutes, { tasks, filters });
     await app.register(reminderRoutes, { fire, appToken: options.appToken });
     await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {

@@ -8,6 +8,7 @@ import * as m0006 from './0006_sync_log.js';
 import * as m0007 from './0007_conversations.js';
 import * as m0008 from './0008_sessions.js';
 import * as m0009 from './0009_task_sort_indexes.js';
+import * as m0010 from './0010_lists_subtasks_filters.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007_conversations': m0007,
   '0008_sessions': m0008,
   '0009_task_sort_indexes': m0009,
+  '0010_lists_subtasks_filters': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
