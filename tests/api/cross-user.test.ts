@@ -122,7 +122,15 @@ describe('one user’s token never reaches another user’s data', () => {
     operations = await operationsOf(anon);
 
     const me = (await ann.get('/api/me')).body;
+    const list = await ann.post('/api/lists', { name: `Projects ${marker}` });
+    expect(list.status, JSON.stringify(list.body)).toBe(201);
+    const filter = await ann.post('/api/filters', {
+      name: `Filter ${marker}`,
+      query: { list: list.body.id },
+    });
+    expect(filter.status, JSON.stringify(filter.body)).toBe(201);
     const task = await ann.post('/api/tasks', {
+      list_id: list.body.id,
       title: `Pay rent ${marker}`,
       tags: [marker],
       recurrence: 'FREQ=WEEKLY',
@@ -159,7 +167,11 @@ describe('one user’s token never reaches another user’s data', () => {
       '/api/chat/conversations/': chat.body.conversation_id,
       '/api/tokens/': token.body.id,
       '/api/notifications/': notification.id,
+      '/api/lists/': list.body.id,
+      '/api/filters/': filter.body.id,
     });
+    const subtask = await ann.post('/api/tasks', { title: `Step ${marker}`, parent_id: task.body.id });
+    expect(subtask.status, JSON.stringify(subtask.body)).toBe(201);
     annSecrets.push(marker, me.id, me.email, token.body.token, ...Object.values(annIds));
   });
   afterAll(() => app?.close());
