@@ -3,6 +3,8 @@ import { summarizeRecurrence } from '../lib/recurrence';
 import { reminderLabel, sortReminders } from '../lib/reminders';
 import { describeDue } from '../lib/time';
 import { Icon } from './Icon';
+import { TASK_DRAG_TYPE } from './Sidebar';
+import { SubtaskList } from './SubtaskList';
 
 interface TaskRowProps {
   task: Task;
@@ -10,15 +12,36 @@ interface TaskRowProps {
   onOpen: (task: Task) => void;
   onToggleComplete: (task: Task) => void;
   onDelete: (task: Task) => void;
+  /** Whether its subtasks are shown under it. */
+  expanded: boolean;
+  onToggleExpanded: (task: Task) => void;
+  syncTick: number;
+  onSubtasksChanged: () => void;
 }
 
-export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: TaskRowProps) {
+export function TaskRow({
+  task,
+  timeZone,
+  onOpen,
+  onToggleComplete,
+  onDelete,
+  expanded,
+  onToggleExpanded,
+  syncTick,
+  onSubtasksChanged,
+}: TaskRowProps) {
   const completed = task.status === 'completed';
   const due = task.due_at ? describeDue(task.due_at, task.all_day, timeZone) : null;
+  const progress = task.subtasks;
   return (
     <li
       className={`task-row priority-${task.priority}${completed ? ' completed' : ''}`}
       data-task-id={task.id}
+      draggable
+      onDragStart={(event) => {
+        event.dataTransfer.setData(TASK_DRAG_TYPE, task.id);
+        event.dataTransfer.effectAllowed = 'move';
+      }}
     >
       <input
         type="checkbox"
@@ -59,6 +82,23 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
           ))}
         </span>
       </button>
+      {progress && (
+        <progress
+          className="subtask-progress"
+          max={progress.total}
+          value={progress.completed}
+          aria-label={`${progress.completed} of ${progress.total} subtasks done`}
+        />
+      )}
+      <button
+        type="button"
+        className="subtask-toggle"
+        aria-expanded={expanded}
+        aria-label={`${expanded ? 'Hide' : 'Show'} subtasks of “${task.title}”`}
+        onClick={() => onToggleExpanded(task)}
+      >
+        {progress ? `${progress.completed}/${progress.total}` : '+ Subtask'}
+      </button>
       <button
         type="button"
         className="icon-button delete"
@@ -67,6 +107,9 @@ export function TaskRow({ task, timeZone, onOpen, onToggleComplete, onDelete }: 
       >
         <Icon name="trash" />
       </button>
+      {expanded && (
+        <SubtaskList parent={task} syncTick={syncTick} onChanged={onSubtasksChanged} onOpen={onOpen} />
+      )}
     </li>
   );
 }
