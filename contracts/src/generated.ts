@@ -33,6 +33,10 @@ export interface TaskSnapshot {
    */
   parent_id?: string | null;
   /**
+   * The user's order of tasks, ascending (sort=position); a new task goes last
+   */
+  position?: number;
+  /**
    * Shared by every occurrence of a recurring series: the first occurrence's id
    */
   series_id: string | null;

@@ -35,8 +35,9 @@ describe('lists', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body;
   };
-  const titles = async (client: ApiClient, query: string) =>
-    (await client.getAll(`/api/tasks?${query}`)).map((task: { title: string }) => task.title).sort();
+  const titlesInOrder = async (client: ApiClient, query: string) =>
+    (await client.getAll(`/api/tasks?${query}`)).map((task: { title: string }) => task.title);
+  const titles = async (client: ApiClient, query: string) => (await titlesInOrder(client, query)).sort();
 
   it('creates, reads, renames, recolours and orders lists', async () => {
     const work = await createList(ann, { name: '  Work  ', color: '#3B82F6' });
@@ -101,6 +102,33 @@ describe('lists', () => {
     expect(moved.body.list_id).toBe(groceries.id);
     const back = await ann.patch(`/api/tasks/${loose.id}`, { list_id: null });
     expect(back.body.list_id).toBeNull();
+  });
+
+  it('keeps the user’s order of a list: new tasks last, a moved one between its neighbours, paged by cursor', async () => {
+    const chores = await createList(ann, { name: 'Chores' });
+    const [dishes, laundry, floors] = [
+      await createTask(ann, { title: 'Dishes', list_id: chores.id }),
+      await createTask(ann, { title: 'Laundry', list_id: chores.id }),
+      await createTask(ann, { title: 'Floors', list_id: chores.id }),
+    ];
+    const ordered = async () => titlesInOrder(ann, `list=${chores.id}&sort=position&limit=1`);
+    expect(await ordered()).toEqual(['Dishes', 'Laundry', 'Floors']);
+    // Floors between Dishes and Laundry.
+    const moved = await ann.patch(`/api/tasks/${floors.id}`, {
+      position: (dishes.position + laundry.position) / 2,
+    });
+    expect(moved.status).toBe(200);
+    expect(await ordered()).toEqual(['Dishes', 'Floors', 'Laundry']);
+    expect(await titlesInOrder(ann, `list=${chores.id}&sort=-position`)).toEqual([
+      'Laundry',
+      'Floors',
+      'Dishes',
+    ]);
+    for (const position of ['first', 1e16, null]) {
+      const refused = await ann.patch(`/api/tasks/${dishes.id}`, { position });
+      expect(refused.status, String(position)).toBe(400);
+      expect(refused.body.error.field).toBe('position');
+    }
   });
 
   it('refuses a list that is not the user’s, and a malformed list filter', async () => {
@@ -180,7 +208,7 @@ describe('lists', () => {
         payload: { task: { list_id: null }, changed_fields: ['list_id'] },
       });
 
-      await socket.waitFor((frame) => frame.type === 'list.sync' && frame.event_type === 'list.deleted');
+      await socket.waitFor((frame) => frame.list_id === reading.id && frame.event_type === 'list.deleted');
       const listFrames = socket.frames.filter((frame) => frame.list_id === reading.id);
       expect(listFrames.map((frame) => frame.event_type)).toEqual([
         'list.created',

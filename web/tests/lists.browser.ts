@@ -153,6 +153,25 @@ describe.sequential('lists, views and subtasks', () => {
     await screenshot(page, 'list-desktop');
   });
 
+  test('reorders a list with Alt+↑/↓ and by dragging a row onto another', async () => {
+    // The Work list is open, in the user's order (the sort a list opens with).
+    expect(await page.getByLabel('Sort').inputValue()).toBe('position');
+    const shown = () => page.locator('.task-row .task-title').allTextContents();
+    const stored = async () =>
+      (await api.listTasks(`list=${(await lists())[0]?.id}&status=open&parent=none&sort=position`)).map(
+        (task) => task.title,
+      );
+    expect(await shown()).toEqual(['Dentist', 'Next month']);
+    await page.getByRole('button', { name: 'Edit “Next month”' }).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await eventually(async () => (await stored()).join() === 'Next month,Dentist', 'Next month to move up');
+    await eventually(async () => (await shown()).join() === 'Next month,Dentist', 'the list to show it');
+
+    await taskRow(page, 'Dentist').dragTo(taskRow(page, 'Next month'));
+    await eventually(async () => (await stored()).join() === 'Dentist,Next month', 'Dentist dropped first');
+    await eventually(async () => (await shown()).join() === 'Dentist,Next month', 'the list to show it');
+  });
+
   test('shows lists created elsewhere live, and asks what to do with a deleted list’s tasks', async () => {
     await api.request('POST', '/api/lists', { name: 'Shopping' });
     await sidebar().locator('.sidebar-list', { hasText: 'Shopping' }).waitFor();

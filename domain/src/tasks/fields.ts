@@ -30,6 +30,8 @@ const DEFAULTS: TaskFields = {
   recurrenceAnchor: 'due',
   listId: null,
   parentId: null,
+  // The write path puts a new task last; this is only the base an input is applied to.
+  position: 0,
 };
 
 export function fieldsOf(task: Task): TaskFields {
@@ -72,6 +74,7 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   // Whether the list and the parent exist and are the user's is the write path's to check.
   if (input.list_id !== undefined) next.listId = input.list_id;
   if (input.parent_id !== undefined) next.parentId = input.parent_id;
+  if (input.position !== undefined) next.position = normalizePosition(input.position);
 
   if (!next.title) throw new FieldError('title', 'is required');
   if (next.allDay && !next.dueAt) throw new FieldError('all_day', 'an all-day task needs due_at');
@@ -195,6 +198,13 @@ function normalizeReminders(reminders: string[]): string[] {
     return result.offset;
   });
   return [...new Set(offsets)];
+}
+
+/** Positions are compared as doubles: finite, and within the range where midpoints stay distinct. */
+function normalizePosition(position: number): number {
+  if (!Number.isFinite(position) || Math.abs(position) > 1e15)
+    throw new FieldError('position', 'must be a finite number between -1e15 and 1e15');
+  return position;
 }
 
 function normalizeRecurrence(rule: string | null): string | null {

@@ -41,6 +41,7 @@ export const TASK_INPUT_FIELDS = [
   'recurrence_anchor',
   'list_id',
   'parent_id',
+  'position',
 ] as const satisfies readonly TaskField[];
 export type TaskInputField = (typeof TASK_INPUT_FIELDS)[number];
 

@@ -142,7 +142,7 @@ export const api = {
   getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),
   createTask: (draft: Partial<TaskDraft> & Pick<TaskDraft, 'title'>) =>
     request<Task>('POST', '/api/tasks', draft),
-  updateTask: (id: string, patch: Partial<TaskDraft>, version: number) =>
+  updateTask: (id: string, patch: Partial<TaskDraft & Pick<Task, 'position'>>, version: number) =>
     request<Task>('PATCH', `/api/tasks/${id}`, patch, { 'If-Match': String(version) }),
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${id}`),
   completeTask: (id: string, subtasks?: 'complete' | 'keep') =>

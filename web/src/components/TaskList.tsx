@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useRef } from 'react';
 import type { Task } from '../api/types';
 import { dateInputValue, wallClockIn } from '../lib/time';
-import { TaskRow } from './TaskRow';
+import { TaskRow, type TaskRowProps } from './TaskRow';
 
 /** Calls `onVisible` whenever the returned element scrolls into view (infinite scroll). */
 function useWhenVisible<T extends Element>(onVisible: () => void, enabled: boolean) {
@@ -39,6 +39,7 @@ interface TaskListProps {
   onToggleExpanded: (task: Task) => void;
   syncTick: number;
   onSubtasksChanged: () => void;
+  reorder?: TaskRowProps['reorder'];
 }
 
 /** The calendar day a task is due on in the user's zone, YYYY-MM-DD (an all-day task's own date). */

@@ -1,3 +1,4 @@
+import type { DragEvent, KeyboardEvent } from 'react';
 import type { Task } from '../api/types';
 import { summarizeRecurrence } from '../lib/recurrence';
 import { reminderLabel, sortReminders } from '../lib/reminders';
@@ -6,7 +7,7 @@ import { Icon } from './Icon';
 import { TASK_DRAG_TYPE } from './Sidebar';
 import { SubtaskList } from './SubtaskList';
 
-interface TaskRowProps {
+export interface TaskRowProps {
   task: Task;
   timeZone: string;
   onOpen: (task: Task) => void;
@@ -17,6 +18,11 @@ interface TaskRowProps {
   onToggleExpanded: (task: Task) => void;
   syncTick: number;
   onSubtasksChanged: () => void;
+  /** Set when the list is in the user's order: Alt+↑/↓ moves the task, a dropped task lands before it. */
+  reorder?: {
+    onMove: (task: Task, by: -1 | 1) => void;
+    onDropBefore: (draggedId: string, target: Task) => void;
+  };
 }
 
 export function TaskRow({
@@ -29,6 +35,7 @@ export function TaskRow({
   onToggleExpanded,
   syncTick,
   onSubtasksChanged,
+  reorder,
 }: TaskRowProps) {
   const completed = task.status === 'completed';
   const due = task.due_at ? describeDue(task.due_at, task.all_day, timeZone) : null;
@@ -42,6 +49,24 @@ export function TaskRow({
         event.dataTransfer.setData(TASK_DRAG_TYPE, task.id);
         event.dataTransfer.effectAllowed = 'move';
       }}
+      {...(reorder
+        ? {
+            onKeyDown: (event: KeyboardEvent) => {
+              if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+              event.preventDefault();
+              reorder.onMove(task, event.key === 'ArrowUp' ? -1 : 1);
+            },
+            onDragOver: (event: DragEvent) => {
+              if (event.dataTransfer.types.includes(TASK_DRAG_TYPE)) event.preventDefault();
+            },
+            onDrop: (event: DragEvent) => {
+              const dragged = event.dataTransfer.getData(TASK_DRAG_TYPE);
+              if (!dragged || dragged === task.id) return;
+              event.preventDefault();
+              reorder.onDropBefore(dragged, task);
+            },
+          }
+        : {})}
     >
       <input
         type="checkbox"
@@ -55,6 +80,7 @@ export function TaskRow({
         className="task-main"
         onClick={() => onOpen(task)}
         aria-label={`Edit “${task.title}”`}
+        aria-keyshortcuts={reorder ? 'Alt+ArrowUp Alt+ArrowDown' : undefined}
       >
         <span className="task-title">{task.title}</span>
         <span className="task-meta">

@@ -248,6 +248,42 @@ export function Workspace() {
     () => list.items.filter((task) => !hiddenIds.has(task.id)),
     [list.items, hiddenIds],
   );
+  /** Puts `task` between `before` and `after` in the user's order (either may be missing: an end). */
+  const place = async (task: Task, before: Task | undefined, after: Task | undefined) => {
+    if (!before && !after) return;
+    // A task written before positions existed has none: it counts as 0.
+    const at = (neighbour: Task) => neighbour.position ?? 0;
+    const position =
+      before && after ? (at(before) + at(after)) / 2 : before ? at(before) + 1000 : at(after as Task) - 1000;
+    try {
+      list.patchTask(await api.updateTask(task.id, { position }, task.version));
+    } catch (error) {
+      showToast({
+        tone: 'error',
+        message: `Could not move “${task.title}”`,
+        detail: (error as Error).message,
+      });
+    }
+  };
+  const reorder =
+    filters.sort === 'position'
+      ? {
+          onMove: (task: Task, by: -1 | 1) => {
+            const others = visibleTasks.filter((item) => item.id !== task.id);
+            const index = visibleTasks.findIndex((item) => item.id === task.id) + by;
+            if (index < 0 || index > others.length) return;
+            void place(task, others[index - 1], others[index]);
+          },
+          onDropBefore: (draggedId: string, target: Task) => {
+            const dragged = visibleTasks.find((item) => item.id === draggedId);
+            if (!dragged) return;
+            const others = visibleTasks.filter((item) => item.id !== draggedId);
+            const index = others.findIndex((item) => item.id === target.id);
+            void place(dragged, others[index - 1], target);
+          },
+        }
+      : undefined;
+
   const filtered =
     JSON.stringify({ ...filters, sort: '' }) !== JSON.stringify({ ...DEFAULT_FILTERS, sort: '' });
 
@@ -268,7 +304,12 @@ export function Workspace() {
           lists={sidebar.lists}
           filters={sidebar.filters}
           counts={sidebar.counts}
-          onSelect={setView}
+          onSelect={(next) => {
+            setView(next);
+            // A list opens in the user's order, where its tasks can be moved (unless sorted otherwise).
+            if ((next.kind === 'list' || next.kind === 'inbox') && filters.sort === DEFAULT_FILTERS.sort)
+              setFilters({ ...filters, sort: 'position' });
+          }}
           onCreateList={async (name) => {
             const created = await api.createList(name);
             sidebar.reload();
@@ -315,6 +356,7 @@ export function Workspace() {
               })
             }
             syncTick={syncTick}
+            reorder={reorder}
             onSubtasksChanged={() => {
               list.refresh();
               sidebar.reload();

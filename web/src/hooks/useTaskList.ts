@@ -4,7 +4,16 @@ import type { Priority, Task, TaskStatus } from '../api/types';
 import { daysLeftInWeek, startOfDay } from '../lib/time';
 
 export type DueFilter = '' | 'today' | 'week' | 'overdue';
-export type SortKey = 'due' | '-due' | 'priority' | '-priority' | 'created' | '-created' | 'title' | '-title';
+export type SortKey =
+  | 'due'
+  | '-due'
+  | 'priority'
+  | '-priority'
+  | 'created'
+  | '-created'
+  | 'title'
+  | '-title'
+  | 'position';
 
 export interface TaskFilters {
   q: string;

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Lists (projects), subtasks and saved filters (issue 17). Additive: the new task columns are
+ * Lists (projects), subtasks, the user's order of tasks and saved filters (issue 17). Additive: the new task columns are
  * nullable, so every existing task is a top-level task in the Inbox.
  *
  * The task foreign keys are NO ACTION, not CASCADE: the write path moves or deletes a list's tasks
@@ -27,6 +27,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`alter table tasks add column list_id uuid references lists (id)`.execute(db);
   await sql`alter table tasks add column parent_id uuid references tasks (id)`.execute(db);
+  // The user's order (drag to reorder): existing tasks keep the order they were created in.
+  await sql`alter table tasks add column position double precision`.execute(db);
+  await sql`update tasks set position = extract(epoch from created_at) * 1000`.execute(db);
+  await sql`alter table tasks alter column position set not null`.execute(db);
+  await sql`create index tasks_user_position_idx on tasks (user_id, position, id)`.execute(db);
   await sql`create index tasks_user_list_idx on tasks (user_id, list_id)`.execute(db);
   await sql`create index tasks_parent_idx on tasks (parent_id) where parent_id is not null`.execute(db);
 
@@ -43,6 +48,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table saved_filters`.execute(db);
+  await sql`alter table tasks drop column position`.execute(db);
   await sql`alter table tasks drop column parent_id`.execute(db);
   await sql`alter table tasks drop column list_id`.execute(db);
   await sql`drop table lists`.execute(db);

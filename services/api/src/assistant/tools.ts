@@ -71,6 +71,7 @@ const fields = {
     .describe(
       "Makes it a subtask of this top-level task (its id); it joins the parent's list. null: top-level",
     ),
+  position: z.number().describe('Order among the tasks (sort=position), ascending; new tasks go last'),
 } satisfies Record<Exclude<TaskInputField, 'title' | 'list_id'>, z.ZodType>;
 
 const AddTaskInput = z.object({
@@ -108,7 +109,9 @@ const ListTasksInput = z
     view: z
       .enum(TASK_VIEWS)
       .describe('"today": open and due today or overdue; "upcoming": open and due in the next 7 days'),
-    sort: z.enum(TASK_SORTS).describe('Order: due (default), priority, created, title; "-" reverses'),
+    sort: z
+      .enum(TASK_SORTS)
+      .describe('Order: due (default), priority, created, title, position (the user\'s order); "-" reverses'),
     limit: z.number().int().min(1).max(200).describe('At most this many tasks (default 50)'),
     cursor: z.string().max(500).describe('The next_cursor of a previous answer: the tasks after it'),
   })

@@ -80,6 +80,12 @@ const taskInputProperties = {
     description:
       "Makes the task a subtask of a top-level task of yours (one level); it joins the parent's list",
   }),
+  position: Type.Number({
+    minimum: -1e15,
+    maximum: 1e15,
+    description:
+      'Your order of tasks (sort=position), e.g. halfway between two neighbours; a new task goes last',
+  }),
 } satisfies Record<TaskInputField, TSchema>;
 
 export const TaskCreateBody = Type.Object(
@@ -123,7 +129,7 @@ const taskFilterProperties = {
   sort: Type.Optional(
     stringEnum(
       TASK_SORTS,
-      'due, created and title ascend; priority lists the most important first; "-" reverses',
+      'due, created, title and position (your order) ascend; priority lists the most important first; "-" reverses',
     ),
   ),
 };

@@ -73,6 +73,8 @@ export const TASK_SORTS = [
   '-created',
   'title',
   '-title',
+  'position',
+  '-position',
 ] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
 
@@ -85,6 +87,7 @@ const SORT_KEYS = {
   priority: { expr: sql`tasks.priority_rank`, ascending: false, kind: 'number' },
   created: { expr: sql`tasks.created_at`, ascending: true, kind: 'time' },
   title: { expr: sql`lower(tasks.title)`, ascending: true, kind: 'text' },
+  position: { expr: sql`tasks.position`, ascending: true, kind: 'float' },
 } as const;
 
 export function sortKey(sort: TaskSort) {
@@ -101,6 +104,7 @@ const CURSOR_VALUE = {
   number: cursorFields.integer(0, PRIORITIES.length - 1),
   // Lower-casing can lengthen a title (İ → i̇), so the bound leaves room.
   text: cursorFields.text(4 * LIMITS.title),
+  float: cursorFields.finite(-1e15, 1e15),
 } as const;
 
 function cursorOf(sort: TaskSort) {

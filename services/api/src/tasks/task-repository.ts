@@ -199,7 +199,7 @@ function fromJsonRow(row: JsonTaskRow): TaskRow {
  * A time sort value arrives as JSON text in the session's offset; the cursor holds it as UTC.
  * 'infinity' (no due date) stays as it is.
  */
-function cursorValueOf(value: string | number, kind: 'time' | 'number' | 'text'): string | number {
+function cursorValueOf(value: string | number, kind: 'time' | 'number' | 'text' | 'float'): string | number {
   return kind === 'time' && value !== 'infinity' ? new Date(value).toISOString() : value;
 }
 

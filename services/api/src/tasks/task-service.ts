@@ -169,6 +169,8 @@ export class TaskService {
         id,
         userId: actor.userId,
         ...fields,
+        // Last in the user's order: creation order, until the user moves it.
+        position: input.position === undefined ? now.getTime() : fields.position,
         status: 'open',
         seriesId: position?.seriesId ?? (fields.recurrence ? id : null),
         occurrence: position?.occurrence ?? 1,
