@@ -84,7 +84,8 @@ describe.sequential('lists, views and subtasks', () => {
       async () => (await row.locator('.subtask-toggle').textContent()) === '0/3',
       'progress 0/3',
     );
-    await row.getByLabel('Complete “Outline”').check();
+    // The subtask's box changes once the server answered: clicked, not checked at once.
+    await row.getByLabel('Complete “Outline”').click();
     await eventually(
       async () => (await row.locator('.subtask-toggle').textContent()) === '1/3',
       'progress 1/3',
@@ -92,7 +93,7 @@ describe.sequential('lists, views and subtasks', () => {
     await expect(row.locator('progress.subtask-progress').getAttribute('value')).resolves.toBe('1');
     await screenshot(page, 'subtasks-desktop');
 
-    await row.getByLabel('Complete “Write the report”').check();
+    await row.getByLabel('Complete “Write the report”').click();
     const question = page.getByRole('dialog', { name: 'Complete its subtasks too?' });
     await question.waitFor();
     await screenshot(page, 'complete-parent-question');

@@ -49,13 +49,16 @@ function dueDay(task: Task, timeZone: string): string {
   return dateInputValue(wallClockIn(new Date(task.due_at), timeZone));
 }
 
+// While a view's first page loads, the previous view's tasks (some without a date) are still shown.
 const dayHeading = (day: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(`${day}T00:00:00Z`));
+  day === ''
+    ? 'No due date'
+    : new Intl.DateTimeFormat('en-GB', {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        timeZone: 'UTC',
+      }).format(new Date(`${day}T00:00:00Z`));
 
 export function TaskList({
   tasks,
