@@ -27,9 +27,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`alter table tasks add column list_id uuid references lists (id)`.execute(db);
   await sql`alter table tasks add column parent_id uuid references tasks (id)`.execute(db);
-  // The user's order (drag to reorder): existing tasks keep the order they were created in.
+  // The user's order (drag to reorder): existing tasks keep the order they were created in. The
+  // default puts a task written without one (a replica of the release before, during a rolling
+  // upgrade) last, as this release's write path does.
   await sql`alter table tasks add column position double precision`.execute(db);
   await sql`update tasks set position = extract(epoch from created_at) * 1000`.execute(db);
+  await sql`alter table tasks alter column position set default (extract(epoch from now()) * 1000)`.execute(
+    db,
+  );
   await sql`alter table tasks alter column position set not null`.execute(db);
   await sql`create index tasks_user_position_idx on tasks (user_id, position, id)`.execute(db);
   await sql`create index tasks_user_list_idx on tasks (user_id, list_id)`.execute(db);
