@@ -1,3 +1,4 @@
+import { isOffline, noteAnswer } from '../lib/offline';
 import type {
   AppNotification,
   ChatMessage,
@@ -53,6 +54,14 @@ async function request<T>(
   const allHeaders = new Headers(headers);
   if (body !== undefined) allHeaders.set('Content-Type', 'application/json');
   for (const [name, value] of Object.entries(CSRF_HEADERS)) allHeaders.set(name, value);
+  // Offline the app shows its last copy, read-only: a write is refused here, never queued.
+  if (method !== 'GET' && isOffline()) {
+    throw new ApiError(
+      0,
+      'offline',
+      'You are offline: nothing was changed. Try again once you are back online.',
+    );
+  }
   let response: Response;
   try {
     response = await fetch(path, {
@@ -63,6 +72,7 @@ async function request<T>(
   } catch {
     throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection.');
   }
+  noteAnswer(response);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : undefined;

@@ -14,6 +14,7 @@ import { browserTimeZone } from '../lib/time';
 import { ChatPanel } from './ChatPanel';
 import { Header } from './Header';
 import { Modal } from './Modal';
+import { OfflineBanner } from './OfflineBanner';
 import { SettingsDialog } from './SettingsDialog';
 import { Sidebar, type View } from './Sidebar';
 import { TaskDialog } from './TaskDialog';
@@ -298,6 +299,7 @@ export function Workspace() {
         notifications={notifications}
         onOpenTask={(id) => void openTaskById(id)}
       />
+      <OfflineBanner />
       <div className="workspace">
         <Sidebar
           view={view}

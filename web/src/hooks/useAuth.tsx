@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, setUnauthorizedHandler } from '../api/client';
 import type { Me } from '../api/types';
+import { dropOfflineCopies } from '../lib/offline';
 
 /** Whether the session cookie (which scripts cannot read) names a live session: known once /api/me answered. */
 type SessionState = 'checking' | 'signed-in' | 'signed-out';
@@ -26,6 +27,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signedOut = useCallback(() => {
     setSession('signed-out');
     setMe(null);
+    void dropOfflineCopies();
   }, []);
 
   useEffect(() => setUnauthorizedHandler(signedOut), [signedOut]);

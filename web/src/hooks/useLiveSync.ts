@@ -31,6 +31,8 @@ export function useLiveSync(
     let attempt = 0;
     let stopped = false;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    /** A retry is scheduled (the socket closed, or no ticket could be had, e.g. offline). */
+    let waiting = false;
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
 
     const watchSilence = () => {
@@ -42,10 +44,12 @@ export function useLiveSync(
       setConnection('offline');
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
       attempt++;
+      waiting = true;
       retryTimer = setTimeout(connect, delay);
     };
 
     const connect = async () => {
+      waiting = false;
       setConnection('connecting');
       let ticket: string;
       try {
@@ -87,7 +91,7 @@ export function useLiveSync(
 
     // Coming back online or to the tab: retry at once instead of waiting out the backoff.
     const retryNow = () => {
-      if (socket?.readyState === WebSocket.CLOSED && !stopped) {
+      if (waiting && !stopped) {
         clearTimeout(retryTimer);
         attempt = 0;
         void connect();

@@ -66,7 +66,8 @@ export default async function setup(project: TestProject) {
   const log = createWriteStream(join(ARTIFACTS_DIR, 'app.log'));
   const app = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
-    env: { ...userEnvironment(), PORT: String(port), DATA_DIR: dataDir },
+    // Metrics on a port of the system's choosing: the default one may be another app's on this host.
+    env: { ...userEnvironment(), PORT: String(port), METRICS_PORT: '0', DATA_DIR: dataDir },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
