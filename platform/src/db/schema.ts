@@ -42,6 +42,15 @@ export interface SavedFiltersTable {
   created_at: Timestamp;
 }
 
+/** An item `POST /api/import` created, by its import key (one import of each per user). */
+export interface ImportedItemsTable {
+  user_id: string;
+  import_key: string;
+  kind: 'task' | 'list' | 'filter';
+  item_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface OutboxTable {
   id: Generated<string>;
   topic: string;
@@ -176,6 +185,7 @@ export interface Database {
   tasks: TasksTable;
   lists: ListsTable;
   saved_filters: SavedFiltersTable;
+  imported_items: ImportedItemsTable;
   conversations: ConversationsTable;
   chat_messages: ChatMessagesTable;
   access_tokens: AccessTokensTable;

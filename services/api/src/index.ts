@@ -17,6 +17,7 @@ import { listRoutes } from './http/list-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
 import { ListJson, TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
+import { transferRoutes } from './http/transfer-routes.js';
 import { viewRoutes } from './http/view-routes.js';
 import { webApp } from './http/web-app.js';
 import { ListService } from './lists/list-service.js';
@@ -99,6 +100,7 @@ export function createApiService(options: ApiOptions): ApiService {
     await app.register(taskRoutes, { tasks });
     await app.register(listRoutes, { lists });
     await app.register(viewRoutes, { tasks, filters });
+    await app.register(transferRoutes, { tasks, lists, filters, users });
     await app.register(reminderRoutes, { fire, appToken: options.appToken });
     await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {

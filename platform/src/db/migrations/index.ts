@@ -9,6 +9,7 @@ import * as m0007 from './0007_conversations.js';
 import * as m0008 from './0008_sessions.js';
 import * as m0009 from './0009_task_sort_indexes.js';
 import * as m0010 from './0010_lists_subtasks_filters.js';
+import * as m0011 from './0011_imports.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008_sessions': m0008,
   '0009_task_sort_indexes': m0009,
   '0010_lists_subtasks_filters': m0010,
+  '0011_imports': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

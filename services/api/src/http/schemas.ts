@@ -46,7 +46,7 @@ export const TaskJson = Type.Unsafe<TaskSnapshot & { subtasks?: SubtaskProgress 
 const Uuid = Type.String({ format: 'uuid' });
 
 // What a client may send for each settable field; the compiler refuses a field of TaskInput left out.
-const taskInputProperties = {
+export const taskInputProperties = {
   title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
   description: Type.String({ maxLength: LIMITS.description }),
   priority: stringEnum(PRIORITIES),

@@ -1,5 +1,6 @@
 import { newEnvelope, type TaskListSnapshot } from '@todo/contracts';
 import { ConflictError, collapseWhitespace, FieldError, NotFoundError } from '@todo/domain';
+import type { Db } from '@todo/platform/db/connect';
 import type { Database } from '@todo/platform/db/schema';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { Transaction } from 'kysely';
@@ -67,37 +68,60 @@ export class ListService {
   }
 
   /** The user's list with this id or (case-insensitive) name; "inbox" is null, the Inbox. */
-  async resolve(actor: Actor, idOrName: string): Promise<ListRecord | null> {
+  async resolve(actor: Actor, idOrName: string, db: Db = this.tasks.db): Promise<ListRecord | null> {
     if (idOrName.trim().toLowerCase() === 'inbox') return null;
     if (UUID.test(idOrName)) {
-      const list = await findList(this.tasks.db, actor.userId, idOrName);
+      const list = await findList(db, actor.userId, idOrName);
       if (!list) throw new FieldError('list', 'no such list');
       return list;
     }
-    const list = await findListNamed(this.tasks.db, actor.userId, normalizeName(idOrName));
+    const list = await findListNamed(db, actor.userId, normalizeName(idOrName));
     if (!list) throw new FieldError('list', `you have no list named "${idOrName.slice(0, 100)}"`);
     return list;
   }
 
   async create(actor: Actor, input: ListInput & { name: string }): Promise<ListRecord> {
-    const name = normalizeName(input.name);
     let created: ListRecord | undefined;
-    await this.writeList(actor, 'created', async (trx) => {
-      const count = await countLists(trx, actor.userId);
-      if (count >= LIST_LIMITS.lists) throw new FieldError('name', `at most ${LIST_LIMITS.lists} lists`);
-      const now = new Date();
-      created = await insertList(trx, {
-        id: crypto.randomUUID(),
-        user_id: actor.userId,
-        name,
-        color: normalizeColor(input.color ?? null),
-        position: input.position ?? count,
-        created_at: now,
-        updated_at: now,
-      });
-      return { list: created, changes: [] };
-    });
+    await uniqueName(() =>
+      this.tasks.write(
+        actor,
+        async (trx) => {
+          created = await this.createIn(trx, actor, input);
+          return [];
+        },
+        { appendsEvents: true },
+      ),
+    );
     return created as ListRecord;
+  }
+
+  /** A new list in `trx`, with its live-sync event, for a write of the task service (an import). */
+  async createIn(
+    trx: Transaction<Database>,
+    actor: Actor,
+    input: ListInput & { name: string },
+  ): Promise<ListRecord> {
+    const name = normalizeName(input.name);
+    const color = normalizeColor(input.color ?? null);
+    const count = await countLists(trx, actor.userId);
+    if (count >= LIST_LIMITS.lists) throw new FieldError('name', `at most ${LIST_LIMITS.lists} lists`);
+    const now = new Date();
+    const created = await insertList(trx, {
+      id: crypto.randomUUID(),
+      user_id: actor.userId,
+      name,
+      color,
+      position: input.position ?? count,
+      created_at: now,
+      updated_at: now,
+    });
+    await appendToOutbox(trx, [listEvent(actor, 'created', created)]);
+    return created;
+  }
+
+  /** The user's list of this name (case-insensitive), in `trx`. */
+  named(trx: Transaction<Database>, actor: Actor, name: string): Promise<ListRecord | null> {
+    return findListNamed(trx, actor.userId, normalizeName(name));
   }
 
   async update(actor: Actor, id: string, input: ListInput): Promise<ListRecord> {
@@ -137,8 +161,8 @@ export class ListService {
     action: ListAction,
     work: (trx: Transaction<Database>) => Promise<{ list: ListRecord; changes: TaskChange[] }>,
   ): Promise<void> {
-    try {
-      await this.tasks.write(
+    await uniqueName(() =>
+      this.tasks.write(
         actor,
         async (trx) => {
           const { list, changes } = await work(trx);
@@ -146,12 +170,19 @@ export class ListService {
           return changes;
         },
         { appendsEvents: true },
-      );
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ConflictError('list_exists', 'you already have a list of that name');
-      throw error;
-    }
+      ),
+    );
+  }
+}
+
+/** Runs a list write, answering the unique name index's refusal as a conflict. */
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new ConflictError('list_exists', 'you already have a list of that name');
+    throw error;
   }
 }
 

@@ -264,3 +264,17 @@ export async function findTasksInList(db: Executor, userId: string, listId: stri
     .execute();
   return rows.map(toTask);
 }
+
+/** All of the user's tasks, top-level ones first, each in the user's order (an export). */
+export async function findAllTasks(db: Executor, userId: string): Promise<Task[]> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .orderBy(sql`parent_id is not null`)
+    .orderBy('position')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toTask);
+}

@@ -73,6 +73,16 @@ export interface SeriesPosition {
   previousId?: string;
 }
 
+/** What a task brought in by an import keeps of its past (absent: as a new task). */
+export interface KeptHistory {
+  id?: string;
+  status?: Task['status'];
+  seriesId?: string;
+  occurrence?: number;
+  createdAt?: Date;
+  completedAt?: Date | null;
+}
+
 /**
  * What completing a parent does to its open subtasks: the client must say (the web app asks),
  * since completing them is not undone by reopening the parent.
@@ -161,31 +171,48 @@ export class TaskService {
     const applied = applyTaskInput(input);
     // A later occurrence carries its series' rule, whose last date may be this one.
     if (!position) assertRecurs(applied, actor.timeZone);
-    const now = this.clock();
-    const id = crypto.randomUUID();
     const [change] = await this.write(actor, async (trx) => {
-      const fields = await this.placed(trx, actor, null, input, applied);
-      const task: Task = {
-        id,
-        userId: actor.userId,
-        ...fields,
-        // Last in the user's order: creation order, until the user moves it.
-        position: input.position === undefined ? now.getTime() : fields.position,
-        status: 'open',
-        seriesId: position?.seriesId ?? (fields.recurrence ? id : null),
-        occurrence: position?.occurrence ?? 1,
-        createdAt: now,
-        updatedAt: now,
-        completedAt: null,
-        version: 1,
-      };
-      const created: TaskChange = { action: 'created', before: null, after: await insertTask(trx, task) };
+      const task = await this.insertIn(trx, actor, input, applied, {
+        ...(position ? { seriesId: position.seriesId, occurrence: position.occurrence } : {}),
+      });
+      const created: TaskChange = { action: 'created', before: null, after: task };
       const copies = position?.previousId
         ? await this.copySubtasks(trx, actor, position.previousId, task)
         : [];
       return [created, ...copies];
     });
     return change?.after as Task;
+  }
+
+  /**
+   * A new task in `trx`, for a write of this service (an import keeps the history `kept` gives:
+   * its status, series and creation time); the caller returns its change to `write`.
+   */
+  async insertIn(
+    trx: Transaction<Database>,
+    actor: Actor,
+    input: TaskInput,
+    applied: TaskFields,
+    kept: KeptHistory = {},
+  ): Promise<Task> {
+    const now = this.clock();
+    const id = kept.id ?? crypto.randomUUID();
+    const fields = await this.placed(trx, actor, null, input, applied);
+    const status = kept.status ?? 'open';
+    return insertTask(trx, {
+      id,
+      userId: actor.userId,
+      ...fields,
+      // Last in the user's order: creation order, until the user moves it.
+      position: input.position === undefined ? now.getTime() : fields.position,
+      status,
+      seriesId: kept.seriesId ?? (fields.recurrence ? id : null),
+      occurrence: kept.occurrence ?? 1,
+      createdAt: kept.createdAt ?? now,
+      updatedAt: now,
+      completedAt: status === 'completed' ? (kept.completedAt ?? now) : null,
+      version: 1,
+    });
   }
 
   /**
