@@ -111,6 +111,9 @@ describe('one user’s token never reaches another user’s data', () => {
     for (const operation of operations.filter((o) => o.method === 'GET')) {
       view[operation.path] = (await ann.get(concrete(operation.path))).body;
     }
+    // The export is all of A's data at the moment it was made.
+    const exported = view['/api/export'] as { exported_at?: string } | undefined;
+    if (exported) delete exported.exported_at;
     return view;
   };
 
@@ -251,5 +254,55 @@ describe('one user’s token never reaches another user’s data', () => {
     } finally {
       await Promise.all(sockets.map((socket) => socket.close()));
     }
+  });
+
+  it('B importing A’s export gets copies of its own: none of A’s ids, and A’s data as it was', async () => {
+    const before = await annView();
+    const bobsBefore = (await bob.get('/api/export')).body.tasks.length;
+    const document = (await ann.get('/api/export')).body;
+    expect(document.tasks.length).toBeGreaterThan(0);
+    const imported = await bob.post('/api/import', document);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.refused).toBe(0);
+    const skipped = imported.body.lines.filter(
+      (line: { status: string; kind: string }) => line.status === 'skipped' && line.kind !== 'settings',
+    );
+    expect(skipped).toEqual([]);
+    const mine = (await bob.get('/api/export')).body;
+    expect(mine.tasks).toHaveLength(bobsBefore + document.tasks.length);
+    const annIdsNow = [...Object.values(annIds), ...document.tasks.map((task: { id: string }) => task.id)];
+    const copyIds = JSON.stringify([mine.tasks, mine.lists, mine.saved_filters]);
+    expect(annIdsNow.filter((id) => copyIds.includes(id))).toEqual([]);
+
+    // A document naming A's ids reaches nothing of A's: A's task id is B's copy of it by now, A's
+    // list (not in the document) is refused.
+    const crafted = await bob.post('/api/import', {
+      format: 'todo-chatbot-export',
+      version: 1,
+      tasks: [
+        {
+          id: crypto.randomUUID(),
+          title: 'Under A’s task',
+          status: 'open',
+          parent_id: annIds['/api/tasks/'],
+        },
+        { id: crypto.randomUUID(), title: 'In A’s list', status: 'open', list_id: annIds['/api/lists/'] },
+        { id: annIds['/api/tasks/'], title: 'A’s id', status: 'open' },
+      ],
+    });
+    expect(crafted.status).toBe(200);
+    const byAt = Object.fromEntries(
+      crafted.body.lines.map((line: { at: string; status: string; field?: string; id?: string }) => [
+        line.at,
+        line,
+      ]),
+    );
+    expect(byAt['tasks[1]']).toMatchObject({ status: 'refused', field: 'tasks[1].list_id' });
+    expect(byAt['tasks[2]']).toMatchObject({ status: 'skipped', reason: 'imported before' });
+    expect(byAt['tasks[0]']).toMatchObject({ status: 'created' });
+    const under = (await bob.get(`/api/tasks/${byAt['tasks[0]'].id}`)).body;
+    expect(under.parent_id).toBe(byAt['tasks[2]'].id);
+    expect(under.parent_id).not.toBe(annIds['/api/tasks/']);
+    expect(await annView()).toEqual(before);
   });
 });
