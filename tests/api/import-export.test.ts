@@ -246,8 +246,12 @@ describe('import and export', () => {
     expect(huge.status).toBe(413);
     expect(huge.body.error.field).toBe('body');
     expect((await eve.get('/api/export')).body.tasks).toEqual([]);
-    expect((await eve.post('/api/import?format=todoist-csv', { a: 1 })).body.error.field).toBe('body');
+    const csvAsExport = await eve.post('/api/import', 'TYPE,CONTENT\ntask,x', { 'content-type': 'text/csv' });
+    expect(csvAsExport.body.error.field).toBe('body');
+    expect((await eve.post('/api/import?format=todoist-csv', { a: 1 })).status).toBe(400);
     expect((await eve.post('/api/import?format=csv', {})).body.error.field).toBe('format');
+    expect((await eve.post('/api/import', 'x', { 'content-type': 'application/xml' })).status).toBe(415);
+    expect((await eve.get('/api/export')).body.tasks).toEqual([]);
   });
 
   it('imports a Todoist CSV: sections, subtasks, notes, priorities, labels, dates; twice creates nothing twice', async () => {

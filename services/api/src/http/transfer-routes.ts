@@ -5,9 +5,9 @@ import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import type { UserService } from '../auth/users.js';
 import {
-  checkEnvelope,
   ExportDocument,
   exportDocument,
+  ImportEnvelope,
   importDocument,
   type TransferDeps,
 } from '../transfer/export-document.js';
@@ -100,6 +100,12 @@ export async function transferRoutes(app: HttpServer, options: TransferRoutesOpt
         tags: ['import-export'],
         summary: `Import an export document (application/json) or a Todoist CSV (text/csv, format=todoist-csv): at most ${IMPORT_LIMITS.items} items and ${IMPORT_LIMITS.bytes / 1024 / 1024} MiB; what was created, skipped or refused, item by item. Importing a file again creates nothing twice`,
         querystring: ImportQuerystring,
+        body: {
+          content: {
+            'application/json': { schema: ImportEnvelope },
+            'text/csv': { schema: Type.String({ description: 'A Todoist CSV export (format=todoist-csv)' }) },
+          },
+        },
         response: { 200: ImportReportJson, ...errorResponses },
       },
     },
@@ -127,7 +133,6 @@ export async function transferRoutes(app: HttpServer, options: TransferRoutesOpt
           throw new FieldError('list', 'is for format=todoist-csv: an export document names its lists');
         if (typeof body !== 'object' || body === null || Array.isArray(body))
           throw new FieldError('body', 'must be an export document (application/json) from GET /api/export');
-        checkEnvelope(body);
         await tasks.write(
           actor,
           async (trx) => {

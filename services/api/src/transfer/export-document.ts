@@ -63,7 +63,7 @@ export const ExportDocument = Type.Object({
 export type ExportDocument = Static<typeof ExportDocument>;
 
 /** What an import checks of the document as a whole; each item is checked on its own. */
-const ImportEnvelope = Type.Object({
+export const ImportEnvelope = Type.Object({
   format: Type.Literal(EXPORT_FORMAT),
   version: Type.Integer({ minimum: 1, maximum: EXPORT_VERSION }),
   settings: Type.Optional(Type.Unknown()),
@@ -105,12 +105,6 @@ function problemOf(schema: TSchema, value: unknown, prefix: string): FieldError 
   const missing = (first.params as { requiredProperties?: string[] } | undefined)?.requiredProperties?.[0];
   const field = [prefix, path, missing].filter(Boolean).join('.');
   return new FieldError(field || 'body', missing ? 'is required' : first.message);
-}
-
-/** Refuses a document whose envelope is not an export's (400 naming the field). */
-export function checkEnvelope(body: unknown): void {
-  const problem = problemOf(ImportEnvelope, body, '');
-  if (problem) throw problem;
 }
 
 /**
