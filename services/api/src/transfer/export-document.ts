@@ -196,52 +196,30 @@ export async function importDocument(
     for (const field of TASK_INPUT_FIELDS) {
       if (task[field] !== undefined) Object.assign(input, { [field]: task[field] });
     }
-    if (task.list_id) {
-      const listId = listIds.get(task.list_id);
-      if (!listId) {
-        run.add({
-          at,
-          kind: 'task',
-          status: 'refused',
-          field: `${at}.list_id`,
-          reason: 'its list was not imported',
-        });
-        continue;
-      }
-      input.list_id = listId;
-    }
-    if (task.parent_id) {
-      const parentId = taskIds.get(task.parent_id);
-      if (!parentId) {
-        run.add({
-          at,
-          kind: 'task',
-          status: 'refused',
-          field: `${at}.parent_id`,
-          reason: 'its parent was not imported',
-        });
-        continue;
-      }
-      input.parent_id = parentId;
-    }
-    // A series keeps its occurrences together under a new id; one occurrence number once.
+    // The new ids of its list and parent, and of its series (one occurrence number once).
+    const refusal = mapReferences(task, input, listIds, taskIds);
     let seriesId: string | undefined;
-    if (task.series_id) {
+    if (!refusal && task.series_id) {
       seriesId = seriesIds.get(task.series_id) ?? newIds.get(task.series_id) ?? crypto.randomUUID();
       seriesIds.set(task.series_id, seriesId);
-      const occurrence = `${seriesId}#${task.occurrence ?? 1}`;
-      if (occurrences.has(occurrence)) {
-        run.add({
-          at,
-          kind: 'task',
-          status: 'refused',
-          field: `${at}.occurrence`,
-          reason: 'a second task for this occurrence of its series',
-        });
-        continue;
-      }
-      occurrences.add(occurrence);
     }
+    const occurrence = seriesId ? `${seriesId}#${task.occurrence ?? 1}` : null;
+    const unplaced =
+      refusal ??
+      (occurrence && occurrences.has(occurrence)
+        ? { field: 'occurrence', reason: 'a second task for this occurrence of its series' }
+        : null);
+    if (unplaced) {
+      run.add({
+        at,
+        kind: 'task',
+        status: 'refused',
+        field: `${at}.${unplaced.field}`,
+        reason: unplaced.reason,
+      });
+      continue;
+    }
+    if (occurrence) occurrences.add(occurrence);
     const created = await run.task(
       at,
       `export:task:${task.id}`,
@@ -301,4 +279,24 @@ export async function importDocument(
     }
   }
   return settings;
+}
+
+/** Points `input` at the new ids of the task's list and parent; what is missing, if one is. */
+function mapReferences(
+  task: Static<typeof ExportedTask>,
+  input: TaskInput,
+  listIds: Map<string, string>,
+  taskIds: Map<string, string>,
+): { field: string; reason: string } | null {
+  if (task.list_id) {
+    const listId = listIds.get(task.list_id);
+    if (!listId) return { field: 'list_id', reason: 'its list was not imported' };
+    input.list_id = listId;
+  }
+  if (task.parent_id) {
+    const parentId = taskIds.get(task.parent_id);
+    if (!parentId) return { field: 'parent_id', reason: 'its parent was not imported' };
+    input.parent_id = parentId;
+  }
+  return null;
 }
