@@ -24,6 +24,7 @@ export type {
   Command,
   CommandKind,
   ListFilter,
+  ListRef,
   PendingState,
   TaskAction,
   TaskChanges,

@@ -8,6 +8,7 @@ import { parseDelete } from './delete.js';
 import { parsePriorityChange, parseReminderChange, parseRename, parseTagChange } from './edits.js';
 import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
+import { parseListPhrase } from './lists.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { parseReminder } from './reminders.js';
 import { parseReschedule } from './reschedule.js';
@@ -136,6 +137,10 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
 
   const talk = smallTalk(text);
   if (talk) return { kind: 'help', reply: talk };
+
+  // "what's on my work list", "add milk to my shopping list", "move the report to work".
+  const listPhrase = parseListPhrase(text, ctx, (body) => addCommand(body, ctx, false));
+  if (listPhrase) return listPhrase;
 
   const query = parseListQuery(text, ctx);
   if (query && looksLikeQuestionStart(text)) return query;
