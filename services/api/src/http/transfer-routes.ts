@@ -124,6 +124,7 @@ export async function transferRoutes(app: HttpServer, options: TransferRoutesOpt
           async (trx) => {
             run = new ImportRun(trx, actor, tasks);
             await importTodoist(run, options.lists, rows, request.query.list);
+            await run.flush();
             return run.changes;
           },
           { appendsEvents: true },
@@ -138,6 +139,7 @@ export async function transferRoutes(app: HttpServer, options: TransferRoutesOpt
           async (trx) => {
             run = new ImportRun(trx, actor, tasks);
             settings = await importDocument(run, options, body as Record<string, unknown>);
+            await run.flush();
             return run.changes;
           },
           { appendsEvents: true },

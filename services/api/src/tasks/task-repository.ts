@@ -278,3 +278,18 @@ export async function findAllTasks(db: Executor, userId: string): Promise<Task[]
     .execute();
   return rows.map(toTask);
 }
+
+/** Which of `ids` are tasks of the user's (one query per thousand). */
+export async function findOwnTaskIds(db: Executor, userId: string, ids: string[]): Promise<Set<string>> {
+  const own = new Set<string>();
+  for (let at = 0; at < ids.length; at += 1000) {
+    const rows = await db
+      .selectFrom('tasks')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('id', 'in', ids.slice(at, at + 1000))
+      .execute();
+    for (const row of rows) own.add(row.id);
+  }
+  return own;
+}

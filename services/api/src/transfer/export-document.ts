@@ -4,7 +4,7 @@ import { Value } from 'typebox/value';
 import type { SavedFilters, SavedQuery } from '../filters/saved-filters.js';
 import { TaskFilterQuery, taskInputProperties } from '../http/schemas.js';
 import type { ListService } from '../lists/list-service.js';
-import { findAllTasks, findTask } from '../tasks/task-repository.js';
+import { findAllTasks, findOwnTaskIds } from '../tasks/task-repository.js';
 import type { Actor, TaskService } from '../tasks/task-service.js';
 import { IMPORT_LIMITS, type ImportRun } from './import-run.js';
 
@@ -118,6 +118,15 @@ export async function importDocument(
   body: Record<string, unknown>,
 ): Promise<Static<typeof ExportedSettings> | null> {
   const { actor, trx } = run;
+  const idsOf = (kind: string, items: unknown) =>
+    ((Array.isArray(items) ? items : []) as { id?: unknown }[]).flatMap((item) =>
+      typeof item?.id === 'string' ? [`export:${kind}:${item.id}`] : [],
+    );
+  await run.preload([
+    ...idsOf('list', body.lists),
+    ...idsOf('task', body.tasks),
+    ...idsOf('filter', body.saved_filters),
+  ]);
   const listIds = new Map<string, string>();
   const taskIds = new Map<string, string>();
 
@@ -163,6 +172,15 @@ export async function importDocument(
   const seriesIds = new Map<string, string>();
   const occurrences = new Set<string>();
   const entries = ((body.tasks ?? []) as unknown[]).map((item, index) => ({ item, at: `tasks[${index}]` }));
+  // The document's tasks that are the user's own already (importing one's own export).
+  const ownIds = await findOwnTaskIds(
+    trx,
+    actor.userId,
+    entries.flatMap(({ item }) => {
+      const id = (item as { id?: unknown } | null)?.id;
+      return typeof id === 'string' && Value.Check(Uuid, id) ? [id] : [];
+    }),
+  );
   // Each task's new id, known before any is written: a series is named by its first task's id.
   const newIds = new Map<string, string>();
   for (const { item } of entries) {
@@ -179,14 +197,13 @@ export async function importDocument(
       continue;
     }
     const task = item as Static<typeof ExportedTask>;
-    const own = await findTask(trx, actor.userId, task.id);
-    if (own) {
-      taskIds.set(task.id, own.id);
+    if (ownIds.has(task.id)) {
+      taskIds.set(task.id, task.id);
       run.add({
         at,
         kind: 'task',
         status: 'skipped',
-        id: own.id,
+        id: task.id,
         title: task.title,
         reason: 'this task is yours',
       });

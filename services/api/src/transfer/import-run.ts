@@ -64,22 +64,53 @@ export class ImportRun {
     private readonly tasks: TaskService,
   ) {}
 
-  /** The id of what an earlier import made of `key`, if it did. */
+  /** What earlier imports made, by import key (loaded by `preload`, then kept up to date). */
+  private readonly known = new Map<string, string>();
+  private readonly loaded = new Set<string>();
+  private readonly fresh: { import_key: string; kind: 'task' | 'list' | 'filter'; item_id: string }[] = [];
+
+  /** Reads in one query which of `keys` earlier imports made. */
+  async preload(keys: string[]): Promise<void> {
+    for (let at = 0; at < keys.length; at += 1000) {
+      const rows = await this.trx
+        .selectFrom('imported_items')
+        .select(['import_key', 'item_id'])
+        .where('user_id', '=', this.actor.userId)
+        .where('import_key', 'in', keys.slice(at, at + 1000))
+        .execute();
+      for (const row of rows) this.known.set(row.import_key, row.item_id);
+    }
+    for (const key of keys) this.loaded.add(key);
+  }
+
+  /** The id of what an earlier import (or this one) made of `key`, if one did. */
   async imported(key: string): Promise<string | null> {
+    if (this.known.has(key) || this.loaded.has(key)) return this.known.get(key) ?? null;
     const row = await this.trx
       .selectFrom('imported_items')
       .select('item_id')
       .where('user_id', '=', this.actor.userId)
       .where('import_key', '=', key)
       .executeTakeFirst();
+    if (row) this.known.set(key, row.item_id);
     return row?.item_id ?? null;
   }
 
+  /** Keeps what `key` became; written with the rest by `flush`. */
   async remember(key: string, kind: 'task' | 'list' | 'filter', id: string): Promise<void> {
-    await this.trx
-      .insertInto('imported_items')
-      .values({ user_id: this.actor.userId, import_key: key, kind, item_id: id })
-      .execute();
+    this.known.set(key, id);
+    this.fresh.push({ import_key: key, kind, item_id: id });
+  }
+
+  /** Writes the import keys of what this run created, in the run's transaction. */
+  async flush(): Promise<void> {
+    for (let at = 0; at < this.fresh.length; at += 1000) {
+      await this.trx
+        .insertInto('imported_items')
+        .values(this.fresh.slice(at, at + 1000).map((row) => ({ ...row, user_id: this.actor.userId })))
+        .execute();
+    }
+    this.fresh.length = 0;
   }
 
   add(line: ImportLine): void {

@@ -22,6 +22,8 @@ interface TodoistRow {
 }
 
 const REQUIRED_COLUMNS = ['TYPE', 'CONTENT'] as const;
+/** A date phrase is short ("every other monday at 9am"); the reading of one is bounded with it. */
+const DATE_LIMIT = 100;
 
 /** Todoist's PRIORITY 4 is its p1, the most urgent; 1 (p4) is its default, "no priority". */
 const PRIORITY: Record<string, Priority> = { '4': 'urgent', '3': 'high', '2': 'medium', '1': 'low' };
@@ -158,8 +160,23 @@ export async function importTodoist(
     }
   }
 
+  await run.preload(planned.map((item) => item.key));
   for (const item of planned) {
     const at = `line ${item.row.line}`;
+    const earlier = await run.imported(item.key);
+    if (earlier) {
+      item.done = { id: earlier, status: 'skipped' };
+      run.add({
+        at,
+        kind: 'task',
+        status: 'skipped',
+        id: earlier,
+        title: item.row.content,
+        reason: 'imported before',
+      });
+      notesOf(run, item);
+      continue;
+    }
     if (item.parent && item.parent.done?.status === 'refused') {
       item.done = { id: null, status: 'refused' };
       run.add({
@@ -183,22 +200,23 @@ export async function importTodoist(
     const before = run.lines.length;
     const task = await run.task(at, item.key, input);
     const outcome = run.lines[before];
-    const earlier = outcome?.status === 'skipped' ? (outcome.id ?? null) : null;
-    item.done = {
-      id: task?.id ?? earlier,
-      status: outcome?.status === 'refused' ? 'refused' : task ? 'created' : 'skipped',
-    };
+    item.done = { id: task?.id ?? null, status: task ? 'created' : 'refused' };
     if (item.row.indent > 2 && outcome)
       outcome.reason = 'subtasks are one level deep: made a subtask of the task above';
-    for (const note of item.notes) {
-      run.add({
-        at: `line ${note.line}`,
-        kind: 'note',
-        status: item.done.status,
-        ...(item.done.id ? { id: item.done.id } : {}),
-        reason: `in the description of the task on line ${item.row.line}`,
-      });
-    }
+    notesOf(run, item);
+  }
+}
+
+/** The report's lines for a task's notes: they went where the task went. */
+function notesOf(run: ImportRun, item: Planned): void {
+  for (const note of item.notes) {
+    run.add({
+      at: `line ${note.line}`,
+      kind: 'note',
+      status: item.done?.status ?? 'refused',
+      ...(item.done?.id ? { id: item.done.id } : {}),
+      reason: `in the description of the task on line ${item.row.line}`,
+    });
   }
 }
 
@@ -224,6 +242,7 @@ function toInput(item: Planned, run: ImportRun): (TaskInput & { title: string })
     if (!priority) return new FieldError('PRIORITY', 'must be 1, 2, 3 or 4 (4 is the most urgent)');
     input.priority = priority;
   }
+  if (row.date.length > DATE_LIMIT) return new FieldError('DATE', `must be at most ${DATE_LIMIT} characters`);
   if (row.date) {
     const timeZone = row.timezone && isValidTimeZone(row.timezone) ? row.timezone : run.actor.timeZone;
     const parsed = parseTaskText(row.date, { now: new Date(), timeZone, tasks: [], pending: null }, false);
