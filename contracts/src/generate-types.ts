@@ -16,7 +16,11 @@ export async function generateTypes(): Promise<string> {
       await compile(schema, schema.title, {
         cwd: schemasDir,
         bannerComment: '',
-        declareExternallyReferenced: file === 'task.schema.json' || file === 'envelope.schema.json',
+        declareExternallyReferenced: [
+          'task.schema.json',
+          'list.schema.json',
+          'envelope.schema.json',
+        ].includes(file),
         additionalProperties: false,
         format: false,
       }),

@@ -25,6 +25,18 @@ export interface TaskSnapshot {
   recurrence: string | null;
   recurrence_anchor: 'due' | 'completion';
   /**
+   * The list the task is in; null (or absent, from a 1.0 producer) is the Inbox
+   */
+  list_id?: string | null;
+  /**
+   * The task this one is a subtask of (one level deep); null for a top-level task
+   */
+  parent_id?: string | null;
+  /**
+   * The user's order of tasks, ascending (sort=position); a new task goes last
+   */
+  position?: number;
+  /**
    * Shared by every occurrence of a recurring series: the first occurrence's id
    */
   series_id: string | null;
@@ -36,6 +48,25 @@ export interface TaskSnapshot {
   updated_at: string;
   completed_at: string | null;
   version: number;
+}
+
+/**
+ * A list (project) of tasks, as the HTTP API and live-sync events carry it.
+ */
+export interface TaskListSnapshot {
+  id: string;
+  user_id: string;
+  name: string;
+  /**
+   * A CSS hex colour, e.g. #3b82f6; null for none
+   */
+  color: string | null;
+  /**
+   * Order in the sidebar, ascending
+   */
+  position: number;
+  created_at: string;
+  updated_at: string;
 }
 
 /**
@@ -72,13 +103,17 @@ export type TaskEvent = EventEnvelope & {
 };
 
 /**
- * Topic task-updates: what a user's open clients must show now (task changes, new notifications).
+ * Topic task-updates: what a user's open clients must show now (task and list changes, new notifications).
  */
 export type TaskUpdate = EventEnvelope & {
-  event_type: 'task.sync' | 'notification.created';
+  event_type: 'task.sync' | 'notification.created' | 'list.sync';
   payload: {
     action?: 'created' | 'updated' | 'completed' | 'reopened' | 'deleted';
     task?: TaskSnapshot | null;
+    /**
+     * list.sync: the list as it is now; null when it was deleted (task_id is then its id)
+     */
+    list?: TaskListSnapshot | null;
     notification?: {
       id: string;
       task_id: string;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const SCHEMA_FILES = [
   'task.schema.json',
+  'list.schema.json',
   'envelope.schema.json',
   'task-event.schema.json',
   'task-update.schema.json',

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type TaskListFilter, toListQuery } from '@todo/api/tasks/task-query';
+import { type TaskListFilter, toListQuery, userCalendar } from '@todo/api/tasks/task-query';
 import { listTasks } from '@todo/api/tasks/task-repository';
 import { loadConfig } from '@todo/platform/config';
 import type { Database } from '@todo/platform/db/schema';
@@ -155,7 +155,7 @@ async function explain(running: RunningApp, userId: string, filter: TaskListFilt
     ],
   });
   try {
-    await listTasks(capturing, userId, toListQuery(filter), new Date(), 'UTC');
+    await listTasks(capturing, userId, toListQuery(filter), userCalendar(new Date(), 'UTC'));
     const statement = captured.at(-1) as { sql: string; parameters: readonly unknown[] };
     const plan = await pool.query(`explain (analyze, costs off, buffers off) ${statement.sql}`, [
       ...statement.parameters,

@@ -130,6 +130,9 @@ describe('one user’s token never reaches another user’s data', () => {
       view[operation.path] = (await ann.get(concrete(operation.path))).body;
     }
     view.feed = await feedText(annFeedUrl);
+    // The export is all of A's data at the moment it was made.
+    const exported = view['/api/export'] as { exported_at?: string } | undefined;
+    if (exported) delete exported.exported_at;
     return view;
   };
 
@@ -141,7 +144,15 @@ describe('one user’s token never reaches another user’s data', () => {
     operations = await operationsOf(anon);
 
     const me = (await ann.get('/api/me')).body;
+    const list = await ann.post('/api/lists', { name: `Projects ${marker}` });
+    expect(list.status, JSON.stringify(list.body)).toBe(201);
+    const filter = await ann.post('/api/filters', {
+      name: `Filter ${marker}`,
+      query: { list: list.body.id },
+    });
+    expect(filter.status, JSON.stringify(filter.body)).toBe(201);
     const task = await ann.post('/api/tasks', {
+      list_id: list.body.id,
       title: `Pay rent ${marker}`,
       tags: [marker],
       recurrence: 'FREQ=WEEKLY',
@@ -182,7 +193,11 @@ describe('one user’s token never reaches another user’s data', () => {
       '/api/chat/conversations/': chat.body.conversation_id,
       '/api/tokens/': token.body.id,
       '/api/notifications/': notification.id,
+      '/api/lists/': list.body.id,
+      '/api/filters/': filter.body.id,
     });
+    const subtask = await ann.post('/api/tasks', { title: `Step ${marker}`, parent_id: task.body.id });
+    expect(subtask.status, JSON.stringify(subtask.body)).toBe(201);
     annSecrets.push(
       marker,
       me.id,
@@ -278,5 +293,55 @@ describe('one user’s token never reaches another user’s data', () => {
     } finally {
       await Promise.all(sockets.map((socket) => socket.close()));
     }
+  });
+
+  it('B importing A’s export gets copies of its own: none of A’s ids, and A’s data as it was', async () => {
+    const before = await annView();
+    const bobsBefore = (await bob.get('/api/export')).body.tasks.length;
+    const document = (await ann.get('/api/export')).body;
+    expect(document.tasks.length).toBeGreaterThan(0);
+    const imported = await bob.post('/api/import', document);
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.refused).toBe(0);
+    const skipped = imported.body.lines.filter(
+      (line: { status: string; kind: string }) => line.status === 'skipped' && line.kind !== 'settings',
+    );
+    expect(skipped).toEqual([]);
+    const mine = (await bob.get('/api/export')).body;
+    expect(mine.tasks).toHaveLength(bobsBefore + document.tasks.length);
+    const annIdsNow = [...Object.values(annIds), ...document.tasks.map((task: { id: string }) => task.id)];
+    const copyIds = JSON.stringify([mine.tasks, mine.lists, mine.saved_filters]);
+    expect(annIdsNow.filter((id) => copyIds.includes(id))).toEqual([]);
+
+    // A document naming A's ids reaches nothing of A's: A's task id is B's copy of it by now, A's
+    // list (not in the document) is refused.
+    const crafted = await bob.post('/api/import', {
+      format: 'todo-chatbot-export',
+      version: 1,
+      tasks: [
+        {
+          id: crypto.randomUUID(),
+          title: 'Under A’s task',
+          status: 'open',
+          parent_id: annIds['/api/tasks/'],
+        },
+        { id: crypto.randomUUID(), title: 'In A’s list', status: 'open', list_id: annIds['/api/lists/'] },
+        { id: annIds['/api/tasks/'], title: 'A’s id', status: 'open' },
+      ],
+    });
+    expect(crafted.status).toBe(200);
+    const byAt = Object.fromEntries(
+      crafted.body.lines.map((line: { at: string; status: string; field?: string; id?: string }) => [
+        line.at,
+        line,
+      ]),
+    );
+    expect(byAt['tasks[1]']).toMatchObject({ status: 'refused', field: 'tasks[1].list_id' });
+    expect(byAt['tasks[2]']).toMatchObject({ status: 'skipped', reason: 'imported before' });
+    expect(byAt['tasks[0]']).toMatchObject({ status: 'created' });
+    const under = (await bob.get(`/api/tasks/${byAt['tasks[0]'].id}`)).body;
+    expect(under.parent_id).toBe(byAt['tasks[2]'].id);
+    expect(under.parent_id).not.toBe(annIds['/api/tasks/']);
+    expect(await annView()).toEqual(before);
   });
 });

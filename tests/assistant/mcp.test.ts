@@ -138,6 +138,42 @@ describe('MCP server', () => {
     expect((await ann.get('/api/tasks?q=gym')).body.items).toEqual([]);
   });
 
+  it('takes lists by name: creates one, adds to it, lists it, moves tasks, and completes a parent as told', async () => {
+    const client = await connect(ann.token);
+    const text = (result: CallToolResult) => (result.content[0] as { text: string }).text;
+    const created = await call(client, 'create_list', { name: 'Shopping', color: '#22c55e' });
+    const list = (created.structuredContent as { list: { id: string; name: string } }).list;
+    expect(list.name).toBe('Shopping');
+    const lists = await call(client, 'list_lists', {});
+    expect((lists.structuredContent as { lists: { id: string }[] }).lists.map((l) => l.id)).toContain(
+      list.id,
+    );
+
+    const milk = await call(client, 'add_task', { title: 'Milk', list: 'shopping' });
+    const task = (milk.structuredContent as { task: { id: string; list_id: string } }).task;
+    expect(task.list_id).toBe(list.id);
+    const eggs = await call(client, 'add_task', { title: 'Free range', parent_id: task.id });
+    expect((eggs.structuredContent as { task: { list_id: string } }).task.list_id).toBe(list.id);
+
+    const onList = await call(client, 'list_tasks', { list: 'Shopping', parent: 'none' });
+    expect((onList.structuredContent as { items: { title: string }[] }).items.map((t) => t.title)).toEqual([
+      'Milk',
+    ]);
+    const unknown = await call(client, 'add_task', { title: 'Nails', list: 'Hardware' });
+    expect(unknown.isError).toBe(true);
+    expect(text(unknown)).toBe('list: you have no list named "Hardware"');
+
+    const open = await call(client, 'complete_task', { task_id: task.id });
+    expect(open.isError).toBe(true);
+    expect(text(open)).toMatch(/1 open subtask/);
+    const done = await call(client, 'complete_task', { task_id: task.id, subtasks: 'complete' });
+    expect((done.structuredContent as { task: { status: string } }).task.status).toBe('completed');
+
+    const inbox = await call(client, 'update_task', { task_id: task.id, list: 'inbox' });
+    expect((inbox.structuredContent as { task: { list_id: string | null } }).task.list_id).toBeNull();
+    expect((await ann.get(`/api/tasks?list=inbox&parent=${task.id}`)).body.items).toHaveLength(1);
+  });
+
   it('refuses unauthenticated clients with 401', async () => {
     await expect(connect(undefined)).rejects.toMatchObject({ code: 401 });
     await expect(connect('not-a-token')).rejects.toMatchObject({ code: 401 });

@@ -68,9 +68,14 @@ test('offline it opens with the last tasks seen, read-only, says so, and is live
   const api = await ApiAs.of(page);
   await api.createTask({ title: 'Buy stamps', tags: ['errands'] });
   await api.createTask({ title: 'Call the plumber', priority: 'high' });
+  await api.request('POST', '/api/lists', { name: 'Errands' });
+  const sidebarList = page
+    .getByRole('navigation', { name: 'Views and lists' })
+    .locator('.sidebar-list', { hasText: 'Errands' });
   await controlledByWorker(page);
   await taskRow(page, 'Buy stamps').waitFor();
   await taskRow(page, 'Call the plumber').waitFor();
+  await sidebarList.waitFor();
   await expect(page.locator('.offline-banner').count()).resolves.toBe(0);
 
   await context.setOffline(true);
@@ -80,6 +85,8 @@ test('offline it opens with the last tasks seen, read-only, says so, and is live
   expect(await banner.textContent()).toMatch(/offline.*as they were at .*Read-only/s);
   await taskRow(page, 'Buy stamps').waitFor();
   await taskRow(page, 'Call the plumber').waitFor();
+  // The sidebar opens on its last copy too: lists, filters and view counts.
+  await sidebarList.waitFor();
   await screenshot(page, 'offline-desktop');
 
   // A change is refused with a reason, and nothing reaches the server.

@@ -25,6 +25,7 @@ export type {
   Command,
   CommandKind,
   ListFilter,
+  ListRef,
   PendingState,
   TaskAction,
   TaskChanges,

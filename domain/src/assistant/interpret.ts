@@ -20,6 +20,7 @@ import {
 } from './edits.js';
 import { answerPending, isShortAnswer, NO, YES } from './follow-ups.js';
 import { helpText, smallTalk } from './help.js';
+import { parseListPhrase } from './lists.js';
 import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
@@ -228,6 +229,10 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
 
   const talk = smallTalk(text);
   if (talk) return { kind: 'help', reply: talk };
+
+  // "what's on my work list", "add milk to my shopping list", "move the report to work".
+  const listPhrase = parseListPhrase(text, ctx, (body) => addCommand(body, ctx, false));
+  if (listPhrase) return listPhrase;
 
   const query = parseListQuery(text, ctx);
   if (query && looksLikeQuestionStart(text)) return query;

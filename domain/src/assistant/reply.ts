@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { describeRecurrence } from '../recurrence/index.js';
 import { describeReminder } from '../reminders/index.js';
 import { localNow } from './dates.js';
-import type { Command, TaskChanges, TaskPayload, TaskRef } from './types.js';
+import type { Command, ListRef, TaskChanges, TaskPayload, TaskRef } from './types.js';
 import type { Outcome, OutcomeTask } from './undo.js';
 
 export interface ReplyContext {
@@ -11,6 +11,8 @@ export interface ReplyContext {
   timeZone: string;
   /** The user's tasks, to name a task when the outcome does not carry it. */
   tasks?: TaskRef[];
+  /** The user's lists, to name the one a task went to. */
+  lists?: ListRef[];
 }
 
 const DAY_NAMES: Record<string, string> = {
@@ -160,6 +162,7 @@ function describeChanges(changes: TaskChanges, ctx: ReplyContext): string {
     );
   }
   if (changes.status === 'open') bits.push('reopened it');
+  if (changes.list_id !== undefined) bits.push(`moved it to ${listNameOf(changes.list_id, ctx)}`);
   return bits.join('; ');
 }
 
@@ -187,7 +190,8 @@ export function renderReply(command: Command, outcome: Outcome | null, ctx: Repl
     case 'add_task': {
       const task = { ...command.task, ...(outcome?.tasks?.[0] ?? {}) };
       const details = describeTask(task, ctx);
-      return `Added “${task.title}”${details ? ` — ${details}` : ''}.${reminderSentence(task.reminders)}`;
+      const where = task.list_id ? ` to ${listNameOf(task.list_id, ctx)}` : '';
+      return `Added “${task.title}”${where}${details ? ` — ${details}` : ''}.${reminderSentence(task.reminders)}`;
     }
     case 'list_tasks': {
       const items = outcome?.items ?? [];
@@ -228,4 +232,10 @@ export function renderReply(command: Command, outcome: Outcome | null, ctx: Repl
     case 'help':
       return command.reply;
   }
+}
+
+/** "your Shopping list", or "the Inbox" for none. */
+function listNameOf(listId: string | null, ctx: ReplyContext): string {
+  const list = listId ? ctx.lists?.find((one) => one.id === listId) : undefined;
+  return list ? `your ${list.name} list` : listId ? 'that list' : 'the Inbox';
 }

@@ -36,6 +36,12 @@ export const taskRefOf = (id: string, title: string, extra: Partial<TaskRef> = {
  * Everything `interpret` depends on. The engine is pure: the clock, the user's zone and
  * their tasks are inputs, so the same message in the same context always gives the same command.
  */
+/** One of the user's lists, as chat names it ("my shopping list"). */
+export interface ListRef {
+  id: string;
+  name: string;
+}
+
 export interface AssistantContext {
   now: Date;
   /** IANA zone of the user, e.g. "America/Los_Angeles"; wall-clock phrases are resolved in it. */
@@ -44,6 +50,8 @@ export interface AssistantContext {
   tasks: TaskRef[];
   /** What the previous turn left behind (a question awaiting an answer, the last undoable action). */
   pending: PendingState | null;
+  /** The user's lists, for "add milk to my shopping list"; absent: no list phrases. */
+  lists?: ListRef[];
 }
 
 /** A new task as the write path takes it (TaskInput, the REST names), with its title. */
@@ -63,6 +71,8 @@ export interface ListFilter {
   due_after?: string;
   overdue?: boolean;
   q?: string;
+  /** A list's id, or "inbox". */
+  list?: string;
   sort?: 'due' | 'priority' | 'created' | 'title';
   limit?: number;
 }

@@ -28,6 +28,10 @@ const DEFAULTS: TaskFields = {
   reminders: [],
   recurrence: null,
   recurrenceAnchor: 'due',
+  listId: null,
+  parentId: null,
+  // The write path puts a new task last; this is only the base an input is applied to.
+  position: 0,
 };
 
 export function fieldsOf(task: Task): TaskFields {
@@ -69,6 +73,10 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   if (input.reminders !== undefined) next.reminders = normalizeReminders(input.reminders);
   if (input.recurrence !== undefined) next.recurrence = normalizeRecurrence(input.recurrence);
   if (input.recurrence_anchor !== undefined) next.recurrenceAnchor = input.recurrence_anchor;
+  // Whether the list and the parent exist and are the user's is the write path's to check.
+  if (input.list_id !== undefined) next.listId = input.list_id;
+  if (input.parent_id !== undefined) next.parentId = input.parent_id;
+  if (input.position !== undefined) next.position = normalizePosition(input.position);
 
   if (!next.title) throw new FieldError('title', 'is required');
   if (next.allDay && !next.dueAt) throw new FieldError('all_day', 'an all-day task needs due_at');
@@ -77,6 +85,12 @@ export function applyTaskInput(input: TaskInput, base: TaskFields = DEFAULTS): T
   }
   if (next.recurrence && !next.dueAt) {
     throw new FieldError('recurrence', 'a recurring task needs due_at, the date of its first occurrence');
+  }
+  if (next.recurrence && next.parentId) {
+    throw new FieldError(
+      'recurrence',
+      "a subtask does not repeat on its own: its recurring parent's next occurrence brings a fresh copy",
+    );
   }
   return next;
 }
@@ -188,6 +202,13 @@ function normalizeReminders(reminders: string[]): string[] {
   return [...new Set(offsets)];
 }
 
+/** Positions are compared as doubles: finite, and within the range where midpoints stay distinct. */
+function normalizePosition(position: number): number {
+  if (!Number.isFinite(position) || Math.abs(position) > 1e15)
+    throw new FieldError('position', 'must be a finite number between -1e15 and 1e15');
+  return position;
+}
+
 function normalizeRecurrence(rule: string | null): string | null {
   if (rule === null || rule.trim() === '') return null;
   const result = validateRecurrence(rule);
@@ -199,4 +220,5 @@ function normalizeRecurrence(rule: string | null): string | null {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const stripControl = (value: string) => value.replace(CONTROL, '');
-const collapseWhitespace = (value: string) => stripControl(value).replace(/\s+/g, ' ').trim();
+/** User text on one line: control characters dropped, runs of whitespace one space (titles, names). */
+export const collapseWhitespace = (value: string) => stripControl(value).replace(/\s+/g, ' ').trim();

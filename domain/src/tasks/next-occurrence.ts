@@ -7,6 +7,8 @@ export interface NextOccurrenceTask {
   input: TaskInput;
   seriesId: string;
   occurrence: number;
+  /** The occurrence it follows: its subtasks come along as fresh copies. */
+  previousId: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export function nextOccurrenceTask(
   return {
     seriesId: task.seriesId ?? task.id,
     occurrence: next.occurrence,
+    previousId: task.id,
     input: {
       ...inputOf(task),
       due_at: task.allDay ? next.dueAt.toISOString().slice(0, 10) : next.dueAt.toISOString(),

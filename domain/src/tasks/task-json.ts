@@ -38,7 +38,8 @@ export function toTaskJson(task: Task): TaskSnapshot {
 export function fromTaskJson(snapshot: TaskSnapshot): Task {
   const task: Partial<Record<keyof Task, unknown>> = {};
   for (const field of TASK_FIELDS) {
-    const value = snapshot[field];
+    // A field added after 1.0 may be absent from an older producer's event: absent is null.
+    const value = snapshot[field] ?? null;
     task[DOMAIN_NAME[field]] = TIME_FIELDS.has(field) && typeof value === 'string' ? new Date(value) : value;
   }
   return task as Task;

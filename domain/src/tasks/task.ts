@@ -39,6 +39,9 @@ export const TASK_INPUT_FIELDS = [
   'reminders',
   'recurrence',
   'recurrence_anchor',
+  'list_id',
+  'parent_id',
+  'position',
 ] as const satisfies readonly TaskField[];
 export type TaskInputField = (typeof TASK_INPUT_FIELDS)[number];
 
@@ -70,12 +73,15 @@ type Camel<S extends string> = S extends `${infer Head}_${infer Tail}`
   ? `${Head}${Capitalize<Camel<Tail>>}`
   : S;
 
-/** A wire field's value with a time as a Date (nullable where the wire's is). */
+/**
+ * A wire field's value with a time as a Date (nullable where the wire's is). A field added after
+ * 1.0 is optional on the wire and null when absent, so the domain and the table always have it.
+ */
 type Valued<K extends TaskField> = K extends TimeField
   ? null extends TaskSnapshot[K]
     ? Date | null
     : Date
-  : TaskSnapshot[K];
+  : Exclude<TaskSnapshot[K], undefined>;
 
 /** A task as a row of the `tasks` table holds it: the wire's names, times as Dates. */
 export type TaskRecord = { [K in TaskField]: Valued<K> };

@@ -24,6 +24,35 @@ export type TasksTable = Omit<TaskRecord, 'created_at' | 'updated_at'> & {
   search: ColumnType<string, never, never>;
 };
 
+/** A list (project) of tasks; a task's list_id refers to it, null being the Inbox. */
+export interface ListsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  color: string | null;
+  position: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A named listing of tasks: `query` holds the filters of `GET /api/tasks` by their wire names. */
+export interface SavedFiltersTable {
+  id: string;
+  user_id: string;
+  name: string;
+  query: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Timestamp;
+}
+
+/** An item `POST /api/import` created, by its import key (one import of each per user). */
+export interface ImportedItemsTable {
+  user_id: string;
+  import_key: string;
+  kind: 'task' | 'list' | 'filter';
+  item_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface OutboxTable {
   id: Generated<string>;
   topic: string;
@@ -174,6 +203,9 @@ export interface Database {
   outbox: OutboxTable;
   users: UsersTable;
   tasks: TasksTable;
+  lists: ListsTable;
+  saved_filters: SavedFiltersTable;
+  imported_items: ImportedItemsTable;
   conversations: ConversationsTable;
   chat_messages: ChatMessagesTable;
   access_tokens: AccessTokensTable;

@@ -54,6 +54,12 @@ export const cursorFields = {
         ? value
         : undefined,
   }),
+  /** A double precision column holding values in [min, max]. */
+  finite: (min: number, max: number): CursorField<number> => ({
+    encode: (n) => n,
+    decode: (value) =>
+      typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined,
+  }),
   /** A text column; longer values than any row can have are not a position of this listing. */
   text: (maxLength: number): CursorField<string> => ({
     encode: (text) => text,

@@ -118,7 +118,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: { code: errorCode(error), message: error.message } });
+      const code = errorCode(error);
+      // The body as a whole is at fault: too large, or not of a type the route reads.
+      const field =
+        code === 'payload_too_large' || code === 'unsupported_media_type' ? { field: 'body' } : {};
+      return reply.status(status).send({ error: { code, message: error.message, ...field } });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });

@@ -11,13 +11,18 @@ import type { LlmSettings } from './assistant/llm-agent.js';
 import { registerAssistant } from './assistant/register.js';
 import { UserService } from './auth/users.js';
 import { CalendarFeeds } from './calendar/calendar-feeds.js';
+import { SavedFilters } from './filters/saved-filters.js';
 import { authRoutes, type LoginLimits } from './http/auth-routes.js';
 import { calendarRoutes } from './http/calendar-routes.js';
 import { dlqRoutes } from './http/dlq-routes.js';
+import { listRoutes } from './http/list-routes.js';
 import { reminderRoutes } from './http/reminder-routes.js';
-import { TaskJson, UserJson } from './http/schemas.js';
+import { ListJson, TaskJson, UserJson } from './http/schemas.js';
 import { taskRoutes } from './http/task-routes.js';
+import { transferRoutes } from './http/transfer-routes.js';
+import { viewRoutes } from './http/view-routes.js';
 import { webApp } from './http/web-app.js';
+import { ListService } from './lists/list-service.js';
 import { type FireOutcome, fireReminder, reminderScheduling } from './reminders/reminders.js';
 import { TaskService } from './tasks/task-service.js';
 
@@ -69,13 +74,15 @@ export function createApiService(options: ApiOptions): ApiService {
     onCommit,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const lists = new ListService(tasks);
+  const filters = new SavedFilters(options.db, lists);
   const fire = async (name: string) => {
     const outcome = await fireReminder(options.db, options.users, name);
     if (outcome === 'fired') onCommit();
     return outcome;
   };
   const register = async (app: HttpServer) => {
-    for (const schema of [TaskJson, UserJson]) app.addSchema(schema);
+    for (const schema of [TaskJson, ListJson, UserJson]) app.addSchema(schema);
     await app.register(swagger, {
       openapi: {
         info: { title: 'Todo Chatbot API', version: '1.0.0' },
@@ -99,6 +106,9 @@ export function createApiService(options: ApiOptions): ApiService {
       feeds: new CalendarFeeds(options.db, options.clock ?? (() => new Date())),
       publicUrl: options.publicUrl,
     });
+    await app.register(listRoutes, { lists });
+    await app.register(viewRoutes, { tasks, filters });
+    await app.register(transferRoutes, { tasks, lists, filters, users });
     await app.register(reminderRoutes, { fire, appToken: options.appToken });
     await app.register(dlqRoutes, { store: new DeadLetterStore(options.db), appToken: options.appToken });
     await registerAssistant(app, {

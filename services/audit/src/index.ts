@@ -11,7 +11,7 @@ export interface AuditServiceOptions {
   consumerRuntime: ConsumerRuntime;
 }
 
-/** The audit service: an append-only record of every task event, notification and fired reminder. */
+/** The audit service: an append-only record of every task event, list change, notification and fired reminder. */
 export function createAuditService(options: AuditServiceOptions): ServiceModule {
   const { db, consumerRuntime } = options;
   const consume = <T extends Exclude<TopicName, 'dlq-events'>>(
@@ -31,9 +31,14 @@ export function createAuditService(options: AuditServiceOptions): ServiceModule 
       consume('task-events', (event) => appendEntry(db, 'task-events', event)),
       consume(
         'task-updates',
-        (event) => appendEntry(db, 'task-updates', { ...event, event_type: 'notification.created' }),
-        // task.sync repeats what task-events already recorded; only new notifications are news here.
-        (event) => event.event_type === 'notification.created',
+        (event) =>
+          appendEntry(db, 'task-updates', {
+            ...event,
+            event_type: event.event_type === 'list.sync' ? 'list.sync' : 'notification.created',
+          }),
+        // task.sync repeats what task-events already recorded; new notifications and list changes
+        // are news here (a list's only event is its list.sync).
+        (event) => event.event_type === 'notification.created' || event.event_type === 'list.sync',
       ),
       consume('reminders', (event) => appendEntry(db, 'reminders', event)),
     ],

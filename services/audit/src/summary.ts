@@ -1,7 +1,10 @@
 import type { ReminderEvent, TaskEvent, TaskUpdate } from '@todo/contracts';
 
-/** The events the audit log records: every task event, new notifications, fired reminders. */
-export type AuditedEvent = TaskEvent | (TaskUpdate & { event_type: 'notification.created' }) | ReminderEvent;
+/** The events the audit log records: every task event, list changes, new notifications, fired reminders. */
+export type AuditedEvent =
+  | TaskEvent
+  | (TaskUpdate & { event_type: 'notification.created' | 'list.sync' })
+  | ReminderEvent;
 
 export const AUDITED_ACTIONS = [
   'task.created',
@@ -10,6 +13,7 @@ export const AUDITED_ACTIONS = [
   'task.reopened',
   'task.deleted',
   'notification.created',
+  'list.sync',
   'reminder.due',
 ] as const satisfies readonly AuditedEvent['event_type'][];
 
@@ -36,6 +40,10 @@ export function summarize(event: AuditedEvent): string {
       return `${event.event_type.slice('task.'.length)} ${quoted(event.payload.task.title)}`;
     case 'notification.created':
       return `notified ${quoted(event.payload.notification?.title ?? '')}`;
+    case 'list.sync': {
+      const { action, list } = event.payload;
+      return list ? `${action ?? 'updated'} list ${quoted(list.name)}` : 'deleted a list';
+    }
     case 'reminder.due': {
       const { task_title, offset, late } = event.payload;
       return `reminder due for ${quoted(task_title)} (${offset} before due${late ? ', late' : ''})`;

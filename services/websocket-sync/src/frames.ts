@@ -1,4 +1,4 @@
-import type { TaskSnapshot, TaskUpdate } from '@todo/contracts';
+import type { TaskListSnapshot, TaskSnapshot, TaskUpdate } from '@todo/contracts';
 
 type Action = NonNullable<TaskUpdate['payload']['action']>;
 type Notification = NonNullable<TaskUpdate['payload']['notification']>;
@@ -6,7 +6,9 @@ type Notification = NonNullable<TaskUpdate['payload']['notification']>;
 /** A frame as the sync log stores it; `seq` is the log's number for it, added when it is sent. */
 export type LoggedFrame =
   | { type: 'task.sync'; event_type: `task.${Action}`; task: TaskSnapshot | null; task_id: string }
-  | { type: 'notification'; notification: Notification };
+  | { type: 'notification'; notification: Notification }
+  /** A list was created, changed (`list`) or deleted (`list` null). */
+  | { type: 'list.sync'; event_type: `list.${Action}`; list: TaskListSnapshot | null; list_id: string };
 
 /** What a client receives: logged frames with their number, and the connection's own frames. */
 export type ServerFrame =
@@ -22,6 +24,11 @@ export function frameOf(event: TaskUpdate): LoggedFrame | undefined {
   if (event.event_type === 'notification.created') {
     const notification = event.payload.notification;
     return notification ? { type: 'notification', notification } : undefined;
+  }
+  if (event.event_type === 'list.sync') {
+    const list = event.payload.list ?? null;
+    const action = event.payload.action ?? (list ? 'updated' : 'deleted');
+    return { type: 'list.sync', event_type: `list.${action}`, list, list_id: event.task_id };
   }
   const task = event.payload.task ?? null;
   // The action is optional in the contract; a missing task can only mean it is gone.

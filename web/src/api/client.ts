@@ -6,9 +6,12 @@ import type {
   ConversationSummary,
   Me,
   Page,
+  SavedFilter,
   TagCount,
   Task,
   TaskDraft,
+  TaskList,
+  ViewCounts,
 } from './types';
 
 /**
@@ -95,6 +98,11 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The machine code of an API error (`list_not_empty`, `open_subtasks`, ...), if it is one. */
+export function errorCodeOf(error: unknown): string | null {
+  return error instanceof ApiError ? error.code : null;
+}
+
 /** The server's copy of a task carried by a 409 version_conflict answer. */
 export function conflictingTask(error: unknown): Task | null {
   if (!(error instanceof ApiError) || error.status !== 409) return null;
@@ -110,6 +118,9 @@ export interface TaskQuery {
   due_before?: string;
   due_after?: string;
   overdue?: boolean;
+  list?: string;
+  parent?: string;
+  view?: 'today' | 'upcoming';
   sort?: string;
   limit?: number;
   cursor?: string;
@@ -145,15 +156,27 @@ export const api = {
 
   listTasks: (query: TaskQuery) => request<Page<Task>>('GET', `/api/tasks${queryString(query)}`),
   getTask: (id: string) => request<Task>('GET', `/api/tasks/${id}`),
-  createTask: (draft: TaskDraft) => request<Task>('POST', '/api/tasks', draft),
+  createTask: (draft: Partial<TaskDraft> & Pick<TaskDraft, 'title'>) =>
+    request<Task>('POST', '/api/tasks', draft),
   /** The task a quick-add line would create (nothing is written). */
   parseTask: (text: string) => request<{ task: TaskDraft }>('POST', '/api/tasks/parse', { text }),
-  updateTask: (id: string, patch: Partial<TaskDraft>, version: number) =>
+  updateTask: (id: string, patch: Partial<TaskDraft & Pick<Task, 'position'>>, version: number) =>
     request<Task>('PATCH', `/api/tasks/${id}`, patch, { 'If-Match': String(version) }),
   deleteTask: (id: string) => request<void>('DELETE', `/api/tasks/${id}`),
-  completeTask: (id: string) => request<Task>('POST', `/api/tasks/${id}/complete`),
+  completeTask: (id: string, subtasks?: 'complete' | 'keep') =>
+    request<Task>('POST', `/api/tasks/${id}/complete${subtasks ? `?subtasks=${subtasks}` : ''}`),
   reopenTask: (id: string) => request<Task>('POST', `/api/tasks/${id}/reopen`),
   tags: () => request<{ items: TagCount[] }>('GET', '/api/tags'),
+
+  lists: () => request<{ items: TaskList[] }>('GET', '/api/lists'),
+  createList: (name: string) => request<TaskList>('POST', '/api/lists', { name }),
+  deleteList: (id: string, tasks?: 'move' | 'delete') =>
+    request<void>('DELETE', `/api/lists/${id}${tasks ? `?tasks=${tasks}` : ''}`),
+  viewCounts: () => request<ViewCounts>('GET', '/api/views/counts'),
+  filters: () => request<{ items: SavedFilter[] }>('GET', '/api/filters'),
+  saveFilter: (name: string, query: SavedFilter['query']) =>
+    request<SavedFilter>('POST', '/api/filters', { name, query }),
+  deleteFilter: (id: string) => request<void>('DELETE', `/api/filters/${id}`),
 
   chat: (message: string, conversationId?: string) =>
     request<ChatReply>('POST', '/api/chat', { conversation_id: conversationId, message }),

@@ -1,8 +1,9 @@
 /** Wire types of the HTTP API (snake_case, times RFC 3339 UTC). */
-import type { TaskSnapshot } from '@todo/contracts/generated';
+import type { TaskListSnapshot, TaskSnapshot } from '@todo/contracts/generated';
 
-/** The task resource, exactly as the API's event contract defines it. */
-export type Task = TaskSnapshot;
+/** The task resource as the API's event contract defines it, plus a parent's subtask progress. */
+export type Task = TaskSnapshot & { subtasks?: { total: number; completed: number } };
+export type TaskList = TaskListSnapshot;
 export type TaskStatus = Task['status'];
 export type Priority = Task['priority'];
 export type RecurrenceAnchor = Task['recurrence_anchor'];
@@ -20,7 +21,26 @@ export type TaskDraft = Pick<
   | 'reminders'
   | 'recurrence'
   | 'recurrence_anchor'
+  | 'list_id'
+  | 'parent_id'
 >;
+
+/** What GET /api/views/counts answers: the sidebar's numbers. */
+export interface ViewCounts {
+  today: number;
+  upcoming: number;
+  inbox: number;
+  lists: { list_id: string; count: number }[];
+  filters: { filter_id: string; count: number }[];
+}
+
+/** A saved filter: a name for query parameters of GET /api/tasks. */
+export interface SavedFilter {
+  id: string;
+  name: string;
+  query: Record<string, string | boolean>;
+  created_at: string;
+}
 
 export interface Page<T> {
   items: T[];
@@ -81,6 +101,7 @@ export interface ConversationSummary {
 export type SyncFrame =
   | { type: 'task.sync'; seq: number; event_type: string; task: Task | null; task_id: string }
   | { type: 'notification'; seq: number; notification: AppNotification }
+  | { type: 'list.sync'; seq: number; event_type: string; list: TaskList | null; list_id: string }
   /** Caught up to `seq`; live frames follow. */
   | { type: 'hello'; seq: number }
   /** Frames were missed that the server can no longer replay: re-read everything. */

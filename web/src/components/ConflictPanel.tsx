@@ -22,6 +22,8 @@ const LABELS: Record<keyof TaskDraft, string> = {
   reminders: 'Reminders',
   recurrence: 'Repeat',
   recurrence_anchor: 'Repeat from',
+  list_id: 'List',
+  parent_id: 'Parent task',
 };
 
 function show(key: keyof TaskDraft, value: unknown, timeZone: string, allDay: boolean): string {

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, conflictingTask } from '../api/client';
-import { PRIORITIES, type TagCount, type Task, type TaskDraft } from '../api/types';
+import { PRIORITIES, type TagCount, type Task, type TaskDraft, type TaskList } from '../api/types';
 import { changedFields, formDue, formToDraft, newTaskForm, type TaskForm, taskToForm } from '../lib/taskForm';
 import { ConflictPanel } from './ConflictPanel';
 import { Modal } from './Modal';
@@ -13,6 +13,9 @@ interface TaskDialogProps {
   task: Task | null;
   timeZone: string;
   tagSuggestions: TagCount[];
+  lists: TaskList[];
+  /** The list a new task goes to (the one being viewed); null: the Inbox. */
+  defaultListId: string | null;
   onSaved: (task: Task) => void;
   onToggleComplete: (task: Task) => void;
   onDelete: (task: Task) => void;
@@ -23,13 +26,17 @@ export function TaskDialog({
   task,
   timeZone,
   tagSuggestions,
+  lists,
+  defaultListId,
   onSaved,
   onToggleComplete,
   onDelete,
   onClose,
 }: TaskDialogProps) {
   const [base, setBase] = useState<Task | null>(task);
-  const [form, setForm] = useState<TaskForm>(() => (task ? taskToForm(task, timeZone) : newTaskForm()));
+  const [form, setForm] = useState<TaskForm>(() =>
+    task ? taskToForm(task, timeZone) : newTaskForm(defaultListId),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<{ theirs: Task; mine: Partial<TaskDraft> } | null>(null);
@@ -167,6 +174,19 @@ export function TaskDialog({
               Clear due date
             </button>
           </p>
+        )}
+        {form.parentId === null && (
+          <label>
+            List
+            <select value={form.listId ?? ''} onChange={(event) => set('listId', event.target.value || null)}>
+              <option value="">Inbox</option>
+              {lists.map((list) => (
+                <option key={list.id} value={list.id}>
+                  {list.name}
+                </option>
+              ))}
+            </select>
+          </label>
         )}
         <TagInput tags={form.tags} suggestions={tagSuggestions} onChange={(tags) => set('tags', tags)} />
         <ReminderPicker

@@ -11,6 +11,7 @@ const SORTS: { value: SortKey; label: string }[] = [
   { value: 'created', label: 'Oldest' },
   { value: 'title', label: 'Title A → Z' },
   { value: '-title', label: 'Title Z → A' },
+  { value: 'position', label: 'My order' },
 ];
 
 interface TaskToolbarProps {

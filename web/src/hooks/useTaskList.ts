@@ -4,7 +4,16 @@ import type { Priority, Task, TaskStatus } from '../api/types';
 import { daysLeftInWeek, startOfDay } from '../lib/time';
 
 export type DueFilter = '' | 'today' | 'week' | 'overdue';
-export type SortKey = 'due' | '-due' | 'priority' | '-priority' | 'created' | '-created' | 'title' | '-title';
+export type SortKey =
+  | 'due'
+  | '-due'
+  | 'priority'
+  | '-priority'
+  | 'created'
+  | '-created'
+  | 'title'
+  | '-title'
+  | 'position';
 
 export interface TaskFilters {
   q: string;
@@ -27,7 +36,7 @@ export const DEFAULT_FILTERS: TaskFilters = {
 const PAGE_SIZE = 30;
 const MAX_PAGE_SIZE = 100;
 
-function toQuery(filters: TaskFilters, timeZone: string, now = new Date()): TaskQuery {
+export function toQuery(filters: TaskFilters, timeZone: string, now = new Date()): TaskQuery {
   const query: TaskQuery = {
     q: filters.q.trim(),
     status: filters.status,
@@ -57,8 +66,11 @@ interface ListState {
 
 const INITIAL: ListState = { items: [], nextCursor: null, phase: 'loading', error: null, loadingMore: false };
 
-/** The task list for the given filters, with cursor paging and live patches from sync events. */
-export function useTaskList(filters: TaskFilters, timeZone: string) {
+/**
+ * The task list for the given filters within `scope` (the view: a list, Today, a saved filter —
+ * its parameters win over the toolbar's), with cursor paging and live patches from sync events.
+ */
+export function useTaskList(filters: TaskFilters, timeZone: string, scope: TaskQuery) {
   const [state, setState] = useState<ListState>(INITIAL);
   const generation = useRef(0);
   const itemCount = useRef(0);
@@ -70,7 +82,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
       const current = ++generation.current;
       if (!quiet) setState((previous) => ({ ...previous, phase: 'loading', error: null }));
       try {
-        const page = await api.listTasks({ ...toQuery(filters, timeZone), limit });
+        const page = await api.listTasks({ ...toQuery(filters, timeZone), ...scope, limit });
         if (current !== generation.current) return;
         setState({
           items: page.items,
@@ -84,7 +96,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
         setState((previous) => ({ ...previous, phase: 'error', error: (error as Error).message }));
       }
     },
-    [filters, timeZone],
+    [filters, timeZone, scope],
   );
 
   useEffect(() => {
@@ -107,7 +119,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
     const current = generation.current;
     setState((previous) => ({ ...previous, loadingMore: true, error: null }));
     try {
-      const page = await api.listTasks({ ...toQuery(filters, timeZone), limit: PAGE_SIZE, cursor });
+      const page = await api.listTasks({ ...toQuery(filters, timeZone), ...scope, limit: PAGE_SIZE, cursor });
       if (current !== generation.current) return;
       setState((previous) => {
         const known = new Set(previous.items.map((task) => task.id));
@@ -122,7 +134,7 @@ export function useTaskList(filters: TaskFilters, timeZone: string) {
       if (current !== generation.current) return;
       setState((previous) => ({ ...previous, loadingMore: false, error: (error as Error).message }));
     }
-  }, [filters, timeZone, state.nextCursor, state.loadingMore]);
+  }, [filters, timeZone, scope, state.nextCursor, state.loadingMore]);
 
   /**
    * Shows a task's new state at once; the list is re-read from the server right after, which also

@@ -7,8 +7,19 @@ import { useSyncExternalStore } from 'react';
  */
 export const OFFLINE_CACHE = 'todo-api-reads';
 export const OFFLINE_COPY_HEADER = 'X-Todo-Offline-Copy';
-/** The reads kept for offline use: the account, the task list, tags, notifications. */
-export const OFFLINE_READS = ['/api/me', '/api/tasks', '/api/tags', '/api/notifications'];
+/**
+ * The reads kept for offline use (each a path prefix): the account, the task list, tags,
+ * notifications, and the sidebar's lists, saved filters and views (Upcoming, counts).
+ */
+export const OFFLINE_READS = [
+  '/api/me',
+  '/api/tasks',
+  '/api/tags',
+  '/api/notifications',
+  '/api/lists',
+  '/api/filters',
+  '/api/views',
+];
 
 export interface Connectivity {
   online: boolean;

@@ -23,11 +23,14 @@ export interface TaskForm {
   reminders: string[];
   recurrence: RecurrenceForm;
   recurrenceAnchor: RecurrenceAnchor;
+  /** The list (null: the Inbox); a subtask's is its parent's. */
+  listId: string | null;
+  parentId: string | null;
 }
 
 const DEFAULT_TIME = '09:00';
 
-export function newTaskForm(): TaskForm {
+export function newTaskForm(listId: string | null = null): TaskForm {
   return {
     title: '',
     description: '',
@@ -39,6 +42,8 @@ export function newTaskForm(): TaskForm {
     reminders: [],
     recurrence: emptyRecurrenceForm(null),
     recurrenceAnchor: 'due',
+    listId,
+    parentId: null,
   };
 }
 
@@ -59,6 +64,8 @@ export function taskToForm(task: Task, timeZone: string): TaskForm {
     reminders: task.reminders,
     recurrence: fromRRule(task.recurrence, due),
     recurrenceAnchor: task.recurrence_anchor,
+    listId: task.list_id ?? null,
+    parentId: task.parent_id ?? null,
   };
 }
 
@@ -90,6 +97,8 @@ export function formToDraft(form: TaskForm, timeZone: string): TaskDraft {
     reminders: due ? form.reminders : [],
     recurrence: due ? toRRule(form.recurrence) : null,
     recurrence_anchor: form.recurrenceAnchor,
+    list_id: form.listId,
+    parent_id: form.parentId,
   };
 }
 
@@ -105,7 +114,8 @@ export function sameFieldValue(key: keyof TaskDraft, a: unknown, b: unknown): bo
 export function changedFields(task: Task, draft: TaskDraft): Partial<TaskDraft> {
   const changes: Partial<TaskDraft> = {};
   for (const key of Object.keys(draft) as (keyof TaskDraft)[]) {
-    if (!sameFieldValue(key, draft[key], task[key])) Object.assign(changes, { [key]: draft[key] });
+    // A field a 1.0 server leaves out is null.
+    if (!sameFieldValue(key, draft[key], task[key] ?? null)) Object.assign(changes, { [key]: draft[key] });
   }
   return changes;
 }

@@ -17,3 +17,10 @@ export function nextWeekday(weekday: number): string {
 }
 
 export const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+/** `YYYY-MM-DD` of the day `days` after today in the test zone (0: today). */
+export function daysFromToday(days: number): string {
+  const today = wallClockIn(new Date(), TIME_ZONE);
+  const target = new Date(Date.UTC(today.year, today.month - 1, today.day) + days * 86_400_000);
+  return target.toISOString().slice(0, 10);
+}

@@ -10,6 +10,8 @@ import * as m0008 from './0008_sessions.js';
 import * as m0009 from './0009_task_sort_indexes.js';
 import * as m0010 from './0010_email_verification.js';
 import * as m0011 from './0011_calendar_feeds.js';
+import * as m0012 from './0012_lists_subtasks_filters.js';
+import * as m0013 from './0013_imports.js';
 
 /** Versioned migrations in apply order; names are their versions (never rename a released one). */
 const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '0009_task_sort_indexes': m0009,
   '0010_email_verification': m0010,
   '0011_calendar_feeds': m0011,
+  '0012_lists_subtasks_filters': m0012,
+  '0013_imports': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,7 @@ import {
   type TaskChanges,
   type TaskRef,
 } from '@todo/domain';
+import { ListService } from '../lists/list-service.js';
 import type { Actor, Revision, TaskService } from '../tasks/task-service.js';
 import type { ChatEngine, ChatTurn, EngineTurn } from './chat-engine.js';
 import { ToolExecutor } from './tools.js';
@@ -32,7 +33,16 @@ export class BuiltinEngine implements ChatEngine {
 
   async respond({ actor, message, pending }: ChatTurn): Promise<EngineTurn> {
     const now = this.clock();
-    const context = { now, timeZone: actor.timeZone, tasks: await this.contextTasks(actor) };
+    const [tasks, lists] = await Promise.all([
+      this.contextTasks(actor),
+      new ListService(this.tasks).all(actor),
+    ]);
+    const context = {
+      now,
+      timeZone: actor.timeZone,
+      tasks,
+      lists: lists.map(({ id, name }) => ({ id, name })),
+    };
     const command = interpret(message, { ...context, pending });
     const tools = new ToolExecutor(this.tasks, actor);
     const outcome = await new CommandExecutor(tools).execute(command);
@@ -63,6 +73,11 @@ export class BuiltinEngine implements ChatEngine {
   }
 }
 
+/** The tools name a task's list `list` (an id works as well as a name); the engine's fields say list_id. */
+function byListName<T extends { list_id?: string | null }>({ list_id, ...rest }: T) {
+  return list_id === undefined ? rest : { ...rest, list: list_id };
+}
+
 const failed = ({ error }: { error: { message: string } }): Outcome => ({ ok: false, error: error.message });
 
 /** Executes one command through the tools; the Outcome carries the tasks they answered. */
@@ -80,7 +95,7 @@ class CommandExecutor {
               restore.status,
               restore.completed_at ? new Date(restore.completed_at) : null,
             )
-          : await this.tools.call('add_task', command.task);
+          : await this.tools.call('add_task', byListName(command.task));
         return added.ok ? { ok: true, tasks: [outcomeTaskOf(added.result.task)] } : failed(added);
       }
       case 'list_tasks': {
@@ -129,7 +144,7 @@ class CommandExecutor {
     const { status, ...fields } = changes;
     let revision: Revision | null = null;
     if (Object.keys(fields).length > 0) {
-      const updated = await this.tools.call('update_task', { task_id: taskId, ...fields });
+      const updated = await this.tools.call('update_task', { task_id: taskId, ...byListName(fields) });
       if (!updated.ok) return failed(updated);
       revision = updated.result;
     }

@@ -16,8 +16,10 @@ import {
   toTaskJson,
 } from '@todo/domain';
 import * as z from 'zod';
-import { TASK_SORTS, toListQuery } from '../tasks/task-query.js';
-import type { Actor, Revision, TaskService } from '../tasks/task-service.js';
+import type { ListRecord } from '../lists/list-repository.js';
+import { ListService, toListJson } from '../lists/list-service.js';
+import { TASK_SORTS, TASK_VIEWS, toListQuery } from '../tasks/task-query.js';
+import { type Actor, type Revision, SUBTASK_CHOICES, type TaskService } from '../tasks/task-service.js';
 import type { ChatAction } from './conversations.js';
 
 const taskId = z.string().describe('The task id (a UUID, as returned by add_task or list_tasks)');
@@ -31,7 +33,14 @@ const dueAt = z
       'null removes the due date',
   );
 
-// Every settable field, described for a model; the compiler refuses a field of TaskInput left out.
+const list = z
+  .string()
+  .max(100)
+  .nullable()
+  .describe('The list, by its name (e.g. "Shopping") or id; "inbox" or null: the Inbox (no list)');
+
+// Every settable field, described for a model; the compiler refuses a field of TaskInput left out
+// (the list is named by `list`, which the tools resolve to its id).
 const fields = {
   description: z.string().describe('Longer notes'),
   priority: z.enum(PRIORITIES).describe('Defaults to medium'),
@@ -57,18 +66,36 @@ const fields = {
     .describe(
       '"due" (default): the next occurrence follows the due date; "completion": it counts from when done',
     ),
-} satisfies Record<Exclude<TaskInputField, 'title'>, z.ZodType>;
+  parent_id: z
+    .string()
+    .nullable()
+    .describe(
+      "Makes it a subtask of this top-level task (its id); it joins the parent's list. null: top-level",
+    ),
+  position: z.number().describe('Order among the tasks (sort=position), ascending; new tasks go last'),
+} satisfies Record<Exclude<TaskInputField, 'title' | 'list_id'>, z.ZodType>;
 
 const AddTaskInput = z.object({
   title: z.string().describe('What to do, short, without the date words'),
-  ...z.object(fields).partial().shape,
+  ...z.object({ ...fields, list }).partial().shape,
 });
 const UpdateTaskInput = z.object({
   task_id: taskId,
   title: z.string().optional().describe('New title'),
-  ...z.object(fields).partial().shape,
+  ...z.object({ ...fields, list }).partial().shape,
 });
 const TaskIdInput = z.object({ task_id: taskId });
+const CompleteTaskInput = z.object({
+  task_id: taskId,
+  subtasks: z
+    .enum(SUBTASK_CHOICES)
+    .optional()
+    .describe('Needed when the task has open subtasks: "complete" them too, or "keep" them open'),
+});
+const CreateListInput = z.object({
+  name: z.string().describe('The list\'s name, e.g. "Work"'),
+  color: z.string().nullable().optional().describe('A hex colour such as "#3b82f6"'),
+});
 const ListTasksInput = z
   .object({
     q: z.string().describe('Words to search in title, description and tags (prefix match)'),
@@ -78,7 +105,14 @@ const ListTasksInput = z
     due_before: z.string().describe('RFC 3339 date-time: due strictly before'),
     due_after: z.string().describe('RFC 3339 date-time: due at or after'),
     overdue: z.boolean().describe('true: open tasks whose due time has passed'),
-    sort: z.enum(TASK_SORTS).describe('Order: due (default), priority, created, title; "-" reverses'),
+    list: z.string().max(100).describe('Only the tasks of this list (name or id); "inbox": those in no list'),
+    parent: z.string().describe('A task id: only its subtasks; "none": only top-level tasks'),
+    view: z
+      .enum(TASK_VIEWS)
+      .describe('"today": open and due today or overdue; "upcoming": open and due in the next 7 days'),
+    sort: z
+      .enum(TASK_SORTS)
+      .describe('Order: due (default), priority, created, title, position (the user\'s order); "-" reverses'),
     limit: z.number().int().min(1).max(200).describe('At most this many tasks (default 50)'),
     cursor: z.string().max(500).describe('The next_cursor of a previous answer: the tasks after it'),
   })
@@ -101,6 +135,8 @@ export interface ToolResults {
   complete_task: Revision;
   reopen_task: Revision;
   delete_task: { deleted: Task };
+  list_lists: { lists: ListRecord[] };
+  create_list: { list: ListRecord };
 }
 export type ToolName = keyof ToolResults;
 
@@ -180,6 +216,17 @@ function countWithin(items: unknown[], budget: number): number {
 
 const revisedTask = ({ after }: Revision) => ({ task: toTaskJson(after) });
 
+/** A tool's `list` (a name, an id, "inbox" or null) as the task's list_id; absent stays absent. */
+async function withListId<Input extends { list?: string | null | undefined }>(
+  tasks: TaskService,
+  actor: Actor,
+  { list: named, ...input }: Input,
+): Promise<Omit<Input, 'list'> & { list_id?: string | null }> {
+  if (named === undefined) return input;
+  const resolved = named === null ? null : await new ListService(tasks).resolve(actor, named);
+  return { ...input, list_id: resolved?.id ?? null };
+}
+
 const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
   add_task: tool({
     name: 'add_task',
@@ -188,7 +235,9 @@ const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
       "Create a task. Give the due time with its offset in the user's zone; reminders and recurrence " +
       'need a due time. Returns the created task.',
     input: AddTaskInput,
-    run: async (tasks, actor, input) => ({ task: await tasks.create(actor, input) }),
+    run: async (tasks, actor, input) => ({
+      task: await tasks.create(actor, await withListId(tasks, actor, input)),
+    }),
     json: ({ task }) => ({ task: toTaskJson(task) }),
   }),
   list_tasks: tool({
@@ -199,8 +248,12 @@ const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
       'and to find the id of a task before changing it.',
     input: ListTasksInput,
     readOnly: true,
-    run: async (tasks, actor, input) => {
-      const query = toListQuery(input);
+    run: async (tasks, actor, { list: named, ...input }) => {
+      const resolved = named === undefined ? undefined : await new ListService(tasks).resolve(actor, named);
+      const query = toListQuery({
+        ...input,
+        ...(resolved === undefined ? {} : { list: resolved?.id ?? 'inbox' }),
+      });
       const page = await tasks.list(actor, query);
       const fitting = countWithin(page.items.map(toTaskJson), LIST_RESULT_MAX_BYTES);
       if (fitting === page.items.length) return page;
@@ -216,15 +269,19 @@ const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
       'Change some fields of a task (rename, reschedule, re-prioritize, set reminders or a repeat rule); ' +
       'omitted fields stay as they are. Returns the task as changed.',
     input: UpdateTaskInput,
-    run: (tasks, actor, { task_id, ...changes }) => tasks.update(actor, existing(task_id), changes),
+    run: async (tasks, actor, { task_id, ...changes }) =>
+      tasks.update(actor, existing(task_id), await withListId(tasks, actor, changes)),
     json: revisedTask,
   }),
   complete_task: tool({
     name: 'complete_task',
     title: 'Mark a task done',
-    description: 'Mark a task done. A recurring task then gets its next occurrence.',
-    input: TaskIdInput,
-    run: (tasks, actor, { task_id }) => tasks.complete(actor, existing(task_id)),
+    description:
+      'Mark a task done. A recurring task then gets its next occurrence. A task with open subtasks ' +
+      'needs subtasks: "complete" or "keep" (ask the user which).',
+    input: CompleteTaskInput,
+    run: (tasks, actor, { task_id, subtasks }) =>
+      tasks.complete(actor, existing(task_id), undefined, subtasks),
     json: revisedTask,
   }),
   reopen_task: tool({
@@ -242,6 +299,23 @@ const TOOLS: { [Name in ToolName]: Tool<ToolResults[Name]> } = {
     input: TaskIdInput,
     run: async (tasks, actor, { task_id }) => ({ deleted: await tasks.remove(actor, existing(task_id)) }),
     json: ({ deleted }) => ({ deleted: toTaskJson(deleted) }),
+  }),
+  list_lists: tool({
+    name: 'list_lists',
+    title: 'List the lists',
+    description: "The user's lists (projects), in sidebar order; tasks in none are in the Inbox.",
+    input: z.object({}),
+    readOnly: true,
+    run: async (tasks, actor) => ({ lists: await new ListService(tasks).all(actor) }),
+    json: ({ lists }) => ({ lists: lists.map(toListJson) }),
+  }),
+  create_list: tool({
+    name: 'create_list',
+    title: 'Create a list',
+    description: 'Create a list (project) to put tasks in; names are unique per user.',
+    input: CreateListInput,
+    run: async (tasks, actor, input) => ({ list: await new ListService(tasks).create(actor, input) }),
+    json: ({ list }) => ({ list: toListJson(list) }),
   }),
 };
 

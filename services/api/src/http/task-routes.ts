@@ -1,11 +1,12 @@
-import { toTaskJson } from '@todo/domain';
+import { type Task, toTaskJson } from '@todo/domain';
 import { requireUser } from '@todo/platform/http/authentication';
 import { errorResponses } from '@todo/platform/http/schemas';
 import type { HttpServer } from '@todo/platform/http/server';
 import { Type } from 'typebox';
 import { toListQuery } from '../tasks/task-query.js';
-import type { TaskService } from '../tasks/task-service.js';
+import type { Actor, TaskService } from '../tasks/task-service.js';
 import {
+  CompleteQuerystring,
   IfMatchHeaders,
   TaskCreateBody,
   TaskIdParams,
@@ -27,8 +28,19 @@ const withConflict = { ...errorResponses, 409: Type.Ref('Error') };
 const expectedVersion = (headers: { 'if-match'?: string }) =>
   headers['if-match'] === undefined ? undefined : Number(headers['if-match'].replace(/\D/g, ''));
 
+/** Tasks as the API answers them: each parent with its subtask progress. */
+export async function answered(tasks: TaskService, actor: Actor, items: Task[]) {
+  const progress = await tasks.progressOf(actor, items);
+  return items.map((task) => {
+    const json = toTaskJson(task);
+    const subtasks = progress.get(task.id);
+    return subtasks ? { ...json, subtasks } : json;
+  });
+}
+
 export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) {
   requireUser(app);
+  const one = async (actor: Actor, task: Task) => (await answered(tasks, actor, [task]))[0];
 
   app.post(
     '/api/tasks',
@@ -76,7 +88,7 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
     },
     async (request) => {
       const page = await tasks.list(request.actor, toListQuery(request.query));
-      return { items: page.items.map(toTaskJson), next_cursor: page.nextCursor };
+      return { items: await answered(tasks, request.actor, page.items), next_cursor: page.nextCursor };
     },
   );
 
@@ -105,7 +117,7 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
         response: { 200: Type.Ref('Task'), ...errorResponses },
       },
     },
-    async (request) => toTaskJson(await tasks.get(request.actor, request.params.id)),
+    async (request) => one(request.actor, await tasks.get(request.actor, request.params.id)),
   );
 
   app.patch(
@@ -121,7 +133,8 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
       },
     },
     async (request) =>
-      toTaskJson(
+      one(
+        request.actor,
         (await tasks.update(request.actor, request.params.id, request.body, expectedVersion(request.headers)))
           .after,
       ),
@@ -132,7 +145,7 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
     {
       schema: {
         tags: ['tasks'],
-        summary: 'Delete a task',
+        summary: 'Delete a task, and its subtasks with it',
         params: TaskIdParams,
         headers: IfMatchHeaders,
         response: { 204: Type.Null(), ...withConflict },
@@ -144,8 +157,27 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
     },
   );
 
+  app.post(
+    '/api/tasks/:id/complete',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary:
+          'Mark done (a recurring task then gets its next occurrence); with open subtasks, say what becomes of them (409 otherwise)',
+        params: TaskIdParams,
+        headers: IfMatchHeaders,
+        querystring: CompleteQuerystring,
+        response: { 200: Type.Ref('Task'), ...withConflict },
+      },
+    },
+    async (request) => {
+      const version = expectedVersion(request.headers);
+      const { actor, params, query } = request;
+      return one(actor, (await tasks.complete(actor, params.id, version, query.subtasks)).after);
+    },
+  );
+
   for (const [action, summary] of [
-    ['complete', 'Mark done (a recurring task then gets its next occurrence)'],
     ['reopen', 'Undo a completion (a recurring task loses the occurrence it made)'],
     ['skip', 'Skip this occurrence of a recurring task: it moves to the next date of its rule'],
   ] as const) {
@@ -163,7 +195,7 @@ export async function taskRoutes(app: HttpServer, { tasks }: TaskRoutesOptions) 
       async (request) => {
         const version = expectedVersion(request.headers);
         const { after } = await tasks[action](request.actor, request.params.id, version);
-        return toTaskJson(after);
+        return one(request.actor, after);
       },
     );
   }

@@ -1,4 +1,12 @@
-import { FieldError, LIMITS, PRIORITIES, type Priority, type TaskStatus } from '@todo/domain';
+import {
+  FieldError,
+  fromWallClock,
+  LIMITS,
+  localDateOf,
+  PRIORITIES,
+  type Priority,
+  type TaskStatus,
+} from '@todo/domain';
 import { type CursorField, cursorFields, keysetCursor } from '@todo/platform/http/cursor';
 import { type Expression, type SqlBool, sql } from 'kysely';
 
@@ -11,9 +19,50 @@ export interface TaskListQuery {
   dueBefore?: Date;
   dueAfter?: Date;
   overdue?: boolean;
+  /** A list's id, or 'inbox': the tasks in no list. */
+  list?: string;
+  /** A task's id: its subtasks; 'none': only top-level tasks. */
+  parent?: string;
+  view?: TaskView;
   sort: TaskSort;
   limit: number;
   cursor?: string;
+}
+
+/**
+ * today: open tasks due today or overdue; upcoming: open tasks due from today through the sixth
+ * day after it — both by the calendar of the user's zone.
+ */
+export const TASK_VIEWS = ['today', 'upcoming'] as const;
+export type TaskView = (typeof TASK_VIEWS)[number];
+
+/** How many days Upcoming shows, today included. */
+export const UPCOMING_DAYS = 7;
+
+/** A day of the user's calendar, as each kind of due date compares with it. */
+export interface CalendarDay {
+  /** Midnight UTC of the date: what an all-day task's due_at holds. */
+  date: Date;
+  /** The instant the day starts in the user's zone: what a timed due_at is compared with. */
+  start: Date;
+}
+
+/** The days of the user's calendar that the views and the overdue filter need. */
+export interface UserCalendar {
+  timeZone: string;
+  today: CalendarDay;
+  tomorrow: CalendarDay;
+  /** The day after the last day of Upcoming. */
+  afterUpcoming: CalendarDay;
+}
+
+export function userCalendar(now: Date, timeZone: string): UserCalendar {
+  const todayDate = localDateOf(now, timeZone);
+  const day = (offset: number): CalendarDay => {
+    const date = new Date(todayDate.getTime() + offset * 86_400_000);
+    return { date, start: fromWallClock(date, timeZone).instant };
+  };
+  return { timeZone, today: day(0), tomorrow: day(1), afterUpcoming: day(UPCOMING_DAYS) };
 }
 
 export const TASK_SORTS = [
@@ -25,6 +74,8 @@ export const TASK_SORTS = [
   '-created',
   'title',
   '-title',
+  'position',
+  '-position',
 ] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
 
@@ -37,6 +88,7 @@ const SORT_KEYS = {
   priority: { expr: sql`tasks.priority_rank`, ascending: false, kind: 'number' },
   created: { expr: sql`tasks.created_at`, ascending: true, kind: 'time' },
   title: { expr: sql`lower(tasks.title)`, ascending: true, kind: 'text' },
+  position: { expr: sql`tasks.position`, ascending: true, kind: 'float' },
 } as const;
 
 export function sortKey(sort: TaskSort) {
@@ -53,6 +105,7 @@ const CURSOR_VALUE = {
   number: cursorFields.integer(0, PRIORITIES.length - 1),
   // Lower-casing can lengthen a title (İ → i̇), so the bound leaves room.
   text: cursorFields.text(4 * LIMITS.title),
+  float: cursorFields.finite(-1e15, 1e15),
 } as const;
 
 function cursorOf(sort: TaskSort) {
@@ -100,6 +153,9 @@ export interface TaskListFilter {
   due_before?: string;
   due_after?: string;
   overdue?: boolean;
+  list?: string;
+  parent?: string;
+  view?: TaskView;
   sort?: TaskSort;
   limit?: number;
   cursor?: string;
@@ -123,8 +179,19 @@ export function toListQuery(filter: TaskListFilter): TaskListQuery {
     ...(filter.due_before ? { dueBefore: instant('due_before', filter.due_before) } : {}),
     ...(filter.due_after ? { dueAfter: instant('due_after', filter.due_after) } : {}),
     ...(filter.overdue === undefined ? {} : { overdue: filter.overdue }),
+    ...(filter.list ? { list: idOrWord('list', filter.list, 'inbox') } : {}),
+    ...(filter.parent ? { parent: idOrWord('parent', filter.parent, 'none') } : {}),
+    ...(filter.view ? { view: filter.view } : {}),
     ...(filter.cursor ? { cursor: filter.cursor } : {}),
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A filter that takes an id, or its one word for "none" ('inbox', 'none'). */
+function idOrWord(field: string, value: string, word: string): string {
+  if (value === word || UUID.test(value)) return value.toLowerCase();
+  throw new FieldError(field, `must be an id (a UUID) or "${word}"`);
 }
 
 function instant(field: string, value: string): Date {
