@@ -33,6 +33,8 @@ describe('quick add', () => {
       reminders: [],
       recurrence: 'FREQ=MONTHLY;BYMONTHDAY=1',
       recurrence_anchor: 'due',
+      list_id: null,
+      parent_id: null,
     });
     expect((await ann.get('/api/tasks')).body.items).toEqual([]);
 

@@ -315,13 +315,15 @@ export class TaskService {
    * What the quick-add box would create from `text`: the chat's own reading of a new task, on the
    * server's clock in the user's zone, validated as a create is, and not written.
    */
-  preview(actor: Actor, text: string): Required<TaskInput> {
+  preview(actor: Actor, text: string): Omit<Required<TaskInput>, 'position'> {
     const context = { now: this.clock(), timeZone: actor.timeZone, tasks: [], pending: null };
     const payload = readNewTask(text, context);
     if (!payload) throw new FieldError('text', 'names no task: write what to do, e.g. “buy milk tomorrow”');
     const fields = applyTaskInput(payload);
     assertRecurs(fields, actor.timeZone);
-    return inputOf(fields);
+    // No position: created from this, the task goes last in the user's order, as any new one.
+    const { position: _, ...input } = inputOf(fields);
+    return input;
   }
 
   /**
