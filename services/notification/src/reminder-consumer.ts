@@ -1,6 +1,8 @@
 import type { ReminderEvent } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
 import type { UserDirectory } from '@todo/platform/identity/user-directory';
+import { reminderLateness } from '@todo/platform/telemetry/metrics';
+import { inSpan } from '@todo/platform/telemetry/tracing';
 import type { Mailer } from './mailer.js';
 import { markEmailed, recordNotification } from './notification-store.js';
 import { emailText, inAppText, type ReminderFacts } from './reminder-message.js';
@@ -48,10 +50,20 @@ export function reminderDelivery(options: ReminderDeliveryOptions) {
       timeZone: user.timezone,
     };
     const { row, created } = await recordNotification(db, reminder, inAppText(facts));
-    if (created) onCommit?.();
+    if (created) {
+      onCommit?.();
+      // Once per reminder: a redelivery would measure the redelivery, not the reminder.
+      reminderLateness.observe(
+        { stage: 'delivered' },
+        Math.max(0, Date.now() - Date.parse(reminder.payload.fire_at)) / 1000,
+      );
+    }
 
     if (!mailer || !user.emailNotifications || row.emailed_at) return;
-    await mailer.send({ to: user.email, ...emailText(facts, appUrl) });
+    // The span names the reminder, never the address or the text.
+    await inSpan('email send', { attributes: { 'reminder.job_id': reminder.payload.job_id } }, () =>
+      mailer.send({ to: user.email, ...emailText(facts, appUrl) }),
+    );
     await markEmailed(db, row.id);
   };
 }
