@@ -1,11 +1,11 @@
-import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { TopicName } from '@todo/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { EventBus } from '../ports.js';
 import type { Logger } from '../telemetry/logger.js';
 import { eventsPublished, outboxBacklog } from '../telemetry/metrics.js';
-import { contextOf, SpanKind, tracer } from '../telemetry/tracing.js';
+import { contextOf, SpanKind, traceHeaders, tracer } from '../telemetry/tracing.js';
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -124,7 +124,11 @@ export class OutboxRelay {
       // its batch unless writes arrive faster than the relay drains them).
       await context.with(first ? trace.setSpan(context.active(), first) : context.active(), () =>
         bus.publish(
-          rows.map((row) => ({ topic: row.topic as TopicName, key: row.partition_key, event: row.event })),
+          rows.map((row, i) => ({
+            topic: row.topic as TopicName,
+            key: row.partition_key,
+            event: publishedWithin(row.event, spans[i]),
+          })),
         ),
       );
     } catch (error) {
@@ -182,4 +186,15 @@ function publishSpan(topic: string, event: unknown): Span {
     },
     contextOf(typeof traceparent === 'string' ? traceparent : undefined),
   );
+}
+
+/**
+ * A traced event as it goes on the topic: its `traceparent` names this publish, so consumers are
+ * the publish's children (a re-publish after a crash is a publish of its own). Untraced events
+ * leave as they were written.
+ */
+function publishedWithin(event: unknown, span: Span | undefined): unknown {
+  if (!span || typeof event !== 'object' || event === null || !('traceparent' in event)) return event;
+  const { traceparent } = traceHeaders(trace.setSpan(ROOT_CONTEXT, span));
+  return traceparent ? { ...event, traceparent } : event;
 }
