@@ -22,6 +22,8 @@ declare module 'vitest' {
       controlUrl: string;
       /** When this run began (ms since the epoch): messages on the topics from before are not its own. */
       startedAt: number;
+      /** The trace backend's API (Zipkin), where every service and sidecar sends its spans. */
+      zipkinUrl?: string;
     };
   }
 }
@@ -106,6 +108,7 @@ export async function setup(project: TestProject) {
     instances: stack.instances,
     controlUrl: await startControl(stack, smtp),
     startedAt,
+    ...(stack.zipkinUrl ? { zipkinUrl: stack.zipkinUrl } : {}),
   });
 }
 
