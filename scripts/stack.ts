@@ -188,6 +188,22 @@ export async function startRunRecord(): Promise<RunRecord> {
   return new RunRecord();
 }
 
+/**
+ * Zipkin (scripts/infra/zipkin.sh) for a run: started and owned by `record`, or, when one is
+ * already up, used and never stopped. `spansUrl` is where OTEL_EXPORTER_ZIPKIN_ENDPOINT points.
+ */
+export async function startZipkin(record: RunRecord): Promise<{ spansUrl: string; stop(): Promise<void> }> {
+  const wasUp = await succeeds('zipkin.sh', 'status');
+  await script('zipkin.sh', 'start');
+  if (!wasUp) record.ownPidFile('zipkin', join(ZIPKIN_STATE, 'zipkin.pid'));
+  return {
+    spansUrl: await script('zipkin.sh', 'url'),
+    stop: async () => {
+      if (!wasUp) await script('zipkin.sh', 'stop');
+    },
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(`stack: ${line}`));
@@ -205,14 +221,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     // Infrastructure that was already up is someone else's: used, never stopped.
     const tracing = options.tracing ?? process.env.STACK_TRACING !== 'off';
-    const [postgresUp, kafkaUp, schedulerUp, zipkinUp] = await Promise.all([
+    const [postgresUp, kafkaUp, schedulerUp] = await Promise.all([
       succeeds('postgres.sh', 'status'),
       succeeds('kafka.sh', 'status'),
       succeeds('dapr.sh', 'status'),
-      succeeds('zipkin.sh', 'status'),
     ]);
-    log('starting PostgreSQL, Kafka and the Dapr scheduler');
-    await Promise.all([
+    log(`starting PostgreSQL, Kafka and the Dapr scheduler${tracing ? ' and Zipkin' : ''}`);
+    const [, , , zipkin] = await Promise.all([
       script('postgres.sh', 'start').then(() => {
         if (postgresUp) return;
         // INT: PostgreSQL's fast shutdown (TERM would wait for every client to leave).
@@ -230,14 +245,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         cleanups.push(() => script('dapr.sh', 'stop'));
       }),
       tracing
-        ? script('zipkin.sh', 'start').then(() => {
-            if (zipkinUp) return;
-            record.ownPidFile('zipkin', join(ZIPKIN_STATE, 'zipkin.pid'));
-            cleanups.push(() => script('zipkin.sh', 'stop'));
+        ? startZipkin(record).then((zipkin) => {
+            cleanups.push(zipkin.stop);
+            return zipkin;
           })
         : undefined,
     ]);
-    const zipkinSpans = tracing ? await script('zipkin.sh', 'url') : undefined;
+    const zipkinSpans = zipkin?.spansUrl;
     const databaseUrl = await script('postgres.sh', 'url');
     const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PUBSUB_NAME } from '@todo/contracts/dapr';
 import { AppProcess, freePort } from '../tests/support/process.js';
-import { type StackOptions, startRunRecord, startStack } from './stack.js';
+import { type StackOptions, startRunRecord, startStack, startZipkin } from './stack.js';
 
 const run = promisify(execFile);
 
@@ -40,8 +40,13 @@ export interface Target {
 export async function startEmbeddedTarget(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  /** Traces into a Zipkin of the run's own (scripts/infra/zipkin.sh). */
+  tracing = false,
 ): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
+  // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
+  const record = await startRunRecord();
+  const zipkin = tracing ? await startZipkin(record) : undefined;
   // Every benchmark user signs in once; the login limit is not what is measured.
   const app = new AppProcess(
     {
@@ -49,13 +54,12 @@ export async function startEmbeddedTarget(
       DATA_DIR: dataDir,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       CHAT_RATE_LIMIT_PER_MINUTE: '100000',
+      ...(zipkin ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansUrl } : {}),
     },
     await freePort(),
     await freePort(),
     nodeArgs,
   );
-  // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
-  const record = await startRunRecord();
   const start = async () => {
     await app.start();
     if (app.pid !== undefined) record.own('embedded', app.pid);
@@ -89,6 +93,7 @@ export async function startEmbeddedTarget(
     },
     stop: async () => {
       await app.stop();
+      await zipkin?.stop();
       record.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
