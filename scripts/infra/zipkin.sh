@@ -64,8 +64,11 @@ start() {
   port_open "$PORT" && die "port 127.0.0.1:$PORT is already in use by another process (set ZIPKIN_PORT)"
   log "starting Zipkin $VERSION on 127.0.0.1:$PORT (log: $LOG)"
   # setsid: its own process group, which the stack's reaper signals as a whole.
+  # Its temp files in the state dir, which also names the checkout in its command line (the
+  # ownership test finds what a run started by that).
+  mkdir -p "$STATE/tmp"
   STORAGE_TYPE=mem MEM_MAX_SPANS="$MAX_SPANS" setsid nohup "$JAVA" -Xms64m -Xmx"$HEAP" \
-    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true -jar "$JAR" \
+    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true -Djava.io.tmpdir="$STATE/tmp" -jar "$JAR" \
     "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$PORT" "--armeria.ports[0].protocols[0]=http" \
     >>"$LOG" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
