@@ -31,6 +31,8 @@ export interface Target {
   broker?: { stop(): Promise<void>; start(): Promise<void> };
   /** The PostgreSQL the services share (distributed mode only). */
   databaseUrl?: string;
+  /** Each service process: its app id, instance name and `/metrics` (distributed mode only). */
+  instances?: { appId: string; instance: string; metricsUrl: string }[];
   /** Puts raw bytes on a topic through the api's sidecar, as a foreign producer would (distributed mode only). */
   publishRaw?(topic: string, key: string, body: string): Promise<void>;
   stop(): Promise<void>;
@@ -136,6 +138,7 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
     kill: (service) => stack.kill(service),
     restart: (service) => stack.restart(service),
     databaseUrl: stack.databaseUrl,
+    instances: stack.instances,
     publishRaw: async (topic, key, body) => {
       const sidecar = `http://127.0.0.1:${stack.services.api.daprHttpPort}`;
       const response = await fetch(

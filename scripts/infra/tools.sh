@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Deployment tooling built from pinned sources (no release binaries can be downloaded
-# here): helm, kubeconform and promtool via `go install` from the Go module proxy
+# here): helm, kubeconform, promtool and (for npm run dashboard:snapshot, not built by default)
+# the Prometheus server via `go install` from the Go module proxy
 # (none of the three has replace directives at these versions), and the Kubernetes
 # JSON schemas kubeconform needs offline, taken from the PyPI package
 # kubernetes-validate (which ships them per Kubernetes version).
@@ -9,6 +10,7 @@
 #   scripts/infra/tools.sh kubeconform [kubeconform flags] FILES...
 #       kubeconform against the cached schemas (adds -schema-location and
 #       -kubernetes-version; pass -ignore-missing-schemas for CRDs such as Dapr's).
+#   scripts/infra/tools.sh path NAME     install NAME if needed, print its path (e.g. prometheus)
 #   scripts/infra/tools.sh status
 #
 # Binaries go to <repo>/.infra/bin, schemas to ~/.cache/todo-chatbot/k8s-schemas.
@@ -22,6 +24,8 @@ HELM_MOD="helm.sh/helm/v3/cmd/helm@v3.22.0"
 KUBECONFORM_MOD="github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0"
 # Prometheus' Go module versions map to releases: v0.316.0 is Prometheus 3.16.0.
 PROMTOOL_MOD="github.com/prometheus/prometheus/cmd/promtool@v0.316.0"
+# The server of the same release; built without its web UI's assets (the HTTP API is all it serves here).
+PROMETHEUS_MOD="github.com/prometheus/prometheus/cmd/prometheus@v0.316.0"
 SCHEMAS_PKG="kubernetes-validate==1.37.0"
 K8S_VERSION="${K8S_SCHEMA_VERSION:-1.37.0}"
 SCHEMAS="$CACHE/k8s-schemas/v$K8S_VERSION-local-strict"
@@ -88,8 +92,9 @@ install() {
       helm) go_tool helm "$HELM_MOD" ;;
       kubeconform) go_tool kubeconform "$KUBECONFORM_MOD" ;;
       promtool) go_tool promtool "$PROMTOOL_MOD" ;;
+      prometheus) go_tool prometheus "$PROMETHEUS_MOD" ;;
       schemas) schemas ;;
-      *) die "unknown tool '$w' (helm|kubeconform|promtool|schemas)" ;;
+      *) die "unknown tool '$w' (helm|kubeconform|promtool|prometheus|schemas)" ;;
     esac
   done
 }
@@ -113,7 +118,8 @@ status() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install "$@" ;;
+  path) install "$1"; echo "$BIN/$1" ;;
   kubeconform) kubeconform "$@" ;;
   status) status ;;
-  *) echo "usage: $0 install [helm|kubeconform|promtool|schemas ...] | kubeconform ARGS | status" >&2; exit 2 ;;
+  *) echo "usage: $0 install [helm|kubeconform|promtool|prometheus|schemas ...] | path NAME | kubeconform ARGS | status" >&2; exit 2 ;;
 esac

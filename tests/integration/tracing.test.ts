@@ -78,7 +78,7 @@ describe('one trace from a task creation to every consumer, in Zipkin', () => {
     const byId = new Map(spans.map((span) => [span.id, span]));
     // The request's server span and its queries on PostgreSQL, in the api's process.
     const api = spans.filter((span) => span.localEndpoint?.serviceName === 'api');
-    expect(api.some((span) => span.kind === 'SERVER')).toBe(true);
+    expect(api.find((span) => span.kind === 'SERVER')?.name).toBe('post /api/tasks');
     expect(
       api.some(
         (span) => span.tags?.['db.system.name'] === 'postgresql' || span.tags?.['db.system'] === 'postgresql',

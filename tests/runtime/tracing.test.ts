@@ -69,7 +69,7 @@ describe('tracing in the embedded mode, and logs that join it', () => {
     const server = spans.find(
       (span) => span.kind === 1 && span.parentSpanContext?.spanId === '00f067aa0ba902b7',
     );
-    expect(server, names(spans).join(', ')).toBeDefined();
+    expect(server?.name, names(spans).join(', ')).toBe('POST /api/tasks/:id/complete');
     expect(
       spans.some(
         (span) =>
