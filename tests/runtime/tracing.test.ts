@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { assertValidEvent, newEnvelope } from '@todo/contracts';
+import { createConsumer } from '@todo/platform/consumers/runtime';
 import { createLogger } from '@todo/platform/telemetry/logger';
 import { tracer } from '@todo/platform/telemetry/tracing';
 import { sql } from 'kysely';
@@ -13,6 +14,7 @@ import { SyncClient } from '../support/sync-client.js';
 /** The trace a caller started (as a browser's or a gateway's instrumentation would). */
 const CALLER_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_TRACEPARENT = `00-${CALLER_TRACE_ID}-00f067aa0ba902b7-01`;
+const FAILING_TRACE_ID = 'aaaa2f3577b34da6a3ce929d0e0e4736';
 
 describe('tracing in the embedded mode, and logs that join it', () => {
   const exporter = new InMemorySpanExporter();
@@ -21,7 +23,32 @@ describe('tracing in the embedded mode, and logs that join it', () => {
   let socket: SyncClient;
 
   beforeAll(async () => {
-    app = await startTestApp({}, { spanExporter: exporter });
+    app = await startTestApp(
+      // The failing consumer's warnings and dead letters are expected here.
+      { LOG_LEVEL: 'silent' },
+      {
+        spanExporter: exporter,
+        retry: { attempts: 2, baseDelayMs: 10 },
+        // A consumer that fails every event: its trace must show the attempts and the dead letter.
+        extraServices: (runtime) => [
+          {
+            name: 'always-failing',
+            subscriptions: [
+              createConsumer(
+                {
+                  service: 'always-failing',
+                  topic: 'task-events',
+                  handle: async () => {
+                    throw new Error('cannot handle this');
+                  },
+                },
+                runtime,
+              ),
+            ],
+          },
+        ],
+      },
+    );
     user = await new ApiClient(app.url).signup();
     socket = await SyncClient.open(app.url, user.token as string);
   });
@@ -91,6 +118,22 @@ describe('tracing in the embedded mode, and logs that join it', () => {
       select event->>'traceparent' as traceparent from outbox
       where event->>'event_type' = 'task.completed' and event->>'task_id' = ${task.id}`.execute(app.db);
     expect(rows[0]?.traceparent).toMatch(new RegExp(`^00-${CALLER_TRACE_ID}-[0-9a-f]{16}-01$`));
+  });
+
+  it('a dead-lettered event is an error in its trace, with one exception per failed attempt', async () => {
+    await user.post(
+      '/api/tasks',
+      { title: 'Fails downstream' },
+      { traceparent: `00-${FAILING_TRACE_ID}-00f067aa0ba902b7-01` },
+    );
+    const failed = await eventually(() => {
+      const span = spansOf(FAILING_TRACE_ID).find((s) => s.name === 'always-failing consume task-events');
+      expect(span).toBeDefined();
+      return span as ReadableSpan;
+    }, 20_000);
+    expect(failed.status).toMatchObject({ code: 2, message: 'dead-lettered' });
+    expect(failed.events.filter((event) => event.name === 'exception')).toHaveLength(2);
+    expect(failed.attributes['messaging.message.id']).toEqual(expect.any(String));
   });
 
   it('a request without a traceparent starts a trace of its own', async () => {

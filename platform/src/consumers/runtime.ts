@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { assertValidEvent, type DlqEnvelope, type TopicEvents, type TopicName } from '@todo/contracts';
 import { DependencyUnavailable } from '../dependency-unavailable.js';
 import type { DeliveryResult, IdempotencyStore, Subscription } from '../ports.js';
@@ -87,6 +88,7 @@ export function createConsumer<T extends TopicName>(
     };
     await runtime.deadLetters.send(envelope);
     eventsConsumed.inc({ ...labels, outcome: 'dead_lettered' });
+    trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
     log.error(
       { eventId, userId: userIdOf(original), dlqId: envelope.dlq_id, attempts, err: error },
       'event dead-lettered',
@@ -133,6 +135,8 @@ export function createConsumer<T extends TopicName>(
           return 'success';
         } catch (error) {
           eventFailures.inc(labels);
+          // Each failed attempt is an exception event on the consume span, with its time.
+          trace.getActiveSpan()?.recordException(error instanceof Error ? error : String(error));
           if (attempt >= retry.attempts && error instanceof DependencyUnavailable) {
             // The event is fine, a service it needs is not: redeliver later, however long that takes.
             await idempotency.release(key);
