@@ -15,7 +15,8 @@
  * /metrics listeners those from STACK_PORT + 30), STACK_REPLICAS (`recurring-task=2,websocket-sync=2`:
  * processes per service, 1 by default),
  * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset), STACK_TRACING
- * (`off`: no Zipkin, no spans; on by default, Zipkin at ZIPKIN_PORT, 9411).
+ * (`off`: no Zipkin, no spans; on by default, Zipkin at ZIPKIN_PORT, 9411), STACK_DATABASE_URL
+ * (the application database; default the `postgres` database of scripts/infra/postgres.sh).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -252,7 +253,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         : undefined,
     ]);
     const zipkinSpans = zipkin?.spansUrl;
-    const databaseUrl = await script('postgres.sh', 'url');
+    // STACK_DATABASE_URL: another database on the server, for a checkout whose migrations differ
+    // from those another checkout's stack applied to the default one.
+    const databaseUrl = process.env.STACK_DATABASE_URL ?? (await script('postgres.sh', 'url'));
     const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
     log('provisioning topics and migrating the database');
