@@ -94,6 +94,9 @@ export async function setup(project: TestProject) {
   stack = await startStack({
     basePort: BASE_PORT,
     replicas: { 'recurring-task': 2, notification: 2, 'websocket-sync': 2 },
+    // Whatever STACK_TRACING says: tracing.test.ts reads a trace back from this run's Zipkin
+    // (scripts/infra/zipkin.sh fetches its jar from Maven Central on a machine's first run).
+    tracing: true,
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'Todo <reminders@todo.test>' },
     log: (line) => console.log(`stack: ${line}`),
   });
