@@ -163,7 +163,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
       for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();
       await database.stop();
-      await tracing?.shutdown();
+      const dropped = await tracing?.shutdown();
+      if (dropped) logger.warn({ err: dropped }, 'tracing: spans still buffered at stop were dropped');
     },
   };
 }

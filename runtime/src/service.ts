@@ -221,7 +221,8 @@ export async function startService(
       await service.stop?.();
       await admin.disconnect();
       await db.destroy();
-      await tracing?.shutdown();
+      const dropped = await tracing?.shutdown();
+      if (dropped) logger.warn({ err: dropped }, 'tracing: spans still buffered at stop were dropped');
     },
   };
 }

@@ -38,8 +38,12 @@ export interface TracingOptions {
 export interface Tracing {
   /** The Fastify plugin that opens a server span per request (continuing an incoming traceparent). */
   fastifyPlugin: FastifyPluginCallback;
-  /** Sends the spans still buffered, then stops exporting. */
-  shutdown(): Promise<void>;
+  /**
+   * Sends the spans still buffered, then stops exporting. Never rejects: when the backend refuses
+   * them or does not answer within the export timeout they are dropped, and the error is returned
+   * (a process's stop must not fail, or crash, for its tracing backend).
+   */
+  shutdown(): Promise<Error | undefined>;
 }
 
 let started: Tracing | undefined;
@@ -82,8 +86,11 @@ export function startTracing(options: TracingOptions): Tracing {
     fastifyPlugin: fastify.plugin(),
     async shutdown() {
       unregister();
-      await provider.shutdown();
       started = undefined;
+      return provider.shutdown().then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
     },
   };
   return started;
