@@ -228,7 +228,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       succeeds('dapr.sh', 'status'),
     ]);
     log(`starting PostgreSQL, Kafka and the Dapr scheduler${tracing ? ' and Zipkin' : ''}`);
-    const [, , , zipkin] = await Promise.all([
+    // allSettled: when one fails, the others still finish starting and register their cleanup
+    // before stop() runs (Promise.all would stop first and leave a late starter running, unowned).
+    const infrastructure = await Promise.allSettled([
       script('postgres.sh', 'start').then(() => {
         if (postgresUp) return;
         // INT: PostgreSQL's fast shutdown (TERM would wait for every client to leave).
@@ -252,6 +254,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           })
         : undefined,
     ]);
+    const failed = infrastructure.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const zipkin = infrastructure[3].status === 'fulfilled' ? infrastructure[3].value : undefined;
     const zipkinSpans = zipkin?.spansUrl;
     // STACK_DATABASE_URL: another database on the server, for a checkout whose migrations differ
     // from those another checkout's stack applied to the default one.
