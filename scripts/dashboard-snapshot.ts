@@ -9,6 +9,7 @@
  * (headless Chromium). Bounded: stops what it started on any exit.
  *
  *   flock /tmp/todo-stack.lock npm run dashboard:snapshot [-- --minutes 4 --users 3 --out docs/dashboard.png]
+ *   npm run dashboard:snapshot -- --render .infra/dashboard/panels.json   (the last run's data, drawn again)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,12 +31,14 @@ const DASHBOARD = join(ROOT, 'deploy/monitoring/grafana/todo-chatbot-dashboard.j
 /** The namespace label the dashboard filters on, as a cluster's would be. */
 const NAMESPACE = 'todo-app-local';
 const PROMETHEUS_PORT = 19_090;
+const PANELS = join(STATE, 'panels.json');
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '4' },
     users: { type: 'string', default: '3' },
     out: { type: 'string', default: 'docs/dashboard.png' },
+    render: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -53,55 +56,6 @@ interface Panel {
 interface Series {
   label: string;
   points: [number, number][];
-}
-
-const prometheusBinary = execFileSync('bash', [join(ROOT, 'scripts/infra/tools.sh'), 'path', 'prometheus'], {
-  encoding: 'utf8',
-}).trim();
-const record = await startRunRecord();
-const target = await startDistributedTarget({ basePort: 3300, tracing: true });
-let prometheus: ChildProcess | undefined;
-let lagExporter: Server | undefined;
-try {
-  mkdirSync(STATE, { recursive: true });
-  const config = join(STATE, 'prometheus.yml');
-  // Each snapshot starts with an empty time series database: only this run's data is drawn.
-  const tsdb = join(STATE, 'tsdb');
-  rmSync(tsdb, { recursive: true, force: true });
-  lagExporter = await startLagExporter();
-  writeFileSync(config, scrapeConfig(target.instances ?? [], lagExporter));
-  prometheus = spawn(
-    prometheusBinary,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${tsdb}`,
-      `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`,
-      '--storage.tsdb.retention.time=2h',
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  if (prometheus.pid !== undefined) record.own('prometheus', prometheus.pid);
-  await prometheusReady();
-  const from = Date.now();
-  await Promise.all(
-    Array.from({ length: users }, (_, worker) =>
-      driveUse(target.url, worker === 0 ? target.publishRaw : undefined, minutes * 60_000),
-    ),
-  );
-  // One more scrape and rule window after the last request, so the last writes are in the picture.
-  await new Promise((resolve) => setTimeout(resolve, 15_000));
-  const to = Date.now();
-  const panels = await evaluatePanels(from, to);
-  const out = join(ROOT, values.out as string);
-  await render(panels, out, { from, to, users });
-  console.log(
-    `written: ${values.out} (${panels.length} panels, ${Math.round((to - from) / 1000)} s of data)`,
-  );
-} finally {
-  prometheus?.kill('SIGTERM');
-  lagExporter?.close();
-  await target.stop();
-  record.close();
 }
 
 async function prometheusReady(): Promise<void> {
@@ -315,7 +269,7 @@ function panelHtml(panel: Panel & { series: Series[] }): string {
     const axis = `<text x="2" y="14">${formatValue(top, unit)}</text><text x="2" y="${height - 15}">0</text>
       <line x1="55" x2="${width - 5}" y1="${height - 15}" y2="${height - 15}" stroke="#999"/>
       <text x="55" y="${height - 2}">${new Date(t0 * 1000).toISOString().slice(11, 19)}</text>
-      <text x="${width - 60}" y="${height - 2}">${new Date(t1 * 1000).toISOString().slice(11, 19)} UTC</text>`;
+      <text x="${width - 90}" y="${height - 2}">${new Date(t1 * 1000).toISOString().slice(11, 19)} UTC</text>`;
     const legend = panel.series
       .slice(0, 8)
       .map(
@@ -361,3 +315,83 @@ async function render(
     await browser.close();
   }
 }
+
+/** The panels of an earlier run (`--render .infra/dashboard/panels.json`) or of a new run. */
+async function main(): Promise<void> {
+  if (values.render) {
+    const saved = JSON.parse(readFileSync(values.render, 'utf8')) as Saved;
+    await renderTo(saved.panels, saved);
+    return;
+  }
+  await snapshot();
+}
+
+interface Saved {
+  from: number;
+  to: number;
+  users: number;
+  panels: (Panel & { series: Series[] })[];
+}
+
+async function renderTo(panels: Saved['panels'], run: Omit<Saved, 'panels'>): Promise<void> {
+  await render(panels, join(ROOT, values.out as string), run);
+  console.log(
+    `written: ${values.out} (${panels.length} panels, ${Math.round((run.to - run.from) / 1000)} s of data)`,
+  );
+}
+
+async function snapshot(): Promise<void> {
+  const prometheusBinary = execFileSync(
+    'bash',
+    [join(ROOT, 'scripts/infra/tools.sh'), 'path', 'prometheus'],
+    {
+      encoding: 'utf8',
+    },
+  ).trim();
+  const record = await startRunRecord();
+  const target = await startDistributedTarget({ basePort: 3300, tracing: true });
+  let prometheus: ChildProcess | undefined;
+  let lagExporter: Server | undefined;
+  try {
+    mkdirSync(STATE, { recursive: true });
+    const config = join(STATE, 'prometheus.yml');
+    // Each snapshot starts with an empty time series database: only this run's data is drawn.
+    const tsdb = join(STATE, 'tsdb');
+    rmSync(tsdb, { recursive: true, force: true });
+    lagExporter = await startLagExporter();
+    writeFileSync(config, scrapeConfig(target.instances ?? [], lagExporter));
+    prometheus = spawn(
+      prometheusBinary,
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${tsdb}`,
+        `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`,
+        '--storage.tsdb.retention.time=2h',
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore'] },
+    );
+    if (prometheus.pid !== undefined) record.own('prometheus', prometheus.pid);
+    await prometheusReady();
+    const from = Date.now();
+    await Promise.all(
+      Array.from({ length: users }, (_, worker) =>
+        driveUse(target.url, worker === 0 ? target.publishRaw : undefined, minutes * 60_000),
+      ),
+    );
+    // One more scrape and rule window after the last request, so the last writes are in the picture.
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    const to = Date.now();
+    const panels = await evaluatePanels(from, to);
+    // Kept: `--render` draws them again without a run.
+    writeFileSync(PANELS, JSON.stringify({ from, to, users, panels }));
+    await renderTo(panels, { from, to, users });
+  } finally {
+    prometheus?.kill('SIGTERM');
+    lagExporter?.close();
+    await target.stop();
+    record.close();
+  }
+}
+
+// Last: the module's constants above are initialised by now.
+await main();
