@@ -136,34 +136,34 @@ function scrapeConfig(instances: NonNullable<Target['instances']>, lag: Server):
   ].join('\n');
 }
 
-/** One user's use for `durationMs`: writes with reminders, recurring completions, refused input, lists. */
+/**
+ * One user's use for `durationMs`: writes with reminders, recurring completions, refused input,
+ * lists. Resolves with the close of its WebSocket, left open until the panels are evaluated.
+ */
 async function driveUse(
   url: string,
   publishRaw: ((topic: string, key: string, body: string) => Promise<void>) | undefined,
   durationMs: number,
-): Promise<void> {
+): Promise<() => Promise<void>> {
   const user = await new ApiClient(url).signup();
   const socket = await SyncClient.open(url, user.token as string);
   const deadline = Date.now() + durationMs;
-  try {
-    for (let round = 0; Date.now() < deadline; round++) {
-      const dueSoon = new Date(Date.now() + 5000).toISOString();
-      const created = await Promise.all([
-        user.post('/api/tasks', { title: `Snapshot ${round}`, due_at: dueSoon, reminders: ['PT1S'] }),
-        user.post('/api/tasks', { title: `Daily ${round}`, due_at: dueSoon, recurrence: 'FREQ=DAILY' }),
-        // Refused input: the 4xx the dashboard counts but the error ratio (5xx) does not.
-        user.post('/api/tasks', { title: '' }),
-      ]);
-      const daily = created[1]?.body as { id?: string } | undefined;
-      if (daily?.id) await user.post(`/api/tasks/${daily.id}/complete`);
-      await user.get('/api/tasks?limit=50');
-      // A poison event now and then: not JSON, so each consumer dead-letters it.
-      if (round % 10 === 0) await publishRaw?.('task-events', crypto.randomUUID(), 'not json');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-  } finally {
-    await socket.close();
+  for (let round = 0; Date.now() < deadline; round++) {
+    const dueSoon = new Date(Date.now() + 5000).toISOString();
+    const created = await Promise.all([
+      user.post('/api/tasks', { title: `Snapshot ${round}`, due_at: dueSoon, reminders: ['PT1S'] }),
+      user.post('/api/tasks', { title: `Daily ${round}`, due_at: dueSoon, recurrence: 'FREQ=DAILY' }),
+      // Refused input: the 4xx the dashboard counts but the error ratio (5xx) does not.
+      user.post('/api/tasks', { title: '' }),
+    ]);
+    const daily = created[1]?.body as { id?: string } | undefined;
+    if (daily?.id) await user.post(`/api/tasks/${daily.id}/complete`);
+    await user.get('/api/tasks?limit=50');
+    // A poison event now and then: not JSON, so each consumer dead-letters it.
+    if (round % 10 === 0) await publishRaw?.('task-events', crypto.randomUUID(), 'not json');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  return () => socket.close();
 }
 
 async function evaluatePanels(from: number, to: number): Promise<(Panel & { series: Series[] })[]> {
@@ -186,8 +186,11 @@ async function evaluatePanels(from: number, to: number): Promise<(Panel & { seri
       });
       const response = await fetch(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query_range?${query}`);
       const body = (await response.json()) as {
+        status: string;
+        error?: string;
         data?: { result: { metric: Record<string, string>; values: [number, string][] }[] };
       };
+      if (body.status !== 'success') throw new Error(`${panel.title}: ${expr}: ${body.error}`);
       for (const result of body.data?.result ?? []) {
         series.push({
           label:
@@ -229,7 +232,9 @@ function formatValue(value: number, unit: string | undefined): string {
 /** Where an empty panel's metric comes from in a cluster, when the local stack has no such exporter. */
 function absentSource(panel: Panel): string {
   const exprs = (panel.targets ?? []).map(({ expr }) => expr).join(' ');
-  return exprs.includes('kube_') ? 'kube-state-metrics (a cluster only; no pods here)' : 'this run';
+  if (exprs.includes('kube_')) return 'kube-state-metrics (a cluster only; no pods here)';
+  // A ratio with no 5xx at all has no series, as in Grafana.
+  return exprs.includes('status=~"5..') ? 'this run: not one 5xx answer' : 'this run';
 }
 
 const escapeHtml = (text: string) =>
@@ -243,7 +248,9 @@ function panelHtml(panel: Panel & { series: Series[] }): string {
   const unit = panel.fieldConfig?.defaults?.unit;
   const points = panel.series.flatMap((series) => series.points);
   const width = 100 * w;
-  const height = 30 * h - 60;
+  // Room below the chart for the legend (two columns, at most 8 entries).
+  const legendRows = Math.ceil(Math.min(panel.series.length, 8) / 2);
+  const height = 30 * h - 40 - 16 * legendRows;
   let body = `<div class="empty">no data${panel.series.length === 0 ? ` from ${escapeHtml(absentSource(panel))}` : ''}</div>`;
   if (panel.type === 'stat' && panel.series.length > 0) {
     // A stat panel shows each series' last value, as Grafana's does.
@@ -373,7 +380,7 @@ async function snapshot(): Promise<void> {
     if (prometheus.pid !== undefined) record.own('prometheus', prometheus.pid);
     await prometheusReady();
     const from = Date.now();
-    await Promise.all(
+    const sockets = await Promise.all(
       Array.from({ length: users }, (_, worker) =>
         driveUse(target.url, worker === 0 ? target.publishRaw : undefined, minutes * 60_000),
       ),
@@ -382,6 +389,7 @@ async function snapshot(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const to = Date.now();
     const panels = await evaluatePanels(from, to);
+    for (const close of sockets) await close();
     // Kept: `--render` draws them again without a run.
     writeFileSync(PANELS, JSON.stringify({ from, to, users, panels }));
     await renderTo(panels, { from, to, users });
