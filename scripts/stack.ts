@@ -14,7 +14,9 @@
  * the web app — as the cluster's ingress does; the service processes take the next ports, their
  * /metrics listeners those from STACK_PORT + 30), STACK_REPLICAS (`recurring-task=2,websocket-sync=2`:
  * processes per service, 1 by default),
- * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset).
+ * STACK_READY_TIMEOUT_MS (180000), SMTP_URL (mail for reminders, off when unset), STACK_TRACING
+ * (`off`: no Zipkin, no spans; on by default, Zipkin at ZIPKIN_PORT, 9411), STACK_DATABASE_URL
+ * (the application database; default the `postgres` database of scripts/infra/postgres.sh).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { migrateToLatest, openDatabase } from '@todo/platform/db/connect';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { APP_ID_OF, SERVICE_NAMES, type ServiceName } from '../runtime/src/service-names.js';
 import { kafkaAdmin, provisionTopics } from '../runtime/src/topics.js';
 import { startGateway } from './stack-gateway.js';
@@ -37,6 +40,10 @@ const REAPER = join(ROOT, 'scripts/stack-reaper.sh');
 const DAPR_STATE = process.env.DAPR_STATE_DIR ?? join(ROOT, '.infra/dapr');
 /** Where scripts/infra/kafka.sh keeps its pid file (its KAFKA_STATE_DIR default). */
 const KAFKA_STATE = process.env.KAFKA_STATE_DIR ?? join(ROOT, '.infra/kafka');
+/** The local sidecars' Configuration (tracedDaprConfig adds the run's Zipkin to it). */
+const DAPR_CONFIG = 'deploy/dapr/local/config/config.yaml';
+/** Where scripts/infra/zipkin.sh keeps its pid file (its ZIPKIN_STATE_DIR default). */
+const ZIPKIN_STATE = process.env.ZIPKIN_STATE_DIR ?? join(ROOT, '.infra/zipkin');
 /** PostgreSQL's data directory as scripts/infra/postgres.sh sets it up (its PG_DIR default). */
 const PG_DATA = join(process.env.PG_DIR ?? '/var/tmp/todo-chatbot/postgres', 'data');
 const run = promisify(execFile);
@@ -61,6 +68,8 @@ export interface Stack {
   instances: StackService[];
   databaseUrl: string;
   kafkaBrokers: string;
+  /** Zipkin's API and UI (`/zipkin/`) when the run traces, where every service and sidecar sends its spans. */
+  zipkinUrl?: string;
   /** DAPR_API_TOKEN of every sidecar of this run: tools that call a sidecar's API send it. */
   daprApiToken: string;
   /** Seconds from start to every service ready. */
@@ -90,6 +99,11 @@ export interface StackOptions {
    * Default: this Node with tsx on the TypeScript sources (what development runs).
    */
   serviceCommand?: readonly string[];
+  /**
+   * Trace every service and sidecar into Zipkin (scripts/infra/zipkin.sh, started with the run).
+   * Default on; env STACK_TRACING=off turns it off (the benchmarks compare both).
+   */
+  tracing?: boolean;
 }
 
 const TSX_SERVICE_COMMAND = [process.execPath, '--import', 'tsx', 'runtime/src/service.ts'] as const;
@@ -175,6 +189,22 @@ export async function startRunRecord(): Promise<RunRecord> {
   return new RunRecord();
 }
 
+/**
+ * Zipkin (scripts/infra/zipkin.sh) for a run: started and owned by `record`, or, when one is
+ * already up, used and never stopped. `spansUrl` is where OTEL_EXPORTER_ZIPKIN_ENDPOINT points.
+ */
+export async function startZipkin(record: RunRecord): Promise<{ spansUrl: string; stop(): Promise<void> }> {
+  const wasUp = await succeeds('zipkin.sh', 'status');
+  await script('zipkin.sh', 'start');
+  if (!wasUp) record.ownPidFile('zipkin', join(ZIPKIN_STATE, 'zipkin.pid'));
+  return {
+    spansUrl: await script('zipkin.sh', 'url'),
+    stop: async () => {
+      if (!wasUp) await script('zipkin.sh', 'stop');
+    },
+  };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? ((line: string) => console.log(`stack: ${line}`));
@@ -191,13 +221,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     // Infrastructure that was already up is someone else's: used, never stopped.
+    const tracing = options.tracing ?? process.env.STACK_TRACING !== 'off';
     const [postgresUp, kafkaUp, schedulerUp] = await Promise.all([
       succeeds('postgres.sh', 'status'),
       succeeds('kafka.sh', 'status'),
       succeeds('dapr.sh', 'status'),
     ]);
-    log('starting PostgreSQL, Kafka and the Dapr scheduler');
-    await Promise.all([
+    log(`starting PostgreSQL, Kafka and the Dapr scheduler${tracing ? ' and Zipkin' : ''}`);
+    // allSettled: when one fails, the others still finish starting and register their cleanup
+    // before stop() runs (Promise.all would stop first and leave a late starter running, unowned).
+    const infrastructure = await Promise.allSettled([
       script('postgres.sh', 'start').then(() => {
         if (postgresUp) return;
         // INT: PostgreSQL's fast shutdown (TERM would wait for every client to leave).
@@ -214,8 +247,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         record.ownPidFile('scheduler', join(DAPR_STATE, 'scheduler.pid'));
         cleanups.push(() => script('dapr.sh', 'stop'));
       }),
+      tracing
+        ? startZipkin(record).then((zipkin) => {
+            cleanups.push(zipkin.stop);
+            return zipkin;
+          })
+        : undefined,
     ]);
-    const databaseUrl = await script('postgres.sh', 'url');
+    const failed = infrastructure.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const zipkin = infrastructure[3].status === 'fulfilled' ? infrastructure[3].value : undefined;
+    const zipkinSpans = zipkin?.spansUrl;
+    // STACK_DATABASE_URL: another database on the server, for a checkout whose migrations differ
+    // from those another checkout's stack applied to the default one.
+    const databaseUrl = process.env.STACK_DATABASE_URL ?? (await script('postgres.sh', 'url'));
     const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:19092';
 
     log('provisioning topics and migrating the database');
@@ -269,11 +314,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...tokens,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: kafkaBrokers,
+      ...(zipkinSpans ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkinSpans } : {}),
     };
+    const daprConfig = zipkinSpans ? tracedDaprConfig(zipkinSpans) : DAPR_CONFIG;
     const processes = new Map<string, ServiceProcess>();
     await Promise.all(
       instances.map(async (service, i) => {
-        await startSidecar(service, i, tokens, cleanups);
+        await startSidecar(service, i, tokens, cleanups, daprConfig);
         record.ownPidFile(`daprd-${service.instance}`, join(DAPR_STATE, `daprd-${service.instance}.pid`));
         const child = new ServiceProcess(service, env, record, options.serviceCommand ?? TSX_SERVICE_COMMAND);
         processes.set(service.instance, child);
@@ -304,6 +351,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseUrl,
       kafkaBrokers,
       daprApiToken: tokens.DAPR_API_TOKEN,
+      ...(zipkinSpans ? { zipkinUrl: new URL(zipkinSpans).origin } : {}),
       startSeconds: (Date.now() - started) / 1000,
       runDir: record.dir,
       restartBroker: {
@@ -340,12 +388,13 @@ async function startSidecar(
   i: number,
   tokens: { APP_API_TOKEN: string; DAPR_API_TOKEN: string },
   cleanups: (() => Promise<unknown>)[],
+  daprConfig: string,
 ) {
   const env = {
     ...process.env,
     ...tokens,
     DAPR_RESOURCES_PATH: 'deploy/dapr/local',
-    DAPR_CONFIG: 'deploy/dapr/local/config/config.yaml',
+    DAPR_CONFIG: daprConfig,
     DAPR_INSTANCE: service.instance,
     DAPR_HTTP_PORT: String(service.daprHttpPort),
     DAPR_GRPC_PORT: String(17_001 + 10 * i),
@@ -362,6 +411,21 @@ async function startSidecar(
     );
   }
   cleanups.push(() => script('dapr.sh', 'stop-daprd', service.instance));
+}
+
+/**
+ * The local Dapr Configuration with its spans exported to this run's Zipkin (written next to the
+ * logs): the sidecars' spans join the services' in one trace.
+ */
+function tracedDaprConfig(zipkinSpans: string): string {
+  const configuration = parseYaml(readFileSync(join(ROOT, DAPR_CONFIG), 'utf8'));
+  configuration.spec.tracing.zipkin = { endpointAddress: zipkinSpans };
+  const file = join(LOGS, 'dapr-config-traced.yaml');
+  writeFileSync(
+    file,
+    `# Generated by scripts/stack.ts from ${DAPR_CONFIG}.\n${stringifyYaml(configuration)}`,
+  );
+  return file;
 }
 
 /** The pid dapr.sh recorded for an instance's sidecar. */
@@ -465,6 +529,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         `  ${service.instance.padEnd(18)} ${service.url}  (daprd ${service.appId}, http ${service.daprHttpPort})`,
       );
     }
+    if (stack.zipkinUrl) console.log(`  traces             ${stack.zipkinUrl}/zipkin/`);
     console.log(`Open ${stack.url.replace('127.0.0.1', 'localhost')} — Ctrl-C stops everything.`);
   } catch (error) {
     console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);

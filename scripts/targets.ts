@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PUBSUB_NAME } from '@todo/contracts/dapr';
 import { AppProcess, freePort } from '../tests/support/process.js';
-import { type StackOptions, startRunRecord, startStack } from './stack.js';
+import { type StackOptions, startRunRecord, startStack, startZipkin } from './stack.js';
 
 const run = promisify(execFile);
 
@@ -31,6 +31,8 @@ export interface Target {
   broker?: { stop(): Promise<void>; start(): Promise<void> };
   /** The PostgreSQL the services share (distributed mode only). */
   databaseUrl?: string;
+  /** Each service process: its app id, instance name and `/metrics` (distributed mode only). */
+  instances?: { appId: string; instance: string; metricsUrl: string }[];
   /** Puts raw bytes on a topic through the api's sidecar, as a foreign producer would (distributed mode only). */
   publishRaw?(topic: string, key: string, body: string): Promise<void>;
   stop(): Promise<void>;
@@ -40,8 +42,13 @@ export interface Target {
 export async function startEmbeddedTarget(
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  /** Traces into a Zipkin of the run's own (scripts/infra/zipkin.sh). */
+  tracing = false,
 ): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'todo-bench-'));
+  // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
+  const record = await startRunRecord();
+  const zipkin = tracing ? await startZipkin(record) : undefined;
   // Every benchmark user signs in once; the login limit is not what is measured.
   const app = new AppProcess(
     {
@@ -49,13 +56,12 @@ export async function startEmbeddedTarget(
       DATA_DIR: dataDir,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       CHAT_RATE_LIMIT_PER_MINUTE: '100000',
+      ...(zipkin ? { OTEL_EXPORTER_ZIPKIN_ENDPOINT: zipkin.spansUrl } : {}),
     },
     await freePort(),
     await freePort(),
     nodeArgs,
   );
-  // The app process outlives a killed bench unless a run record owns it (see scripts/stack.ts).
-  const record = await startRunRecord();
   const start = async () => {
     await app.start();
     if (app.pid !== undefined) record.own('embedded', app.pid);
@@ -89,6 +95,7 @@ export async function startEmbeddedTarget(
     },
     stop: async () => {
       await app.stop();
+      await zipkin?.stop();
       record.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -131,6 +138,7 @@ export async function startDistributedTarget(options: StackOptions = {}): Promis
     kill: (service) => stack.kill(service),
     restart: (service) => stack.restart(service),
     databaseUrl: stack.databaseUrl,
+    instances: stack.instances,
     publishRaw: async (topic, key, body) => {
       const sidecar = `http://127.0.0.1:${stack.services.api.daprHttpPort}`;
       const response = await fetch(

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from './generated.js';
 
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 
 /** The envelope fields of a new event; the producer supplies type, subject and payload. */
 export function newEnvelope<T extends string>(input: {

@@ -89,6 +89,10 @@ export interface EventEnvelope {
    */
   task_id: string;
   correlation_id: string;
+  /**
+   * W3C Trace Context of the write that produced the event (optional): consumers continue its trace
+   */
+  traceparent?: string;
 }
 
 /**

@@ -67,6 +67,11 @@ const ConfigSchema = Type.Object({
    * and PUBLIC_URL's) always is; clients that send no Origin (programs) are not browsers.
    */
   WS_ALLOWED_ORIGINS: Type.String({ default: '', maxLength: 2000 }),
+  /**
+   * Tracing is on when set: spans go to this Zipkin-compatible endpoint (Zipkin's
+   * `http://host:9411/api/v2/spans`, or an OpenTelemetry Collector's zipkin receiver). Off by default.
+   */
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
 });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createApiService } from '@todo/api';
 import { llmSettingsFrom } from '@todo/api/assistant/llm-agent';
 import { loginLimitsOf } from '@todo/api/http/auth-routes';
@@ -18,6 +19,7 @@ import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
 import { createLogger } from '@todo/platform/telemetry/logger';
+import { startTracing } from '@todo/platform/telemetry/tracing';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
@@ -25,6 +27,8 @@ import { appDatabase } from './private-postgres.js';
 import { ensureDataDir, generatedSecret } from './secrets.js';
 import { inProcessTaskWriter } from './task-writer.js';
 
+/** Every service in one process: one name for its spans and log lines. */
+const EMBEDDED_SERVICE_NAME = 'todo-chatbot';
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface RunningApp {
@@ -45,6 +49,8 @@ export interface EmbeddedOptions {
   clock?: () => Date;
   /** More services on the same bus and server (tests add a consumer they can break and mend). */
   extraServices?: (runtime: ConsumerRuntime) => ServiceModule[];
+  /** Traces to this exporter (tests read the spans back) rather than to OTEL_EXPORTER_ZIPKIN_ENDPOINT. */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -53,7 +59,18 @@ export interface EmbeddedOptions {
  * in-process bus.
  */
 export async function startEmbedded(config: Config, options: EmbeddedOptions = {}): Promise<RunningApp> {
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL).child({ service: EMBEDDED_SERVICE_NAME });
+  // Off unless configured (docs/benchmarks.md measures its cost); before the database and server exist.
+  const tracing =
+    options.spanExporter || config.OTEL_EXPORTER_ZIPKIN_ENDPOINT
+      ? startTracing({
+          serviceName: EMBEDDED_SERVICE_NAME,
+          ...(options.spanExporter ? { exporter: options.spanExporter } : {}),
+          ...(config.OTEL_EXPORTER_ZIPKIN_ENDPOINT
+            ? { zipkinEndpoint: config.OTEL_EXPORTER_ZIPKIN_ENDPOINT }
+            : {}),
+        })
+      : undefined;
   ensureDataDir(config.DATA_DIR);
   const database = await appDatabase(config, logger.child({ component: 'postgres' }));
   const db = openDatabase({ url: database.url });
@@ -147,6 +164,8 @@ export async function startEmbedded(config: Config, options: EmbeddedOptions = {
       for (const service of services.toReversed()) await service.stop?.();
       await db.destroy();
       await database.stop();
+      const dropped = await tracing?.shutdown();
+      if (dropped) logger.warn({ err: dropped }, 'tracing: spans still buffered at stop were dropped');
     },
   };
 }

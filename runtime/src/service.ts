@@ -31,6 +31,7 @@ import { SqlJobScheduler } from '@todo/platform/jobs/sql-scheduler';
 import { OutboxRelay } from '@todo/platform/outbox/relay';
 import type { ServiceModule } from '@todo/platform/service';
 import { createLogger, type Logger } from '@todo/platform/telemetry/logger';
+import { startTracing } from '@todo/platform/telemetry/tracing';
 import { createRecurringTaskService } from '@todo/recurring-task';
 import { createWebsocketSyncService } from '@todo/websocket-sync';
 import { sql } from 'kysely';
@@ -142,6 +143,10 @@ export async function startService(
     JWT_SECRET: env.JWT_SECRET ?? (await secrets.get('app-secrets/jwtSecret')),
   });
   const logger = createLogger(config.LOG_LEVEL).child({ service: name });
+  // Before the database is opened and the server made: both are instrumented when they are created.
+  const tracing = config.OTEL_EXPORTER_ZIPKIN_ENDPOINT
+    ? startTracing({ serviceName: name, zipkinEndpoint: config.OTEL_EXPORTER_ZIPKIN_ENDPOINT })
+    : undefined;
   // Migrations run once before the services start (`npm run migrate`), not in every replica.
   // loadConfig refuses the distributed mode without DATABASE_URL.
   const db = openDatabase({ url: config.DATABASE_URL as string });
@@ -218,6 +223,8 @@ export async function startService(
       await service.stop?.();
       await admin.disconnect();
       await db.destroy();
+      const dropped = await tracing?.shutdown();
+      if (dropped) logger.warn({ err: dropped }, 'tracing: spans still buffered at stop were dropped');
     },
   };
 }

@@ -24,7 +24,9 @@ type Owner = { userId: string; correlationId: string };
  */
 export function taskWriterRoutes(api: ApiService, appToken: string) {
   const writer = inProcessTaskWriter(api);
-  return async (app: HttpServer) => {
+  // Named: a plugin's name is its handlers' span name ("handler - taskWriterRoutes"), an
+  // anonymous one's is its source text.
+  return async function taskWriterRoutes(app: HttpServer) {
     internalOnly(app, { token: appToken, what: 'the internal task writer' });
     app.post<{ Body: { owner: Owner; next: NextOccurrenceTask } }>(
       TASK_WRITER_ROUTES.createOccurrence,

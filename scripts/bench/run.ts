@@ -7,6 +7,10 @@
  *
  *   npm run bench [-- --mode embedded|distributed|both] [--seconds 10] [--connections 10]
  *     [--ws-writes 200] [--ws-rate 50] [--samples 30] [--reminders 1000] [--cpu-prof <dir>]
+ *     [--tracing off|on|both]
+ *
+ * --tracing: off (default) runs untraced; on traces every service (and sidecar) into a Zipkin of
+ * the run's own; both runs each mode untraced then traced and prints the two side by side.
  *
  * --cpu-prof writes a V8 CPU profile of the embedded app's process into <dir> (open it in Chrome
  * DevTools or speedscope; `scripts/bench/profile-summary.ts` lists its heaviest frames).
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '30' },
     reminders: { type: 'string', default: '1000' },
     'cpu-prof': { type: 'string' },
+    tracing: { type: 'string', default: 'off' },
   },
 });
 const bounded = (name: string, value: string | undefined, max: number) => {
@@ -59,15 +64,46 @@ const modes: Mode[] =
 if (!['both', 'embedded', 'distributed'].includes(values.mode as string)) {
   throw new Error('--mode must be embedded, distributed or both');
 }
+if (!['off', 'on', 'both'].includes(values.tracing as string))
+  throw new Error('--tracing must be off, on or both');
+const tracingVariants: boolean[] =
+  values.tracing === 'both' ? [false, true] : values.tracing === 'on' ? [true] : [false];
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 mkdirSync('artifacts/bench', { recursive: true });
 
+/** The headline numbers of one run, for the traced-versus-untraced table. */
+const headlines: { run: string; numbers: Record<string, number> }[] = [];
+
 for (const mode of modes) {
-  console.log(`\n== ${mode} (${machine})`);
+  for (const tracing of tracingVariants) {
+    headlines.push({
+      run: `${mode}, ${tracing ? 'traced' : 'untraced'}`,
+      numbers: await benchmark(mode, tracing),
+    });
+  }
+}
+if (tracingVariants.length > 1) {
+  // Rows: the measure; columns: each run, so traced and untraced sit next to each other.
+  const measures = [...new Set(headlines.flatMap(({ numbers }) => Object.keys(numbers)))];
+  console.log('\n== tracing off vs on');
+  console.table(
+    Object.fromEntries(
+      measures.map((measure) => [
+        measure,
+        Object.fromEntries(headlines.map(({ run, numbers }) => [run, numbers[measure]])),
+      ]),
+    ),
+  );
+}
+
+async function benchmark(mode: Mode, tracing: boolean): Promise<Record<string, number>> {
+  console.log(`\n== ${mode}${tracing ? ' (traced into Zipkin)' : ''} (${machine})`);
   const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
   const target =
-    mode === 'embedded' ? await startEmbeddedTarget({}, profile) : await startDistributedTarget();
+    mode === 'embedded'
+      ? await startEmbeddedTarget({}, profile, tracing)
+      : await startDistributedTarget({ tracing });
   const memory = sampleMemory(target);
   try {
     const user = await new ApiClient(target.url).signup();
@@ -90,16 +126,36 @@ for (const mode of modes) {
     console.table(latencies);
     const rss = await memory.stop();
     console.table(rss);
-    const file = `artifacts/bench/bench-${mode}.json`;
+    const file = `artifacts/bench/bench-${mode}${tracing ? '-traced' : ''}.json`;
     writeFileSync(
       file,
       JSON.stringify(
-        { mode, date: new Date().toISOString(), machine, settings, http, throughput, latencies, rss },
+        {
+          mode,
+          tracing,
+          date: new Date().toISOString(),
+          machine,
+          settings,
+          http,
+          throughput,
+          latencies,
+          rss,
+        },
         null,
         2,
       ),
     );
     console.log(`written: ${file}`);
+    return {
+      ...Object.fromEntries(
+        http.flatMap((row) => [
+          [`${row.phase} req/s`, row.requests_per_second],
+          [`${row.phase} p99 ms`, row.p99_ms],
+        ]),
+      ),
+      'events/s to every consumer': throughput.events_per_second_to_every_consumer,
+      ...Object.fromEntries(latencies.map((row) => [`${row.path} p95 ms`, row.p95_ms])),
+    };
   } finally {
     await memory.stop();
     await target.stop();

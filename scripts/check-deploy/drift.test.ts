@@ -287,7 +287,8 @@ describe.each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
   it('runs one Deployment per app id, each with its sidecar settings', () => {
     const set = render(valuesFile);
     const config = set.find((r) => r.kind === 'Configuration');
-    const deployments = set.filter((r) => r.kind === 'Deployment');
+    // Every Deployment but the optional trace backend (tracing.zipkin) is an app with a sidecar.
+    const deployments = set.filter((r) => r.kind === 'Deployment' && r.metadata?.name !== 'zipkin');
     const annotations = deployments.map(
       (d) =>
         (d.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata
@@ -343,6 +344,27 @@ describe.each(valuesFiles)('helm chart rendered with %s', (valuesFile) => {
       } else {
         expect(env.has('TRUST_PROXY'), appId).toBe(false);
       }
+    }
+  });
+
+  it("sends the services' spans and the sidecars' to one backend, or neither traces", () => {
+    const set = render(valuesFile);
+    const config = set.find((r) => r.kind === 'Configuration') as {
+      spec: { tracing: { zipkin?: { endpointAddress: string } } };
+    };
+    const endpoints = set
+      .filter((r) => r.kind === 'Deployment' && r.metadata?.name !== 'zipkin')
+      .map((d) => {
+        const [app] = (
+          d.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }
+        ).template.spec.containers;
+        return app?.env?.find((variable) => variable.name === 'OTEL_EXPORTER_ZIPKIN_ENDPOINT')?.value;
+      });
+    const sidecars = config.spec.tracing.zipkin?.endpointAddress;
+    expect(new Set(endpoints)).toEqual(new Set([sidecars]));
+    // The chart's own Zipkin, when it renders one, is that backend.
+    if (set.some((r) => r.kind === 'Service' && r.metadata?.name === 'zipkin')) {
+      expect(sidecars).toMatch(/^http:\/\/zipkin\.[a-z0-9-]+\.svc\.cluster\.local:9411\/api\/v2\/spans$/);
     }
   });
 });

@@ -176,7 +176,8 @@ for dashboard in deploy/monitoring/grafana/*.json; do
     for (const p of panels) if (!p.targets?.every((t) => t.expr)) throw new Error(`panel ${p.title} without query`);
     const text = JSON.stringify(d);
     for (const m of ["http_request_duration_seconds_bucket", "http_requests_total", "events_published_total",
-      "events_consumed_total", "kafka_consumergroup_lag", "dlq_events_total", "outbox_backlog", "reminders_fired_total"])
+      "events_consumed_total", "kafka_consumergroup_lag", "dlq_events_total", "outbox_backlog", "reminders_fired_total",
+      "reminder_lateness_seconds_bucket", "websocket_connections"])
       if (!text.includes(m)) throw new Error(`dashboard lacks ${m}`);' "$dashboard"
 done
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Deployment tooling built from pinned sources (no release binaries can be downloaded
-# here): helm, kubeconform, promtool and CoreDNS (the cluster's DNS, scripts/infra/cluster.sh)
-# via `go install` from the Go module proxy (none of them has replace directives at these
-# versions), and the Kubernetes
+# here): helm, kubeconform, promtool, CoreDNS (the cluster's DNS, scripts/infra/cluster.sh) and
+# (for npm run dashboard:snapshot, not built by default) the Prometheus server via `go install`
+# from the Go module proxy (none of them has replace directives at these versions), and the Kubernetes
 # JSON schemas kubeconform needs offline, taken from the PyPI package
 # kubernetes-validate (which ships them per Kubernetes version).
 #
@@ -11,6 +11,7 @@
 #   scripts/infra/tools.sh kubeconform [kubeconform flags] FILES...
 #       kubeconform against the cached schemas (adds -schema-location and
 #       -kubernetes-version; pass -ignore-missing-schemas for CRDs such as Dapr's).
+#   scripts/infra/tools.sh path NAME     install NAME if needed, print its path (e.g. prometheus)
 #   scripts/infra/tools.sh status
 #
 # Binaries go to <repo>/.infra/bin, schemas to ~/.cache/todo-chatbot/k8s-schemas.
@@ -25,6 +26,8 @@ KUBECONFORM_MOD="github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0"
 # Prometheus' Go module versions map to releases: v0.316.0 is Prometheus 3.16.0.
 PROMTOOL_MOD="github.com/prometheus/prometheus/cmd/promtool@v0.316.0"
 COREDNS_MOD="github.com/coredns/coredns@v1.12.4"
+# The server of the same release; built without its web UI's assets (the HTTP API is all it serves here).
+PROMETHEUS_MOD="github.com/prometheus/prometheus/cmd/prometheus@v0.316.0"
 SCHEMAS_PKG="kubernetes-validate==1.37.0"
 K8S_VERSION="${K8S_SCHEMA_VERSION:-1.37.0}"
 SCHEMAS="$CACHE/k8s-schemas/v$K8S_VERSION-local-strict"
@@ -92,8 +95,9 @@ install() {
       kubeconform) go_tool kubeconform "$KUBECONFORM_MOD" ;;
       promtool) go_tool promtool "$PROMTOOL_MOD" ;;
       coredns) go_tool coredns "$COREDNS_MOD" ;;
+      prometheus) go_tool prometheus "$PROMETHEUS_MOD" ;;
       schemas) schemas ;;
-      *) die "unknown tool '$w' (helm|kubeconform|promtool|coredns|schemas)" ;;
+      *) die "unknown tool '$w' (helm|kubeconform|promtool|coredns|prometheus|schemas)" ;;
     esac
   done
 }
@@ -117,7 +121,8 @@ status() {
 cmd="${1:-}"; shift || true
 case "$cmd" in
   install) install "$@" ;;
+  path) install "$1"; echo "$BIN/$1" ;;
   kubeconform) kubeconform "$@" ;;
   status) status ;;
-  *) echo "usage: $0 install [helm|kubeconform|promtool|coredns|schemas ...] | kubeconform ARGS | status" >&2; exit 2 ;;
+  *) echo "usage: $0 install [helm|kubeconform|promtool|coredns|prometheus|schemas ...] | path NAME | kubeconform ARGS | status" >&2; exit 2 ;;
 esac

@@ -22,6 +22,8 @@ declare module 'vitest' {
       controlUrl: string;
       /** When this run began (ms since the epoch): messages on the topics from before are not its own. */
       startedAt: number;
+      /** The trace backend's API (Zipkin), where every service and sidecar sends its spans. */
+      zipkinUrl?: string;
     };
   }
 }
@@ -92,6 +94,9 @@ export async function setup(project: TestProject) {
   stack = await startStack({
     basePort: BASE_PORT,
     replicas: { 'recurring-task': 2, notification: 2, 'websocket-sync': 2 },
+    // Whatever STACK_TRACING says: tracing.test.ts reads a trace back from this run's Zipkin
+    // (scripts/infra/zipkin.sh fetches its jar from Maven Central on a machine's first run).
+    tracing: true,
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'Todo <reminders@todo.test>' },
     log: (line) => console.log(`stack: ${line}`),
   });
@@ -106,6 +111,7 @@ export async function setup(project: TestProject) {
     instances: stack.instances,
     controlUrl: await startControl(stack, smtp),
     startedAt,
+    ...(stack.zipkinUrl ? { zipkinUrl: stack.zipkinUrl } : {}),
   });
 }
 

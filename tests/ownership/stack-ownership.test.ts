@@ -104,9 +104,10 @@ describe('the local stack owns what it starts', () => {
     const started = startedSince(before, stack.pid ?? -1);
     const sidecars = started.filter((p) => p.args.includes('/.infra/bin/daprd'));
     const services = started.filter((p) => p.args.includes('runtime/src/service.ts'));
-    // One daprd and one service process for each of the five services, plus the watchdog.
+    // One daprd and one service process for each of the five services, Zipkin, plus the watchdog.
     expect(sidecars).toHaveLength(5);
     expect(services).toHaveLength(5);
+    expect(started.filter((p) => p.args.includes('zipkin-server'))).toHaveLength(1);
     expect(started.some((p) => p.args.includes('stack-reaper.sh watch'))).toBe(true);
 
     await sigkill(stack);

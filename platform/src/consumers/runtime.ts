@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { assertValidEvent, type DlqEnvelope, type TopicEvents, type TopicName } from '@todo/contracts';
 import { DependencyUnavailable } from '../dependency-unavailable.js';
 import type { DeliveryResult, IdempotencyStore, Subscription } from '../ports.js';
 import type { Logger } from '../telemetry/logger.js';
 import { eventFailures, eventProcessingDuration, eventsConsumed } from '../telemetry/metrics.js';
+import { contextOf, inSpan, SpanKind } from '../telemetry/tracing.js';
 import type { DeadLetterSink } from './dead-letters.js';
 
 /** Seven days, the topics' retention: an event older than that cannot be redelivered anyway. */
@@ -86,76 +88,116 @@ export function createConsumer<T extends TopicName>(
     };
     await runtime.deadLetters.send(envelope);
     eventsConsumed.inc({ ...labels, outcome: 'dead_lettered' });
-    log.error({ eventId, dlqId: envelope.dlq_id, attempts, err: error }, 'event dead-lettered');
+    trace.getActiveSpan()?.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+    log.error(
+      { eventId, userId: userIdOf(original), dlqId: envelope.dlq_id, attempts, err: error },
+      'event dead-lettered',
+    );
+  };
+
+  const deliver = async (parsed: Parsed): Promise<DeliveryResult> => {
+    const stopTimer = eventProcessingDuration.startTimer(labels);
+    const firstAt = new Date();
+    try {
+      if (!parsed.ok) {
+        // Bytes that are not JSON will never become JSON: no point retrying.
+        await deadLetter(parsed.raw, digest(parsed.raw), parsed.error, 1, firstAt);
+        return 'success';
+      }
+      const event = parsed.value;
+      const eventId = eventIdOf(event) ?? digest(JSON.stringify(event));
+      try {
+        assertValidEvent(definition.topic, event);
+      } catch (error) {
+        await deadLetter(event, eventId, error, 1, firstAt);
+        return 'success';
+      }
+      if (definition.accepts && !definition.accepts(event as TopicEvents[T])) {
+        eventsConsumed.inc({ ...labels, outcome: 'ignored' });
+        return 'success';
+      }
+
+      const idempotency = definition.deduplicatesItself ? NO_CLAIMS : runtime.idempotency;
+      const key = `${group}:${eventId}`;
+      const claim = await idempotency.claim(key, CLAIM_TTL_SECONDS);
+      if (claim === 'done') {
+        eventsConsumed.inc({ ...labels, outcome: 'duplicate' });
+        return 'success';
+      }
+      // Another replica is working on it right now: ask for redelivery rather than race it.
+      if (claim === 'busy') return 'retry';
+
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await definition.handle(event as TopicEvents[T]);
+          await idempotency.complete(key, CLAIM_TTL_SECONDS);
+          eventsConsumed.inc({ ...labels, outcome: 'processed' });
+          return 'success';
+        } catch (error) {
+          eventFailures.inc(labels);
+          // Each failed attempt is an exception event on the consume span, with its time.
+          trace.getActiveSpan()?.recordException(error instanceof Error ? error : String(error));
+          if (attempt >= retry.attempts && error instanceof DependencyUnavailable) {
+            // The event is fine, a service it needs is not: redeliver later, however long that takes.
+            await idempotency.release(key);
+            log.warn(
+              { eventId, userId: userIdOf(event), err: error },
+              'a dependency is unavailable; asking for redelivery',
+            );
+            return 'retry';
+          }
+          if (attempt >= retry.attempts) {
+            // Released, so that a replay after the fix is processed rather than seen as done.
+            await idempotency.release(key);
+            await deadLetter(event, eventId, error, attempt, firstAt);
+            return 'success';
+          }
+          log.warn(
+            { eventId, userId: userIdOf(event), attempt, err: error },
+            'event processing failed; retrying',
+          );
+          await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
+        }
+      }
+    } catch (error) {
+      // The runtime's own storage failed (database down): let the bus deliver it again later.
+      log.error(
+        { eventId: parsed.ok ? eventIdOf(parsed.value) : undefined, err: error },
+        'consumer runtime failure; asking for redelivery',
+      );
+      return 'retry';
+    } finally {
+      stopTimer();
+    }
   };
 
   return {
     topic: definition.topic,
     group,
-    async handle(received: unknown): Promise<DeliveryResult> {
-      const stopTimer = eventProcessingDuration.startTimer(labels);
-      const firstAt = new Date();
-      try {
-        const parsed = parse(received);
-        if (!parsed.ok) {
-          // Bytes that are not JSON will never become JSON: no point retrying.
-          await deadLetter(parsed.raw, digest(parsed.raw), parsed.error, 1, firstAt);
-          return 'success';
-        }
-        const event = parsed.value;
-        const eventId = eventIdOf(event) ?? digest(JSON.stringify(event));
-        try {
-          assertValidEvent(definition.topic, event);
-        } catch (error) {
-          await deadLetter(event, eventId, error, 1, firstAt);
-          return 'success';
-        }
-        if (definition.accepts && !definition.accepts(event as TopicEvents[T])) {
-          eventsConsumed.inc({ ...labels, outcome: 'ignored' });
-          return 'success';
-        }
-
-        const idempotency = definition.deduplicatesItself ? NO_CLAIMS : runtime.idempotency;
-        const key = `${group}:${eventId}`;
-        const claim = await idempotency.claim(key, CLAIM_TTL_SECONDS);
-        if (claim === 'done') {
-          eventsConsumed.inc({ ...labels, outcome: 'duplicate' });
-          return 'success';
-        }
-        // Another replica is working on it right now: ask for redelivery rather than race it.
-        if (claim === 'busy') return 'retry';
-
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await definition.handle(event as TopicEvents[T]);
-            await idempotency.complete(key, CLAIM_TTL_SECONDS);
-            eventsConsumed.inc({ ...labels, outcome: 'processed' });
-            return 'success';
-          } catch (error) {
-            eventFailures.inc(labels);
-            if (attempt >= retry.attempts && error instanceof DependencyUnavailable) {
-              // The event is fine, a service it needs is not: redeliver later, however long that takes.
-              await idempotency.release(key);
-              log.warn({ eventId, err: error }, 'a dependency is unavailable; asking for redelivery');
-              return 'retry';
-            }
-            if (attempt >= retry.attempts) {
-              // Released, so that a replay after the fix is processed rather than seen as done.
-              await idempotency.release(key);
-              await deadLetter(event, eventId, error, attempt, firstAt);
-              return 'success';
-            }
-            log.warn({ eventId, attempt, err: error }, 'event processing failed; retrying');
-            await sleep(retry.baseDelayMs * 2 ** (attempt - 1));
-          }
-        }
-      } catch (error) {
-        // The runtime's own storage failed (database down): let the bus deliver it again later.
-        log.error({ err: error }, 'consumer runtime failure; asking for redelivery');
-        return 'retry';
-      } finally {
-        stopTimer();
-      }
+    handle(received: unknown): Promise<DeliveryResult> {
+      const parsed = parse(received);
+      // A child of the outbox write that produced the event, in whichever process and on whichever
+      // redelivery: the trace of one click reaches every consumer that acted on it.
+      return inSpan(
+        `${definition.service} consume ${definition.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: contextOf(parsed.ok ? traceparentOf(parsed.value) : undefined),
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': definition.topic,
+            'messaging.consumer.group.name': group,
+            ...(parsed.ok && eventIdOf(parsed.value)
+              ? { 'messaging.message.id': eventIdOf(parsed.value) }
+              : {}),
+          },
+        },
+        async (span) => {
+          const result = await deliver(parsed);
+          span.setAttribute('consumer.result', result);
+          return result;
+        },
+      );
     },
   };
 }
@@ -177,6 +219,17 @@ function parse(received: unknown): Parsed {
   } catch (error) {
     return { ok: false, raw, error: error as Error };
   }
+}
+
+/** The envelope's user, for log lines (undefined, hence left out, when the event has none). */
+function userIdOf(event: unknown): string | undefined {
+  const id = (event as { user_id?: unknown } | null)?.user_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function traceparentOf(event: unknown): string | undefined {
+  const traceparent = (event as { traceparent?: unknown } | null)?.traceparent;
+  return typeof traceparent === 'string' ? traceparent : undefined;
 }
 
 function eventIdOf(event: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { DependencyUnavailable } from '../dependency-unavailable.js';
 import { DAPR_TOKEN_HEADER } from '../http/internal-only.js';
+import { traceHeaders } from '../telemetry/tracing.js';
 
 /**
  * Answers that mean "not reachable right now" rather than "this request is wrong": gateway and
@@ -27,6 +28,8 @@ export class DaprClient {
     return fetch(`${this.baseUrl}${path}`, {
       ...rest,
       headers: {
+        // The sidecar continues the active trace (its spans join it, and it passes it on).
+        ...traceHeaders(),
         ...(json === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.apiToken ? { [DAPR_TOKEN_HEADER]: this.apiToken } : {}),
         ...(rest.headers as Record<string, string> | undefined),

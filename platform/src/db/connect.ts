@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -12,7 +12,15 @@ export interface DatabaseTarget {
   maxConnections?: number;
 }
 
+/**
+ * `pg` is required when the first database is opened, not imported with this module: the pg
+ * tracing instrumentation (telemetry/tracing.ts) patches it through `require`, and only if it is
+ * registered before that require — which a process that traces does right after its configuration.
+ */
+const require = createRequire(import.meta.url);
+
 export function openDatabase(target: DatabaseTarget): Db {
+  const pg: typeof import('pg') = require('pg');
   const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
   // An idle connection the server closed (restart, failover) is replaced on next use; without
   // a listener, pg would raise it as an uncaught exception and end the process.

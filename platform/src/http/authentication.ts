@@ -66,6 +66,8 @@ export const authentication = fp(
     app.decorateRequest('actor', null as unknown as Actor);
     app.decorate('authenticateRequest', async (request: FastifyRequest) => {
       request.actor = await identify(authenticator, request);
+      // What this request logs from here on names its user (an id: never a token or an address).
+      request.log = request.log.child({ userId: request.actor.userId });
       const { credential } = request.actor;
       if (
         credential.kind === 'access-token' &&

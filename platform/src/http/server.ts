@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, LogController } from 
 import type { TrustProxy } from '../config.js';
 import type { Logger } from '../telemetry/logger.js';
 import { httpRequestDuration, httpRequests } from '../telemetry/metrics.js';
+import { activeTracing } from '../telemetry/tracing.js';
 import { badRequest, errorBody, HttpError } from './errors.js';
 import { ErrorBody } from './schemas.js';
 
@@ -60,6 +61,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // First, so that every route defined after it gets a server span (continuing a traceparent).
+  const tracing = activeTracing();
+  if (tracing) void app.register(tracing.fastifyPlugin);
   // Every service's routes answer errors in this shape and refer to it as 'Error'.
   app.addSchema(ErrorBody);
   // The web app is built to run from its own files only: no inline or foreign script, style or

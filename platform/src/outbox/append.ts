@@ -1,6 +1,7 @@
 import { assertValidEvent, partitionKeyOf, type TopicEvents, type TopicName } from '@todo/contracts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { inSpan, traceHeaders } from '../telemetry/tracing.js';
 
 export type OutboxEntry = { [T in TopicName]: { topic: T; event: TopicEvents[T] } }[TopicName];
 
@@ -16,19 +17,39 @@ export function appendToOutbox(trx: Transaction<Database>, entries: OutboxEntry[
  * The same for events whose type is known only at run time (a dead letter's original event):
  * the schema check of its topic is what makes it an event of that topic.
  */
-export async function appendReceivedToOutbox(
+export function appendReceivedToOutbox(
   trx: Transaction<Database>,
   entries: { topic: TopicName; event: unknown }[],
 ): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map(({ topic, event }) => {
-    assertValidEvent(topic, event);
-    return {
-      topic,
-      partition_key: partitionKeyOf(topic, event),
-      event_id: 'event_id' in event ? event.event_id : event.dlq_id,
-      event: JSON.stringify(event),
-    };
-  });
-  await trx.insertInto('outbox').values(rows).execute();
+  if (entries.length === 0) return Promise.resolve();
+  const topics = [...new Set(entries.map((entry) => entry.topic))];
+  return inSpan(
+    'outbox append',
+    { attributes: { 'messaging.destination.name': topics, 'outbox.events': entries.length } },
+    async () => {
+      // The trace continues from this span after the asynchronous hop: the relay's publish and
+      // every consumer's handling take it as their parent, on every redelivery too.
+      const { traceparent } = traceHeaders();
+      const rows = entries.map(({ topic, event }) => {
+        const traced = withTraceparent(event, traceparent);
+        assertValidEvent(topic, traced);
+        return {
+          topic,
+          partition_key: partitionKeyOf(topic, traced),
+          event_id: 'event_id' in traced ? traced.event_id : traced.dlq_id,
+          event: JSON.stringify(traced),
+        };
+      });
+      await trx.insertInto('outbox').values(rows).execute();
+    },
+  );
+}
+
+/**
+ * An envelope event with the active trace, unless it has one already (a dead letter replayed
+ * keeps the trace it was first written in). DLQ envelopes carry it inside their original event.
+ */
+function withTraceparent(event: unknown, traceparent: string | undefined): unknown {
+  if (!traceparent || typeof event !== 'object' || event === null || !('event_id' in event)) return event;
+  return 'traceparent' in event ? event : { ...event, traceparent };
 }

@@ -1,9 +1,11 @@
+import { context, ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { TopicName } from '@todo/contracts';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.js';
 import type { EventBus } from '../ports.js';
 import type { Logger } from '../telemetry/logger.js';
 import { eventsPublished, outboxBacklog } from '../telemetry/metrics.js';
+import { contextOf, SpanKind, traceHeaders, tracer } from '../telemetry/tracing.js';
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -115,11 +117,25 @@ export class OutboxRelay {
       .limit(this.options.batchSize ?? 200)
       .execute();
     if (rows.length === 0) return 0;
+    const spans = rows.map((row) => publishSpan(row.topic, row.event));
+    const [first] = spans;
     try {
-      await bus.publish(
-        rows.map((row) => ({ topic: row.topic as TopicName, key: row.partition_key, event: row.event })),
+      // One bus call for the batch: the sidecar continues the trace of its first event (alone in
+      // its batch unless writes arrive faster than the relay drains them).
+      await context.with(first ? trace.setSpan(context.active(), first) : context.active(), () =>
+        bus.publish(
+          rows.map((row, i) => ({
+            topic: row.topic as TopicName,
+            key: row.partition_key,
+            event: publishedWithin(row.event, spans[i]),
+          })),
+        ),
       );
     } catch (error) {
+      for (const span of spans) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        span.end();
+      }
       await db
         .updateTable('outbox')
         .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: String(error).slice(0, 2000) }))
@@ -141,6 +157,7 @@ export class OutboxRelay {
       )
       .execute();
     for (const row of rows) eventsPublished.inc({ topic: row.topic });
+    for (const span of spans) span.end();
     return rows.length;
   }
 
@@ -152,4 +169,32 @@ export class OutboxRelay {
       .executeTakeFirstOrThrow();
     outboxBacklog.set(Number(count));
   }
+}
+
+/** The relay's publish of one event, a child of the outbox write that produced it (its `traceparent`). */
+function publishSpan(topic: string, event: unknown): Span {
+  const { traceparent, event_id } = (event ?? {}) as { traceparent?: unknown; event_id?: unknown };
+  return tracer.startSpan(
+    `publish ${topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        ...(typeof event_id === 'string' ? { 'messaging.message.id': event_id } : {}),
+      },
+    },
+    contextOf(typeof traceparent === 'string' ? traceparent : undefined),
+  );
+}
+
+/**
+ * A traced event as it goes on the topic: its `traceparent` names this publish, so consumers are
+ * the publish's children (a re-publish after a crash is a publish of its own). Untraced events
+ * leave as they were written.
+ */
+function publishedWithin(event: unknown, span: Span | undefined): unknown {
+  if (!span || typeof event !== 'object' || event === null || !('traceparent' in event)) return event;
+  const { traceparent } = traceHeaders(trace.setSpan(ROOT_CONTEXT, span));
+  return traceparent ? { ...event, traceparent } : event;
 }

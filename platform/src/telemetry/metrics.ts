@@ -71,6 +71,16 @@ export const remindersFired = new Counter({
   registers: [registry],
 });
 
+export const reminderLateness = new Histogram({
+  name: 'reminder_lateness_seconds',
+  help:
+    'How long after its time a reminder fired (stage "fired": the job ran) and reached the user ' +
+    '(stage "delivered": the in-app notification was written)',
+  labelNames: ['stage'] as const,
+  buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+  registers: [registry],
+});
+
 export const websocketConnections = new Gauge({
   name: 'websocket_connections',
   help: 'WebSocket clients connected to this process for live sync',

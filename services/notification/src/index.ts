@@ -31,6 +31,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
   const deliver = reminderDelivery({
     db: options.db,
     users: options.users,
+    logger: options.consumerRuntime.logger.child({ consumer: APP_IDS.notification }),
     ...(mailer ? { mailer } : {}),
     ...(config.PUBLIC_URL ? { appUrl: config.PUBLIC_URL } : {}),
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),

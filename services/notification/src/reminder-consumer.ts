@@ -1,6 +1,9 @@
 import type { ReminderEvent } from '@todo/contracts';
 import type { Db } from '@todo/platform/db/connect';
 import type { UserDirectory } from '@todo/platform/identity/user-directory';
+import type { Logger } from '@todo/platform/telemetry/logger';
+import { reminderLateness } from '@todo/platform/telemetry/metrics';
+import { inSpan } from '@todo/platform/telemetry/tracing';
 import type { Mailer } from './mailer.js';
 import { markEmailed, recordNotification } from './notification-store.js';
 import { emailText, inAppText, type ReminderFacts } from './reminder-message.js';
@@ -8,6 +11,8 @@ import { emailText, inAppText, type ReminderFacts } from './reminder-message.js'
 export interface ReminderDeliveryOptions {
   db: Db;
   users: UserDirectory;
+  /** One line per reminder delivered: the runbook's "why was this reminder late" starts there. */
+  logger: Logger;
   /** Absent when no SMTP server is configured: reminders are then in-app only. */
   mailer?: Mailer;
   /** The web app's address, linked from e-mails when known. */
@@ -23,7 +28,7 @@ export interface ReminderDeliveryOptions {
  * update exist once, and the e-mail is sent until the server accepted it, then never again.
  */
 export function reminderDelivery(options: ReminderDeliveryOptions) {
-  const { db, users, mailer, appUrl, onCommit } = options;
+  const { db, users, logger, mailer, appUrl, onCommit } = options;
   return async (reminder: ReminderEvent): Promise<void> => {
     const user = await users.find(reminder.user_id);
     // The account was deleted after the reminder was scheduled: nobody left to tell.
@@ -48,11 +53,31 @@ export function reminderDelivery(options: ReminderDeliveryOptions) {
       timeZone: user.timezone,
     };
     const { row, created } = await recordNotification(db, reminder, inAppText(facts));
-    if (created) onCommit?.();
+    if (created) {
+      onCommit?.();
+      // Once per reminder: a redelivery would measure the redelivery, not the reminder.
+      const lateSeconds = Math.max(0, Date.now() - Date.parse(reminder.payload.fire_at)) / 1000;
+      reminderLateness.observe({ stage: 'delivered' }, lateSeconds);
+      logger.info(
+        {
+          eventId: reminder.event_id,
+          userId: reminder.user_id,
+          taskId: reminder.task_id,
+          jobId: reminder.payload.job_id,
+          fireAt: reminder.payload.fire_at,
+          lateSeconds,
+          firedLate: reminder.payload.late,
+        },
+        'reminder delivered',
+      );
+    }
 
     // Only to an address its owner proved to read: anyone can sign up with anyone's address.
     if (!mailer || !user.emailNotifications || !user.emailVerified || row.emailed_at) return;
-    await mailer.send({ to: user.email, ...emailText(facts, appUrl) });
+    // The span names the reminder, never the address or the text.
+    await inSpan('email send', { attributes: { 'reminder.job_id': reminder.payload.job_id } }, () =>
+      mailer.send({ to: user.email, ...emailText(facts, appUrl) }),
+    );
     await markEmailed(db, row.id);
   };
 }

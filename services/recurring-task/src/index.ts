@@ -2,6 +2,7 @@ import { APP_IDS, type TaskEvent, type TaskSnapshot } from '@todo/contracts';
 import { fromTaskJson, type NextOccurrenceTask, nextOccurrenceTask } from '@todo/domain';
 import { type ConsumerRuntime, createConsumer } from '@todo/platform/consumers/runtime';
 import type { ServiceModule } from '@todo/platform/service';
+import { inSpan } from '@todo/platform/telemetry/tracing';
 
 /** The part of the task write path this service needs (in-process, or the api over Dapr). */
 export interface TaskWriter {
@@ -48,7 +49,11 @@ export function createRecurringTaskService(deps: {
       const task = fromTaskJson(stored);
       if (!task.recurrence || !task.seriesId || !task.completedAt) return;
       const next = nextOccurrenceTask(task, timeZone, task.completedAt, clock());
-      if (next) await deps.writer.createOccurrence(owner, next);
+      if (next) {
+        await inSpan('next occurrence write', { attributes: { 'task.series_id': task.seriesId } }, () =>
+          deps.writer.createOccurrence(owner, next),
+        );
+      }
     } else if (event.event_type === 'task.reopened') {
       // Removes only an untouched open occurrence of this user's series, whatever the event says.
       const task = fromTaskJson(event.payload.task);

@@ -79,6 +79,11 @@ export class SyncHub {
     });
   }
 
+  /** How many sockets the user has open in this process. */
+  connectionsOf(userId: string): number {
+    return this.clients.get(userId)?.size ?? 0;
+  }
+
   /** Sends the user's clients what was recorded since their last frame (after a new record). */
   publish(userId: string): Promise<void> {
     if (!this.clients.has(userId)) return Promise.resolve();

@@ -9,6 +9,7 @@ import { HttpError } from '@todo/platform/http/errors';
 import type { HttpServer } from '@todo/platform/http/server';
 import type { ServiceModule } from '@todo/platform/service';
 import type { Logger } from '@todo/platform/telemetry/logger';
+import { inSpan } from '@todo/platform/telemetry/tracing';
 import { Type } from 'typebox';
 import { frameOf } from './frames.js';
 import { SyncHub } from './hub.js';
@@ -59,7 +60,11 @@ export function createWebsocketSyncService(options: WebsocketSyncOptions): Servi
         const frame = frameOf(event);
         if (!frame) return;
         await log.record(event.event_id, event.user_id, frame);
-        await hub.publish(event.user_id);
+        await inSpan(
+          'websocket push',
+          { attributes: { 'websocket.connections': hub.connectionsOf(event.user_id) } },
+          () => hub.publish(event.user_id),
+        );
       },
     },
     options.consumerRuntime,

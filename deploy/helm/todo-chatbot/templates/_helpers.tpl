@@ -131,3 +131,13 @@ helm.sh/hook-delete-policy: before-hook-creation
 {{- randAlphaNum 48 -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Where the services and sidecars send spans: tracing.zipkinEndpoint, else the in-release Zipkin
+     when enabled, else nothing (no tracing). */}}
+{{- define "todo.zipkinEndpoint" -}}
+{{- if .Values.tracing.zipkinEndpoint -}}
+{{ .Values.tracing.zipkinEndpoint }}
+{{- else if .Values.tracing.zipkin.enabled -}}
+http://zipkin.{{ .Release.Namespace }}.svc.cluster.local:9411/api/v2/spans
+{{- end -}}
+{{- end -}}

@@ -5,7 +5,7 @@ import type { UserDirectory } from '@todo/platform/identity/user-directory';
 import { deleteJobRows, insertJobRows } from '@todo/platform/jobs/job-rows';
 import { appendToOutbox } from '@todo/platform/outbox/append';
 import type { JobScheduler } from '@todo/platform/ports';
-import { remindersFired } from '@todo/platform/telemetry/metrics';
+import { reminderLateness, remindersFired } from '@todo/platform/telemetry/metrics';
 import { findTask } from '../tasks/task-repository.js';
 import type { WriteParticipant } from '../tasks/task-service.js';
 
@@ -71,7 +71,8 @@ export async function fireReminder(
     const wanted =
       user && reminderJobsFor(task, user.timezone, new Date(0)).find((candidate) => candidate.name === name);
     if (!task || !wanted) return 'stale';
-    const late = now.getTime() - job.due_at.getTime() > LATE_AFTER_MS;
+    const lateByMs = now.getTime() - job.due_at.getTime();
+    const late = lateByMs > LATE_AFTER_MS;
     await appendToOutbox(trx, [
       {
         topic: 'reminders',
@@ -95,6 +96,7 @@ export async function fireReminder(
       },
     ]);
     remindersFired.inc({ late: String(late) });
+    reminderLateness.observe({ stage: 'fired' }, Math.max(0, lateByMs) / 1000);
     return 'fired';
   });
   return outcome;
