@@ -25,7 +25,7 @@ import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
 import { moveDue, parseReschedule } from './reschedule.js';
-import { between, clean, fixTypos, trimChars } from './text.js';
+import { between, clean, fixTypos, tidy, trimChars } from './text.js';
 import { type AssistantContext, type Command, conversationMemory, type TaskPayload } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
@@ -123,12 +123,27 @@ function looksLikeWords(text: string): boolean {
   return plausible.length / tokens.length >= 0.5 && !/^(?:asdf|qwer|zxcv|jkl)/i.test(text);
 }
 
+/**
+ * A time the date reader left in the title ("at half past never", "at quarter to whenever", "at
+ * 99:99"): the request named a time the engine could not read, so it asks rather than adds.
+ */
+const UNREAD_TIME =
+  /\b(?:half|quarter) (?:past|to)\b|\b(?:at|by|around) (?:half|quarter)\b|\bo'?clock\b|\b(?:at|by|around) (?:\d{1,2}(?::\d{1,2})?(?: ?[ap]\.?m\b\.?)?|never|sometime(?:-ish)?|some time)(?:$|[ ,.!?])/i;
+
 function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): Command {
   const parsed = parseTaskText(body, ctx, remindAtDue);
   if (!parsed.title) {
     return {
       kind: 'clarify',
       question: 'What should the task be called? For example: “add buy milk tomorrow”.',
+      pending: conversationMemory(ctx.pending),
+    };
+  }
+  const unread = UNREAD_TIME.exec(parsed.title);
+  if (unread) {
+    return {
+      kind: 'clarify',
+      question: `I couldn’t read the time in “${tidy(body)}”, so I haven’t added anything. When should it be? For example: “tomorrow at 10” or “friday at 4:30pm”.`,
       pending: conversationMemory(ctx.pending),
     };
   }
