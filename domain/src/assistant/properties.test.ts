@@ -166,7 +166,14 @@ describe('the safety rule', () => {
   it('a reminder or add whose time cannot be read asks and adds nothing', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('set a reminder for', 'set a reminder to', 'remind me to', 'add a reminder for', 'add', ''),
+        fc.constantFrom(
+          'set a reminder for',
+          'set a reminder to',
+          'remind me to',
+          'add a reminder for',
+          'add',
+          '',
+        ),
         politeness,
         fc.constantFrom('the gym', 'call the bank', 'water the plants'),
         fc.constantFrom('', ' tomorrow', ' on friday'),
