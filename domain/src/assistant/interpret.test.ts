@@ -321,3 +321,22 @@ describe('recurrence anchor', () => {
     });
   });
 });
+
+describe('holdout phrasings (issue 14)', () => {
+  it('thanks with trailing words is small talk: a short reply, no task', () => {
+    for (const text of [
+      "thank you, that's super helpful",
+      "thanks so much, you're the best!",
+      'perfect, thank you',
+      "that's great, thanks",
+      'thanks for all your help, bye',
+      'much appreciated',
+    ]) {
+      const command = interpret(text, ctx('UTC'));
+      expect(command, text).toEqual({ kind: 'help', reply: 'Happy to help! Anything else for your list?' });
+    }
+    expect(added(interpret('thank grandma for the gift', ctx('UTC'))).title).toBe(
+      'Thank grandma for the gift',
+    );
+  });
+});
