@@ -339,4 +339,20 @@ describe('holdout phrasings (issue 14)', () => {
       'Thank grandma for the gift',
     );
   });
+
+  it('an off-list question gets the help answer, not a list of tasks', () => {
+    const gym = task('g', 'Gym session', { dueAt: new Date('2026-11-28T02:00:00Z') });
+    for (const text of [
+      "what's the weather like tomorrow?",
+      'is it going to rain tomorrow',
+      "what's the news today?",
+    ]) {
+      const command = interpret(text, ctx('America/Los_Angeles', [gym]));
+      expect(command.kind, text).toBe('help');
+      if (command.kind === 'help') expect(command.reply, text).toMatch(/only look after your to-do list/);
+    }
+    expect(interpret("what's due tomorrow?", ctx('America/Los_Angeles', [gym])).kind).toBe('list_tasks');
+    const weather = task('w', 'Check the weather station');
+    expect(interpret('when is the weather station?', ctx('UTC', [weather])).kind).toBe('list_tasks');
+  });
 });
