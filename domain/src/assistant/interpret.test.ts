@@ -355,4 +355,25 @@ describe('holdout phrasings (issue 14)', () => {
     const weather = task('w', 'Check the weather station');
     expect(interpret('when is the weather station?', ctx('UTC', [weather])).kind).toBe('list_tasks');
   });
+
+  it('"make it due on the 14th", "make that thursday at 4pm" right after an add move the new task', () => {
+    const zone = 'America/Los_Angeles';
+    const now = new Date('2026-12-02T17:00:00Z'); // Wednesday
+    const add = interpret('add pick up the photos from the printer', ctx(zone, [], now));
+    const pending = rememberOutcome(
+      add,
+      { ok: true, tasks: [{ id: 'p', title: 'Pick up the photos' }] },
+      null,
+    );
+    const photos = [task('p', 'Pick up the photos from the printer')];
+    expect(interpret('make it due on the 14th', ctx(zone, photos, now, pending))).toEqual({
+      kind: 'update_task',
+      taskId: 'p',
+      changes: { due_at: '2026-12-14T00:00:00Z', all_day: true },
+    });
+    const moved = interpret('make that thursday at 4pm', ctx(zone, photos, now, pending));
+    expect(moved).toMatchObject({ kind: 'update_task', taskId: 'p' });
+    if (moved.kind === 'update_task') expect(local(moved.changes.due_at, zone)).toBe('2026-12-03T16:00');
+    expect(interpret('make it due friday', ctx(zone, photos)).kind).toBe('clarify'); // no task just added: it asks
+  });
 });
