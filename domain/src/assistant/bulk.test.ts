@@ -41,6 +41,27 @@ function confirmation(command: Command): string[] {
 }
 
 describe('many tasks at once', () => {
+  it('"reschedule friday\'s tasks to monday" names that day\'s tasks and asks; the yes moves them', () => {
+    for (const text of ["reschedule friday's tasks to monday", 'move the tasks for friday to monday']) {
+      const question = interpret(text, ctx());
+      expect(confirmation(question), text).toEqual(['report']);
+      if (question.kind !== 'clarify') throw new Error('unreachable');
+      expect(interpret('go ahead', ctx(question.pending))).toEqual({
+        kind: 'batch',
+        steps: [
+          {
+            kind: 'update_task',
+            taskId: 'report',
+            changes: { due_at: '2026-12-07T00:00:00Z', all_day: true },
+          },
+        ],
+      });
+    }
+    // Words that name no day are no day's tasks: not a batch.
+    const party = interpret('move the tasks for the party to monday', ctx());
+    expect(party.kind === 'clarify' && party.pending.awaiting?.type === 'confirm').toBe(false);
+  });
+
   it('asks before completing every task with a tag, and the yes completes exactly those', () => {
     const question = interpret('finish everything tagged #home', ctx());
     expect(confirmation(question)).toEqual(['laundry', 'dishwasher', 'plants']);

@@ -38,6 +38,9 @@ const VERBS: { lead: RegExp; action: BulkAction }[] = [
 /** Words a selector starts with that say "several tasks", not one named task ("trash night every wednesday" is one). */
 const QUANTIFIER =
   /^(?:all|every|everything|each)\b|^(?:the |my )?(?:done|completed|finished|old) (?:ones|tasks|stuff|items)$/i;
+/** A day's tasks: "friday's tasks", "the tasks for tomorrow", "my todos due monday". */
+const DAY_TASKS =
+  /^(?:the |my )?[a-z]*(?:day|tomorrow|tonight)'?s (?:(?:open|remaining) )?(?:tasks|todos|to-dos|stuff|items)$|^(?:the |my )?(?:tasks|todos|to-dos|items) (?:for|on|due|from) /i;
 const DONE = /\b(?:done|completed|finished)\b/i;
 const OVERDUE = /\b(?:overdue|late|past due)\b/i;
 /** Words of a selector that are never a tag ("all of today's work tasks"). */
@@ -59,7 +62,9 @@ function dueDay(task: TaskRef, ctx: AssistantContext): DateTime | null {
 
 /** The tasks a selector such as "everything tagged #home due this week" names, or null if it names no set. */
 function select(selector: string, action: BulkAction, ctx: AssistantContext): Selection | null {
-  if (!QUANTIFIER.test(selector)) return null;
+  // A day's tasks need the day to be read; a quantifier ("all …") says "several" by itself.
+  const byDayOnly = !QUANTIFIER.test(selector) && DAY_TASKS.test(selector);
+  if (!QUANTIFIER.test(selector) && !byDayOnly) return null;
   const labels: string[] = [];
   const completed = action === 'delete' && DONE.test(selector);
   let tasks = ctx.tasks.filter((t) => t.status === (completed ? 'completed' : 'open'));
@@ -87,6 +92,7 @@ function select(selector: string, action: BulkAction, ctx: AssistantContext): Se
     labels.push('overdue');
   } else {
     const window = timeWindow(selector, ctx);
+    if (!window && byDayOnly) return null;
     if (window) {
       tasks = tasks.filter((t) => {
         const day = dueDay(t, ctx);

@@ -321,3 +321,59 @@ describe('recurrence anchor', () => {
     });
   });
 });
+
+describe('holdout phrasings (issue 14)', () => {
+  it('thanks with trailing words is small talk: a short reply, no task', () => {
+    for (const text of [
+      "thank you, that's super helpful",
+      "thanks so much, you're the best!",
+      'perfect, thank you',
+      "that's great, thanks",
+      'thanks for all your help, bye',
+      'much appreciated',
+    ]) {
+      const command = interpret(text, ctx('UTC'));
+      expect(command, text).toEqual({ kind: 'help', reply: 'Happy to help! Anything else for your list?' });
+    }
+    expect(added(interpret('thank grandma for the gift', ctx('UTC'))).title).toBe(
+      'Thank grandma for the gift',
+    );
+  });
+
+  it('an off-list question gets the help answer, not a list of tasks', () => {
+    const gym = task('g', 'Gym session', { dueAt: new Date('2026-11-28T02:00:00Z') });
+    for (const text of [
+      "what's the weather like tomorrow?",
+      'is it going to rain tomorrow',
+      "what's the news today?",
+    ]) {
+      const command = interpret(text, ctx('America/Los_Angeles', [gym]));
+      expect(command.kind, text).toBe('help');
+      if (command.kind === 'help') expect(command.reply, text).toMatch(/only look after your to-do list/);
+    }
+    expect(interpret("what's due tomorrow?", ctx('America/Los_Angeles', [gym])).kind).toBe('list_tasks');
+    const weather = task('w', 'Check the weather station');
+    expect(interpret('when is the weather station?', ctx('UTC', [weather])).kind).toBe('list_tasks');
+  });
+
+  it('"make it due on the 14th", "make that thursday at 4pm" right after an add move the new task', () => {
+    const zone = 'America/Los_Angeles';
+    const now = new Date('2026-12-02T17:00:00Z'); // Wednesday
+    const add = interpret('add pick up the photos from the printer', ctx(zone, [], now));
+    const pending = rememberOutcome(
+      add,
+      { ok: true, tasks: [{ id: 'p', title: 'Pick up the photos' }] },
+      null,
+    );
+    const photos = [task('p', 'Pick up the photos from the printer')];
+    expect(interpret('make it due on the 14th', ctx(zone, photos, now, pending))).toEqual({
+      kind: 'update_task',
+      taskId: 'p',
+      changes: { due_at: '2026-12-14T00:00:00Z', all_day: true },
+    });
+    const moved = interpret('make that thursday at 4pm', ctx(zone, photos, now, pending));
+    expect(moved).toMatchObject({ kind: 'update_task', taskId: 'p' });
+    if (moved.kind === 'update_task') expect(local(moved.changes.due_at, zone)).toBe('2026-12-03T16:00');
+    expect(interpret('make it due friday', ctx(zone, photos)).kind).toBe('clarify'); // no task just added: it asks
+  });
+});

@@ -25,7 +25,7 @@ import { looksLikeQuestionStart, parseListQuery } from './queries.js';
 import { resolveReference } from './references.js';
 import { parseReminder } from './reminders.js';
 import { moveDue, parseReschedule } from './reschedule.js';
-import { between, clean, fixTypos, trimChars } from './text.js';
+import { between, clean, fixTypos, tidy, trimChars } from './text.js';
 import { type AssistantContext, type Command, conversationMemory, type TaskPayload } from './types.js';
 
 /** Politeness and filler around the actual request, which carry no meaning for a task. */
@@ -123,12 +123,27 @@ function looksLikeWords(text: string): boolean {
   return plausible.length / tokens.length >= 0.5 && !/^(?:asdf|qwer|zxcv|jkl)/i.test(text);
 }
 
+/**
+ * A time the date reader left in the title ("at half past never", "at quarter to whenever", "at
+ * 99:99"): the request named a time the engine could not read, so it asks rather than adds.
+ */
+const UNREAD_TIME =
+  /\b(?:half|quarter) (?:past|to)\b|\b(?:at|by|around) (?:half|quarter)\b|\bo'?clock\b|\b(?:at|by|around) (?:\d{1,2}(?::\d{1,2})?(?: ?[ap]\.?m\b\.?)?|never|sometime(?:-ish)?|some time)(?:$|[ ,.!?])/i;
+
 function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): Command {
   const parsed = parseTaskText(body, ctx, remindAtDue);
   if (!parsed.title) {
     return {
       kind: 'clarify',
       question: 'What should the task be called? For example: “add buy milk tomorrow”.',
+      pending: conversationMemory(ctx.pending),
+    };
+  }
+  const unread = UNREAD_TIME.exec(parsed.title);
+  if (unread) {
+    return {
+      kind: 'clarify',
+      question: `I couldn’t read the time in “${tidy(body)}”, so I haven’t added anything. When should it be? For example: “tomorrow at 10” or “friday at 4:30pm”.`,
       pending: conversationMemory(ctx.pending),
     };
   }
@@ -200,6 +215,27 @@ function parseCorrection(text: string, ctx: AssistantContext): Command | null {
 /** "thanks, that's all", "can you order me a pizza": nothing to do with the list; a short answer. */
 const OUT_OF_SCOPE = /^(?:order|book|buy|get|find|call|send|bring|make) me (?:a|an|some|the)\b/i;
 
+/** Topics of questions about the world rather than the list ("what's the weather like tomorrow?"). */
+const OFF_TOPIC =
+  /\b(?:weather|forecast|temperature|rain|raining|snow|snowing|sunny|news|headlines|stocks?|exchange rate|scores?|traffic|recipe|capital of|meaning of life|population)\b/i;
+/** Words that keep a question about the list, even with such a topic ("any tasks if it rains?"). */
+const TASK_TALK =
+  /\b(?:tasks?|todos?|to-dos?|due|list|overdue|remind(?:ers?)?|agenda|planned|scheduled|priority)\b|#/i;
+
+/** A question on an off-list topic that names none of the user's tasks: answered with help, not a list. */
+function isOffTopicQuestion(text: string, ctx: AssistantContext): boolean {
+  if (
+    !looksLikeQuestionStart(text) &&
+    !/^(?:is|will|does|did|who|why|how)\b/i.test(text) &&
+    !/\? ?$/.test(text)
+  )
+    return false;
+  const topic = OFF_TOPIC.exec(text);
+  if (!topic || TASK_TALK.test(text)) return false;
+  const word = topic[0].toLowerCase();
+  return !ctx.tasks.some((t) => t.title.toLowerCase().includes(word));
+}
+
 function interpretCleaned(original: string, ctx: AssistantContext): Command {
   const cleaned = clean(original);
   // Greetings are checked before filler is stripped: "hey there" is not a task called "There".
@@ -229,6 +265,10 @@ function interpretCleaned(original: string, ctx: AssistantContext): Command {
 
   const talk = smallTalk(text);
   if (talk) return { kind: 'help', reply: talk };
+
+  if (isOffTopicQuestion(text, ctx)) {
+    return { kind: 'help', reply: helpText('I can’t answer that — I only look after your to-do list.') };
+  }
 
   // "what's on my work list", "add milk to my shopping list", "move the report to work".
   const listPhrase = parseListPhrase(text, ctx, (body) => addCommand(body, ctx, false));

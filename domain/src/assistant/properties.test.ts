@@ -163,6 +163,38 @@ describe('the safety rule', () => {
     );
   });
 
+  it('a reminder or add whose time cannot be read asks and adds nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'set a reminder for',
+          'set a reminder to',
+          'remind me to',
+          'add a reminder for',
+          'add',
+          '',
+        ),
+        politeness,
+        fc.constantFrom('the gym', 'call the bank', 'water the plants'),
+        fc.constantFrom('', ' tomorrow', ' on friday'),
+        fc.constantFrom(
+          'at half past never',
+          'at quarter to whenever',
+          'at half past 4',
+          'at quarter past nowhen',
+          'at 99:99',
+          'at sometime-ish',
+        ),
+        (lead, polite, what, day, time) => {
+          const text = `${polite}${lead} ${what}${day} ${time}`.trim();
+          const command = interpret(text, ctx);
+          expect(command.kind, `${text} → ${JSON.stringify(command)}`).toBe('clarify');
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('a command verb alone asks what to act on', () => {
     for (const verb of COMMAND_VERBS) expect(interpret(verb.verb, ctx).kind, verb.verb).toBe('clarify');
   });

@@ -77,6 +77,9 @@ export function parseReschedule(said: string, ctx: AssistantContext): Command | 
   let candidates: { reference: string; whenText: string }[] = [];
   if (verb) {
     const body = verb[1]!;
+    // "make it due on the 14th", "make that thursday at 4pm": the task just talked about, then the time.
+    const pronoun = /^(it|that|this)(?: one)? (?:be )?(?:due )?(?:on |for |by )?(.+)$/i.exec(body);
+    if (pronoun) candidates.push({ reference: pronoun[1]!, whenText: pronoun[2]! });
     for (const m of body.matchAll(/ (?:to|until|till|til|for|on|into|at|by|over to) /gi)) {
       candidates.push({ reference: body.slice(0, m.index), whenText: body.slice(m.index + m[0].length) });
       // Each split costs a date parse and a reference match: a few are all a request has.
