@@ -82,6 +82,20 @@ describe('recurrence and reminders', () => {
     expect(added(interpret('dentist tomorrow at 9, remind me at 7', ctx('UTC'))).reminders).toEqual(['PT2H']);
   });
 
+  it('"set a reminder for …" is a reminder request: the task, not the phrase, and a reminder at the due time', () => {
+    for (const text of [
+      'set a reminder for the dentist at 3pm',
+      'add a reminder to call the bank at 3pm',
+      'create a reminder about the dentist at 3pm',
+    ]) {
+      const task = added(interpret(text, ctx('UTC')));
+      expect(task.title, text).not.toMatch(/reminder/i);
+      expect(task.reminders, text).toEqual(['PT0M']);
+    }
+    // Without a time it asks when, as "remind me to" does.
+    expect(interpret('set a reminder for the dentist', ctx('UTC')).kind).toBe('clarify');
+  });
+
   it('"remind me to …" without its own reminder reminds at the due time', () => {
     expect(added(interpret('remind me to call the bank at 3pm', ctx('UTC'))).reminders).toEqual(['PT0M']);
   });

@@ -102,12 +102,13 @@ function isUndo(text: string): boolean {
 const JUST_OOPS = /^(?:oops|whoops|my bad)[!.\s]*$/i;
 
 /**
- * Verbs that introduce a new task. "remind me" is special: without its own reminder phrase it
- * means "remind me when it is due" (PT0M).
+ * Verbs that introduce a new task. "remind me" (and "set a reminder for") is special: without its
+ * own reminder phrase it means "remind me when it is due" (PT0M).
  */
 const ADD_PREFIX =
   /^(?:(?:add|create)(?: (?:a|an|another|the|one more))?(?: new)?(?: (?:task|todo|to-do|item|entry|reminder|note)s?)?(?: ?(?:to|:|-|that|for|called|named|saying)(?=\s))?|(?:make|put|schedule|set up|log|save|record|capture|insert|plan|new)(?: (?:a|an|another|me a))?(?: new)? (?:task|todo|to-do|item|entry|reminder|note)s?(?: ?(?:to|:|-|that|for|called|named|saying)(?=\s))?|note down|jot down|(?:new )?(?:task|todo|to-do) ?[:-]?|i (?:need|have|want|got|gotta|should|must) to|i (?:gotta|need|must|should)|need to|have to|gotta|don'?t (?:let me )?forget (?:to|about)|do not forget to|remember to|don'?t forget|reminder ?:|reminder to) /i;
-const REMIND_PREFIX = /^(?:remind me|reminder|ping me|nudge me|alert me) (?:to |that |about )?/i;
+const REMIND_PREFIX =
+  /^(?:(?:remind me|reminder|ping me|nudge me|alert me) (?:to |that |about )?|(?:set|add|create|make|schedule|put in)(?: me)? (?:a |an )?reminder (?:to|for|about|that) )/i;
 
 /** An add verb with nothing to add: ask what, rather than adding a task called "Add". */
 const BARE_ADD =
@@ -130,6 +131,12 @@ function looksLikeWords(text: string): boolean {
 const UNREAD_TIME =
   /\b(?:half|quarter) (?:past|to)\b|\b(?:at|by|around) (?:half|quarter)\b|\bo'?clock\b|\b(?:at|by|around) (?:\d{1,2}(?::\d{1,2})?(?: ?[ap]\.?m\b\.?)?|never|sometime(?:-ish)?|some time)(?:$|[ ,.!?])/i;
 
+/**
+ * "at whenever": a word in a time's place that no reader can make a time of. Looked for in the
+ * whole message, since another reader may have taken the word ("whenever" is low priority).
+ */
+const NO_TIME_WORD = /\b(?:at|by|around) (?:whenever|never|nowhen)\b/i;
+
 function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): Command {
   const parsed = parseTaskText(body, ctx, remindAtDue);
   if (!parsed.title) {
@@ -139,7 +146,7 @@ function addCommand(body: string, ctx: AssistantContext, remindAtDue: boolean): 
       pending: conversationMemory(ctx.pending),
     };
   }
-  const unread = UNREAD_TIME.exec(parsed.title);
+  const unread = UNREAD_TIME.exec(parsed.title) ?? NO_TIME_WORD.exec(body);
   if (unread) {
     return {
       kind: 'clarify',

@@ -184,6 +184,8 @@ describe('the safety rule', () => {
           'at quarter past nowhen',
           'at 99:99',
           'at sometime-ish',
+          // A word another reader takes ("whenever" is low priority) leaves the time unread.
+          'at whenever',
         ),
         (lead, polite, what, day, time) => {
           const text = `${polite}${lead} ${what}${day} ${time}`.trim();
