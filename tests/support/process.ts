@@ -5,14 +5,28 @@ import { eventually } from './eventually.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
+// Below Linux's ephemeral range (32768-60999, /proc/sys/net/ipv4/ip_local_port_range): a port found
+// free there can be handed out, before the child binds it, as the source port of an outgoing
+// connection or to a listener on port 0 (the app's private PostgreSQL took one once, and the app
+// failed with EADDRINUSE). 20000-31999 holds none of the stack's fixed ports.
+const PICK_FROM = 20_000;
+const PICK_SPAN = 12_000;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port on loopback for a child process to listen on, outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * PICK_SPAN);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port in ${PICK_FROM}-${PICK_FROM + PICK_SPAN - 1}`);
 }
 
 /** The embedded app as its own OS process, as `npm start` runs it, so a test can kill -9 it. */

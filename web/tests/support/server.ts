@@ -1,31 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../../tests/support/process';
 import { ARTIFACTS_DIR, REPO_ROOT } from './paths';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
   }
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 3100 + Math.floor(Math.random() * 100);
-    if (await portIsFree(port)) return port;
-  }
-  throw new Error('no free port in 3100-3199');
 }
 
 async function waitForHealth(baseUrl: string, app: ChildProcess, timeoutMs: number): Promise<void> {
